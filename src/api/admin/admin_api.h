@@ -1,0 +1,28 @@
+#pragma once
+// The admin API: operations an operator performs with an admin key
+// (`Authorization: Bearer pk_live_...`), always confined to the key's
+// project. Routes are listed in docs/admin-api.md. Like the device handlers,
+// these block on the store and throw ApiError on refusal.
+
+#include "api/context.h"
+#include "api/request.h"
+
+namespace apiota::api::admin {
+
+Response project_info(Context& ctx, const Request& req);        // GET    /api/admin/project
+Response list_keys(Context& ctx, const Request& req);           // GET    /api/admin/keys
+Response create_key(Context& ctx, const Request& req);          // POST   /api/admin/keys
+Response revoke_key(Context& ctx, const Request& req);          // DELETE /api/admin/keys/{id}
+Response list_devices(Context& ctx, const Request& req);        // GET    /api/admin/devices
+Response get_device(Context& ctx, const Request& req);          // GET    /api/admin/devices/{id}
+Response block_device(Context& ctx, const Request& req);        // POST   /api/admin/devices/{id}/block
+Response unblock_device(Context& ctx, const Request& req);      // POST   /api/admin/devices/{id}/unblock
+Response set_device_channel(Context& ctx, const Request& req);  // PUT    /api/admin/devices/{id}/channel
+Response device_logs(Context& ctx, const Request& req);         // GET    /api/admin/devices/{id}/logs
+Response get_device_config(Context& ctx, const Request& req);   // GET    /api/admin/devices/{id}/config
+Response put_device_config(Context& ctx, const Request& req);   // PUT    /api/admin/devices/{id}/config
+Response get_project_config(Context& ctx, const Request& req);  // GET    /api/admin/config
+Response put_project_config(Context& ctx, const Request& req);  // PUT    /api/admin/config
+Response list_releases(Context& ctx, const Request& req);       // GET    /api/admin/releases
+
+}  // namespace apiota::api::admin

@@ -1,0 +1,20 @@
+#include "api/admin/config_document.h"
+
+#include <boost/json.hpp>
+
+#include "api/api_error.h"
+#include "api/clock.h"
+#include "api/json_body.h"
+
+namespace apiota::api::admin {
+
+store::ConfigRecord make_config_record(std::string_view json_text) {
+  boost::json::object object = parse_json_object(json_text);
+  std::string serialized = boost::json::serialize(object);
+  if (serialized.size() > kMaxConfigBytes) {
+    throw ApiError(ErrorCode::InvalidJson, "config must be at most 64 KiB");
+  }
+  return {std::move(serialized), now_ms()};
+}
+
+}  // namespace apiota::api::admin

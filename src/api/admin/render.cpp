@@ -1,0 +1,94 @@
+#include "api/admin/render.h"
+
+#include <boost/json.hpp>
+
+#include "api/clock.h"
+#include "api/key_issuer.h"
+
+namespace apiota::api::admin {
+namespace {
+
+boost::json::value optional_time(const std::optional<std::int64_t>& t) {
+  return t ? boost::json::value(iso8601(*t)) : boost::json::value(nullptr);
+}
+
+boost::json::value optional_text(const std::optional<std::string>& s) {
+  return s ? boost::json::value(*s) : boost::json::value(nullptr);
+}
+
+}  // namespace
+
+boost::json::object render(const store::ProjectRecord& p) {
+  return {
+      {"id", p.id},
+      {"name", p.name},
+      {"plan",
+       {{"max_devices", p.plan.max_devices},
+        {"max_firmware_bytes", p.plan.max_firmware_bytes},
+        {"device_requests_per_minute", p.plan.device_requests_per_minute},
+        {"device_burst", p.plan.device_burst}}},
+      {"created_at", iso8601(p.created_at)},
+  };
+}
+
+boost::json::object render(const store::KeyRecord& k) {
+  return {
+      {"id", k.id},
+      {"project_id", k.project_id},
+      {"role", role_name(k.role)},
+      {"hint", k.hint},
+      {"created_at", iso8601(k.created_at)},
+      {"revoked_at", optional_time(k.revoked_at)},
+  };
+}
+
+boost::json::object render(const store::DeviceRecord& d) {
+  return {
+      {"device_id", d.device_id},
+      {"project_id", d.project_id},
+      {"channel", d.channel},
+      {"blocked", d.blocked},
+      {"firmware_version", optional_text(d.firmware_version)},
+      {"registered_at", iso8601(d.registered_at)},
+      {"last_seen_at", optional_time(d.last_seen_at)},
+      {"last_address", optional_text(d.last_address)},
+  };
+}
+
+boost::json::object render(const store::ReleaseRecord& r) {
+  return {
+      {"id", r.id},
+      {"project_id", r.project_id},
+      {"version", r.version},
+      {"channel", r.channel},
+      {"filename", r.filename},
+      {"size", r.size},
+      {"sha256", r.sha256},
+      {"md5", r.md5},
+      {"chip", r.chip},
+      {"chip_id", r.chip_id},
+      {"image_project_name", r.image_project_name},
+      {"image_version", r.image_version},
+      {"secure_version", r.secure_version},
+      {"idf_version", r.idf_version},
+      {"signature", r.signature},
+      {"appended_sha256", r.appended_sha256},
+      {"elf_sha256", r.elf_sha256},
+      {"uploaded_by", r.uploaded_by},
+      {"uploaded_at", iso8601(r.uploaded_at)},
+  };
+}
+
+boost::json::object render(const store::OtaLogRecord& l) {
+  return {
+      {"id", l.id},
+      {"device_id", l.device_id},
+      {"status", l.status},
+      {"from_version", optional_text(l.from_version)},
+      {"to_version", optional_text(l.to_version)},
+      {"message", optional_text(l.message)},
+      {"received_at", iso8601(l.received_at)},
+  };
+}
+
+}  // namespace apiota::api::admin

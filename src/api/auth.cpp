@@ -1,0 +1,95 @@
+#include "api/auth.h"
+
+#include "api/api_error.h"
+#include "api/json_body.h"
+#include "crypto/keyed_hash.h"
+
+namespace apiota::api {
+namespace {
+
+constexpr std::string_view kDeviceSecretDomain = "device-secret";
+constexpr std::string_view kApiKeyDomain = "api-key";
+
+std::string credential(const Request& req, const boost::json::object* body, std::string_view name,
+                       std::string_view header_name) {
+  if (auto value = param(req, body, name); value && !value->empty()) return *value;
+  if (auto value = req.header(header_name); value && !value->empty()) return std::string(*value);
+  throw ApiError(ErrorCode::MissingParameter, std::string(name) + " is required");
+}
+
+}  // namespace
+
+void limit_address(Context& ctx, const Request& req) {
+  if (!ctx.settings.rate_limit) return;
+  if (!ctx.address_limiter.allow(req.remote_address, ctx.settings.address_limit, std::chrono::steady_clock::now())) {
+    throw ApiError(ErrorCode::RateLimited, "too many requests from this address; retry in 60 seconds");
+  }
+}
+
+std::string hash_device_secret(const crypto::KeyedHasher& hasher, std::string_view salt, std::string_view secret) {
+  std::string message;
+  message.reserve(salt.size() + 1 + secret.size());
+  message.append(salt).append(":").append(secret);
+  return hasher.hex(kDeviceSecretDomain, message);
+}
+
+std::string hash_api_key(const crypto::KeyedHasher& hasher, std::string_view key) {
+  return hasher.hex(kApiKeyDomain, key);
+}
+
+bool device_secret_matches(const crypto::KeyedHasher& hasher, const store::DeviceRecord& device,
+                           std::string_view secret) {
+  return crypto::constant_time_equal(hash_device_secret(hasher, device.secret_salt, secret), device.secret_hash);
+}
+
+store::DeviceRecord authenticate_device(Context& ctx, const Request& req, const boost::json::object* body) {
+  std::string device_id = credential(req, body, "device_id", "x-device-id");
+  std::string secret = credential(req, body, "device_secret", "x-device-secret");
+  auto device = ctx.store.find_device(device_id);
+  if (!device) throw ApiError(ErrorCode::DeviceNotFound, "device_id not registered");
+  if (!device_secret_matches(ctx.hasher, *device, secret)) {
+    throw ApiError(ErrorCode::InvalidSecret, "device_secret does not match");
+  }
+  if (device->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
+  if (ctx.settings.rate_limit) {
+    auto project = ctx.store.find_project(device->project_id);
+    const domain::Plan& plan = project ? project->plan : ctx.settings.default_plan;
+    domain::RateLimit limit{plan.device_requests_per_minute, plan.device_burst};
+    if (!ctx.device_limiter.allow(device->device_id, limit, std::chrono::steady_clock::now())) {
+      throw ApiError(ErrorCode::RateLimited, "too many requests for this device; retry in 60 seconds");
+    }
+  }
+  return std::move(*device);
+}
+
+std::optional<store::KeyRecord> find_active_key(Context& ctx, std::string_view presented_key) {
+  if (!presented_key.starts_with(kKeyPrefix) || presented_key.size() > 128) return std::nullopt;
+  std::string hash = hash_api_key(ctx.hasher, presented_key);
+  auto key = ctx.store.find_key_by_hash(hash);
+  if (!key || key->revoked_at || !crypto::constant_time_equal(key->hash, hash)) return std::nullopt;
+  return key;
+}
+
+AdminPrincipal authenticate_admin(Context& ctx, const Request& req) {
+  auto header = req.header("authorization");
+  constexpr std::string_view kBearer = "Bearer ";
+  if (!header || header->size() <= kBearer.size() || !header->starts_with(kBearer)) {
+    throw ApiError(ErrorCode::Unauthorized, "an admin key is required: Authorization: Bearer pk_live_...");
+  }
+  auto key = find_active_key(ctx, header->substr(kBearer.size()));
+  if (!key) throw ApiError(ErrorCode::Unauthorized, "the key is unknown or revoked");
+  if (key->role != store::KeyRole::Admin) {
+    throw ApiError(ErrorCode::Forbidden, "a provisioning key may only register devices");
+  }
+  auto project = ctx.store.find_project(key->project_id);
+  if (!project) throw ApiError(ErrorCode::Unauthorized, "the key's project no longer exists");
+  return {std::move(*key), std::move(*project)};
+}
+
+void require_same_project(const AdminPrincipal& admin, std::string_view project_id) {
+  if (project_id != admin.project.id) {
+    throw ApiError(ErrorCode::Forbidden, "this key belongs to another project");
+  }
+}
+
+}  // namespace apiota::api

@@ -1,0 +1,53 @@
+#pragma once
+// Authentication and authorization for both APIs.
+//
+// Device calls carry device_id + device_secret in the JSON body, the query
+// string, or the X-Device-Id / X-Device-Secret headers (first found wins, in
+// that order). Admin calls carry `Authorization: Bearer pk_live_...`; the key
+// must be an admin key, not revoked, and it only ever reaches its own
+// project. Every function throws ApiError with the contract's code on refusal.
+
+#include <boost/json/object.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "api/context.h"
+#include "api/request.h"
+#include "store/records.h"
+
+namespace apiota::api {
+
+inline constexpr std::string_view kKeyPrefix = "pk_live_";
+
+// Per-address limit for every device call (many devices may share one NAT
+// address, so it is generous). RATE_LIMITED when exceeded; no-op when rate
+// limiting is off.
+void limit_address(Context& ctx, const Request& req);
+
+// Resolves and verifies the calling device: MISSING_PARAMETER,
+// DEVICE_NOT_FOUND, INVALID_SECRET, DEVICE_BLOCKED, then the per-device rate
+// limit of the device's plan (RATE_LIMITED).
+store::DeviceRecord authenticate_device(Context& ctx, const Request& req, const boost::json::object* body);
+
+// True when `secret` is the device's secret (constant-time comparison).
+bool device_secret_matches(const crypto::KeyedHasher& hasher, const store::DeviceRecord& device,
+                           std::string_view secret);
+std::string hash_device_secret(const crypto::KeyedHasher& hasher, std::string_view salt, std::string_view secret);
+std::string hash_api_key(const crypto::KeyedHasher& hasher, std::string_view key);
+
+// A non-revoked key by its plaintext, or nullopt.
+std::optional<store::KeyRecord> find_active_key(Context& ctx, std::string_view presented_key);
+
+struct AdminPrincipal {
+  store::KeyRecord key;
+  store::ProjectRecord project;
+};
+
+// UNAUTHORIZED without a valid, non-revoked key; FORBIDDEN for a provision key.
+AdminPrincipal authenticate_admin(Context& ctx, const Request& req);
+
+// Refuses (FORBIDDEN) a request naming a project other than the key's.
+void require_same_project(const AdminPrincipal& admin, std::string_view project_id);
+
+}  // namespace apiota::api

@@ -1,0 +1,39 @@
+#pragma once
+// Context: the services every API handler works with, built once at start-up
+// and shared by all worker threads. Members are thread-safe (Store, BlobStore,
+// RateLimiter and SeenRecorder are; KeyedHasher and Settings are immutable).
+
+#include <chrono>
+#include <mutex>
+
+#include "api/seen_recorder.h"
+#include "api/settings.h"
+#include "blob/blob_store.h"
+#include "crypto/keyed_hash.h"
+#include "domain/rate_limiter.h"
+#include "store/store.h"
+
+namespace apiota::api {
+
+struct Context {
+  Context(store::Store& store_, blob::BlobStore& blobs_, const crypto::KeyedHasher& hasher_, Settings settings_)
+      : store(store_),
+        blobs(blobs_),
+        hasher(hasher_),
+        settings(std::move(settings_)),
+        seen(store_, settings.seen_flush_interval) {}
+
+  store::Store& store;
+  blob::BlobStore& blobs;
+  const crypto::KeyedHasher& hasher;
+  const Settings settings;
+  domain::RateLimiter device_limiter;
+  domain::RateLimiter address_limiter;
+  SeenRecorder seen;
+  const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  // Serializes the last step of uploads (blob commit + release insert) so a
+  // losing duplicate can safely remove a blob nobody else references.
+  std::mutex release_commit_mutex;
+};
+
+}  // namespace apiota::api

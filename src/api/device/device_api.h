@@ -1,0 +1,20 @@
+#pragma once
+// The device API of the contract (../shared/spec/API.md): one handler per
+// endpoint. Each parses and validates its parameters, authenticates the
+// device (or provisioning key), applies the domain rule and renders JSON.
+// Handlers block on the store, so the http layer runs them on worker threads.
+// Refusals are thrown as ApiError.
+
+#include "api/context.h"
+#include "api/request.h"
+
+namespace apiota::api::device {
+
+Response health(Context& ctx, const Request& req);              // GET /api/health
+Response check_update(Context& ctx, const Request& req);        // GET /api/check-update
+Response register_device(Context& ctx, const Request& req);     // POST /api/register
+Response report_ota_status(Context& ctx, const Request& req);   // POST /api/ota-log
+Response fetch_config(Context& ctx, const Request& req);        // GET /api/config
+Response download_firmware(Context& ctx, const Request& req);   // GET|HEAD /api/firmware/{filename}
+
+}  // namespace apiota::api::device

@@ -1,0 +1,46 @@
+#include "api/key_issuer.h"
+
+#include <stdexcept>
+
+#include "api/auth.h"
+#include "api/clock.h"
+#include "crypto/random.h"
+
+namespace apiota::api {
+
+IssuedKey issue_key(store::Store& store, const crypto::KeyedHasher& hasher, std::string_view project_id,
+                    store::KeyRole role) {
+  if (!store.find_project(project_id)) {
+    throw std::invalid_argument("project '" + std::string(project_id) + "' does not exist");
+  }
+  IssuedKey issued;
+  issued.plaintext = std::string(kKeyPrefix) + crypto::random_alphanumeric(32);
+  auto& k = issued.record;
+  k.id = "key_" + crypto::random_alphanumeric(12);
+  k.project_id = std::string(project_id);
+  k.role = role;
+  k.hash = hash_api_key(hasher, issued.plaintext);
+  k.hint = issued.plaintext.substr(0, kKeyPrefix.size() + 4) + "...";
+  k.created_at = now_ms();
+  store.insert_key(k);
+  return issued;
+}
+
+std::optional<IssuedKey> bootstrap(store::Store& store, const crypto::KeyedHasher& hasher,
+                                   const domain::Plan& default_plan) {
+  if (!store.find_project(kDefaultProjectId)) {
+    store.upsert_project({std::string(kDefaultProjectId), "Default project", default_plan, now_ms()});
+  }
+  if (store.count_keys() > 0) return std::nullopt;
+  return issue_key(store, hasher, kDefaultProjectId, store::KeyRole::Admin);
+}
+
+std::string_view role_name(store::KeyRole role) { return role == store::KeyRole::Admin ? "admin" : "provision"; }
+
+std::optional<store::KeyRole> parse_role(std::string_view name) {
+  if (name == "admin") return store::KeyRole::Admin;
+  if (name == "provision") return store::KeyRole::Provision;
+  return std::nullopt;
+}
+
+}  // namespace apiota::api

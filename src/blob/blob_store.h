@@ -1,0 +1,109 @@
+#pragma once
+// BlobStore: firmware files on the local file system, stored by content.
+//
+// Layout under the root folder: `firmware/<sha256>.bin` holds committed
+// blobs, `tmp/` holds uploads in progress. A blob is written to a temp file
+// (PendingBlob), checked by the caller, then commit() fsyncs it and renames it
+// to its content name atomically; a process killed mid-upload leaves only a
+// temp file, which clean_temp() removes at start-up. Because names are
+// content hashes, two uploads of the same bytes share one blob and a commit
+// never replaces different content.
+//
+// Names given to open()/remove() are validated: anything other than 64
+// lowercase hex digits is reported as not found, so no caller-supplied string
+// can reach outside the folder. Thread-safe; methods block on disk I/O.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "domain/byte_source.h"
+
+namespace apiota::blob {
+
+// An open file descriptor that is closed on destruction.
+class FileHandle {
+ public:
+  FileHandle() = default;
+  explicit FileHandle(int fd) : fd_(fd) {}
+  FileHandle(FileHandle&& other) noexcept : fd_(other.release()) {}
+  FileHandle& operator=(FileHandle&& other) noexcept;
+  FileHandle(const FileHandle&) = delete;
+  FileHandle& operator=(const FileHandle&) = delete;
+  ~FileHandle();
+  int get() const { return fd_; }
+  int release();
+
+ private:
+  int fd_ = -1;
+};
+
+// An upload being written. Destroying it without commit() removes the temp file.
+class PendingBlob {
+ public:
+  PendingBlob(std::filesystem::path path, FileHandle fd) : path_(std::move(path)), fd_(std::move(fd)) {}
+  PendingBlob(PendingBlob&&) noexcept = default;
+  PendingBlob& operator=(PendingBlob&&) noexcept = delete;
+  ~PendingBlob();
+
+  // Appends bytes; throws std::system_error on a write failure (disk full).
+  void write(std::string_view bytes);
+  std::uint64_t size() const { return size_; }
+  int fd() const { return fd_.get(); }
+
+ private:
+  friend class BlobStore;
+  std::filesystem::path path_;
+  FileHandle fd_;
+  std::uint64_t size_ = 0;
+  bool committed_ = false;
+};
+
+// A committed blob opened for reading.
+struct OpenBlob {
+  FileHandle fd;
+  std::uint64_t size = 0;
+};
+
+// Reads a file by pread(); lets the image validator inspect an upload without
+// loading it.
+class FileByteSource final : public domain::ByteSource {
+ public:
+  FileByteSource(int fd, std::uint64_t size) : fd_(fd), size_(size) {}
+  std::uint64_t size() const override { return size_; }
+  bool read(std::uint64_t offset, std::span<std::uint8_t> out) const override;
+
+ private:
+  int fd_;
+  std::uint64_t size_;
+};
+
+class BlobStore {
+ public:
+  // Creates `root`/firmware and `root`/tmp if missing. Throws
+  // std::filesystem::filesystem_error when they cannot be created.
+  explicit BlobStore(std::filesystem::path root);
+
+  PendingBlob create_pending();
+  // fsyncs the data, renames it to firmware/<sha256>.bin and fsyncs the folder.
+  void commit(PendingBlob& pending, std::string_view sha256_hex);
+  std::optional<OpenBlob> open(std::string_view sha256_hex) const;
+  void remove(std::string_view sha256_hex);
+
+  // Start-up housekeeping; each returns how many files it removed.
+  std::size_t clean_temp();
+  std::size_t remove_unreferenced(const std::set<std::string, std::less<>>& referenced_sha256s);
+
+  static bool is_valid_name(std::string_view sha256_hex);
+
+ private:
+  std::filesystem::path blob_path(std::string_view sha256_hex) const;
+  std::filesystem::path firmware_dir_;
+  std::filesystem::path tmp_dir_;
+};
+
+}  // namespace apiota::blob

@@ -1,0 +1,24 @@
+#pragma once
+// The `apiota` command line (documented in the README): each function adds
+// one top-level subcommand to the app. Commands that change data open the
+// data folder directly and work while a server runs on it; the server sees
+// the change on its next read. A command reports failure by throwing
+// std::exception (main() prints it and exits 1).
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace apiota::cli {
+
+void add_serve_command(CLI::App& app);
+void add_keys_command(CLI::App& app);
+void add_projects_command(CLI::App& app);
+void add_devices_command(CLI::App& app);
+void add_config_command(CLI::App& app);
+void add_releases_command(CLI::App& app);
+
+// Adds `--data DIR` (env APIOTA_DATA, default ./data) to a subcommand.
+void add_data_option(CLI::App* command, std::string& target);
+
+}  // namespace apiota::cli

@@ -1,0 +1,66 @@
+#include <boost/json.hpp>
+
+#include <iostream>
+#include <memory>
+
+#include "api/admin/render.h"
+#include "api/clock.h"
+#include "api/key_issuer.h"
+#include "cli/commands.h"
+#include "cli/data_folder.h"
+
+namespace apiota::cli {
+
+void add_keys_command(CLI::App& app) {
+  auto* keys = app.add_subcommand("keys", "create, list and revoke API keys");
+  keys->require_subcommand(1);
+
+  struct CreateArgs {
+    std::string data, role, project = std::string(api::kDefaultProjectId);
+  };
+  auto create_args = std::make_shared<CreateArgs>();
+  auto* create = keys->add_subcommand("create", "create a key; prints it once, as the last line");
+  create->add_option("--role", create_args->role, "admin or provision")->required();
+  create->add_option("--project", create_args->project, "project id (default: default)");
+  add_data_option(create, create_args->data);
+  create->callback([create_args] {
+    auto role = api::parse_role(create_args->role);
+    if (!role) throw std::invalid_argument("--role must be admin or provision");
+    DataFolder data = DataFolder::open(create_args->data);
+    api::IssuedKey issued = api::issue_key(*data.store, *data.hasher, create_args->project, *role);
+    std::cout << "Created " << api::role_name(*role) << " key " << issued.record.id << " for project "
+              << issued.record.project_id << ". It is shown only once:\n"
+              << issued.plaintext << std::endl;
+  });
+
+  struct ListArgs {
+    std::string data, project;
+  };
+  auto list_args = std::make_shared<ListArgs>();
+  auto* list = keys->add_subcommand("list", "list keys (JSON lines; never the keys themselves)");
+  list->add_option("--project", list_args->project, "only this project");
+  add_data_option(list, list_args->data);
+  list->callback([list_args] {
+    DataFolder data = DataFolder::open(list_args->data);
+    std::optional<std::string_view> project;
+    if (!list_args->project.empty()) project = list_args->project;
+    for (const auto& k : data.store->list_keys(project)) std::cout << boost::json::serialize(api::admin::render(k)) << "\n";
+  });
+
+  struct RevokeArgs {
+    std::string data, key_id;
+  };
+  auto revoke_args = std::make_shared<RevokeArgs>();
+  auto* revoke = keys->add_subcommand("revoke", "revoke a key by its id (key_...)");
+  revoke->add_option("KEY_ID", revoke_args->key_id, "key id from `keys list`")->required();
+  add_data_option(revoke, revoke_args->data);
+  revoke->callback([revoke_args] {
+    DataFolder data = DataFolder::open(revoke_args->data);
+    if (!data.store->revoke_key(revoke_args->key_id, api::now_ms())) {
+      throw std::invalid_argument("no key with id " + revoke_args->key_id);
+    }
+    std::cout << "Revoked " << revoke_args->key_id << std::endl;
+  });
+}
+
+}  // namespace apiota::cli

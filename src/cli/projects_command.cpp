@@ -1,0 +1,68 @@
+#include <boost/json.hpp>
+
+#include <iostream>
+#include <memory>
+
+#include "api/admin/render.h"
+#include "api/clock.h"
+#include "cli/commands.h"
+#include "cli/data_folder.h"
+#include "domain/identifiers.h"
+
+namespace apiota::cli {
+
+void add_projects_command(CLI::App& app) {
+  auto* projects = app.add_subcommand("projects", "create projects and set their plans");
+  projects->require_subcommand(1);
+
+  struct Args {
+    std::string data, id, name;
+    std::optional<std::int64_t> max_devices, max_firmware_bytes;
+    std::optional<double> device_rpm, device_burst;
+  };
+  auto args = std::make_shared<Args>();
+
+  auto* create = projects->add_subcommand("create", "create a project with the default plan");
+  create->add_option("ID", args->id, "project id: 1-32 of a-z 0-9 -")->required();
+  create->add_option("--name", args->name, "display name");
+  add_data_option(create, args->data);
+  create->callback([args] {
+    if (!domain::is_valid_project_id(args->id)) {
+      throw std::invalid_argument("project id must be 1-32 characters of a-z 0-9 - (starting with a letter or digit)");
+    }
+    DataFolder data = DataFolder::open(args->data);
+    if (data.store->find_project(args->id)) throw std::invalid_argument("project " + args->id + " already exists");
+    store::ProjectRecord project{args->id, args->name.empty() ? args->id : args->name, domain::Plan{}, api::now_ms()};
+    data.store->upsert_project(project);
+    std::cout << boost::json::serialize(api::admin::render(project)) << std::endl;
+  });
+
+  auto* list = projects->add_subcommand("list", "list projects (JSON lines)");
+  add_data_option(list, args->data);
+  list->callback([args] {
+    DataFolder data = DataFolder::open(args->data);
+    for (const auto& p : data.store->list_projects()) std::cout << boost::json::serialize(api::admin::render(p)) << "\n";
+  });
+
+  auto* plan = projects->add_subcommand("plan", "change a project's plan limits");
+  plan->add_option("ID", args->id, "project id")->required();
+  plan->add_option("--max-devices", args->max_devices, "device limit");
+  plan->add_option("--max-firmware-bytes", args->max_firmware_bytes, "firmware size limit (<= 32 MiB)");
+  plan->add_option("--device-rpm", args->device_rpm, "requests per minute per device");
+  plan->add_option("--device-burst", args->device_burst, "burst per device");
+  add_data_option(plan, args->data);
+  plan->callback([args] {
+    DataFolder data = DataFolder::open(args->data);
+    auto project = data.store->find_project(args->id);
+    if (!project) throw std::invalid_argument("no project " + args->id);
+    if (args->max_devices) project->plan.max_devices = *args->max_devices;
+    if (args->max_firmware_bytes) project->plan.max_firmware_bytes = *args->max_firmware_bytes;
+    if (args->device_rpm) project->plan.device_requests_per_minute = *args->device_rpm;
+    if (args->device_burst) project->plan.device_burst = *args->device_burst;
+    if (auto problem = domain::validate_plan(project->plan); !problem.empty()) throw std::invalid_argument(problem);
+    data.store->upsert_project(*project);
+    std::cout << boost::json::serialize(api::admin::render(*project)) << std::endl;
+  });
+}
+
+}  // namespace apiota::cli

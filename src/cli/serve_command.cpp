@@ -1,0 +1,69 @@
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "api/context.h"
+#include "api/key_issuer.h"
+#include "cli/commands.h"
+#include "cli/data_folder.h"
+#include "cli/serve_config.h"
+#include "http/server.h"
+
+namespace apiota::cli {
+namespace {
+
+void serve(const ServeFlags& flags) {
+  EnvLookup env = process_environment();
+  ServeConfig config = resolve_serve_config(flags, env, read_config_file(flags, env));
+  DataFolder data = DataFolder::open(config.data_dir);
+
+  std::size_t temp_files = data.blobs->clean_temp();
+  auto referenced = data.store->referenced_sha256s();
+  std::size_t orphans = data.blobs->remove_unreferenced({referenced.begin(), referenced.end()});
+  if (temp_files + orphans > 0) {
+    spdlog::info("removed {} unfinished uploads and {} unreferenced firmware files", temp_files, orphans);
+  }
+  if (auto key = api::bootstrap(*data.store, *data.hasher, config.settings.default_plan)) {
+    std::cout << "First start: an admin key for project 'default' was created. It is shown only this once:\n"
+              << "admin key: " << key->plaintext << std::endl;
+  }
+
+  api::Context ctx(*data.store, *data.blobs, *data.hasher, config.settings);
+  http::Server server(ctx, config.server);
+  std::string bound = server.bind();
+  spdlog::info("apiota {} listening on http://{} (data: {}, public URL: {}, rate limit: {})", APIOTA_VERSION, bound,
+               data.path.string(), config.settings.public_url, config.settings.rate_limit ? "on" : "off");
+  server.run();
+  std::size_t flushed = ctx.seen.flush();
+  ctx.seen.stop();
+  spdlog::info("stopped ({} pending device observations written)", flushed);
+}
+
+}  // namespace
+
+void add_data_option(CLI::App* command, std::string& target) {
+  target = "./data";
+  command->add_option("--data", target, "data folder")->envname("APIOTA_DATA");
+}
+
+void add_serve_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("serve", "run the OTA server");
+  auto raw = std::make_shared<std::array<std::string, 5>>();
+  auto* listen = cmd->add_option("--listen", (*raw)[0], "HOST:PORT to listen on (default 0.0.0.0:8080)");
+  auto* data = cmd->add_option("--data", (*raw)[1], "data folder (default ./data)");
+  auto* url = cmd->add_option("--public-url", (*raw)[2], "base URL devices reach (default http://localhost:8080)");
+  auto* config = cmd->add_option("--config", (*raw)[3], "TOML config file");
+  auto* rate = cmd->add_option("--rate-limit", (*raw)[4], "on|off (default on)");
+  cmd->callback([=] {
+    auto given = [&](CLI::Option* opt, const std::string& value) {
+      return opt->count() > 0 ? std::optional<std::string>(value) : std::nullopt;
+    };
+    ServeFlags flags{given(listen, (*raw)[0]), given(data, (*raw)[1]), given(url, (*raw)[2]), given(config, (*raw)[3]),
+                     given(rate, (*raw)[4])};
+    serve(flags);
+  });
+}
+
+}  // namespace apiota::cli

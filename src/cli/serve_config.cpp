@@ -1,0 +1,125 @@
+#include "cli/serve_config.h"
+
+#include <toml++/toml.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace apiota::cli {
+namespace {
+
+std::optional<std::string> pick(const std::optional<std::string>& flag, const EnvLookup& env, const char* env_name,
+                                const toml::table& file, const char* key) {
+  if (flag) return flag;
+  if (auto value = env(env_name)) return value;
+  if (auto value = file[key].value<std::string>()) return value;
+  return std::nullopt;
+}
+
+bool parse_switch(const std::string& value, const char* name) {
+  if (value == "on" || value == "true" || value == "1") return true;
+  if (value == "off" || value == "false" || value == "0") return false;
+  throw std::invalid_argument(std::string(name) + " must be on or off, not '" + value + "'");
+}
+
+template <class T>
+void read_number(const toml::table& file, const char* section, const char* key, T& target, double min, double max) {
+  auto node = section ? file[section][key] : file[key];
+  if (!node) return;
+  auto value = node.value<double>();
+  if (!value || *value < min || *value > max) {
+    throw std::invalid_argument(std::string("config: ") + (section ? std::string(section) + "." : "") + key +
+                                " must be a number between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  target = static_cast<T>(*value);
+}
+
+void read_seconds(const toml::table& file, const char* key, std::chrono::seconds& target, double max) {
+  double seconds = static_cast<double>(target.count());
+  read_number(file, "limits", key, seconds, 1, max);
+  target = std::chrono::seconds(static_cast<std::int64_t>(seconds));
+}
+
+}  // namespace
+
+EnvLookup process_environment() {
+  return [](const char* name) -> std::optional<std::string> {
+    const char* value = std::getenv(name);
+    if (!value || !*value) return std::nullopt;
+    return std::string(value);
+  };
+}
+
+std::string read_config_file(const ServeFlags& flags, const EnvLookup& env) {
+  auto path = flags.config_file ? flags.config_file : env("APIOTA_CONFIG");
+  if (!path) return {};
+  std::ifstream in(*path);
+  if (!in) throw std::invalid_argument("cannot read config file " + *path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, const std::string& config_text) {
+  toml::table file;
+  try {
+    file = toml::parse(config_text);
+  } catch (const toml::parse_error& e) {
+    throw std::invalid_argument(std::string("config file: ") + std::string(e.description()));
+  }
+  ServeConfig out;
+  if (auto v = pick(flags.listen, env, "APIOTA_LISTEN", file, "listen")) out.server.listen = *v;
+  if (auto v = pick(flags.data, env, "APIOTA_DATA", file, "data")) out.data_dir = *v;
+  if (auto v = pick(flags.public_url, env, "APIOTA_PUBLIC_URL", file, "public_url")) {
+    std::string url = *v;
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+      throw std::invalid_argument("public URL must start with http:// or https://");
+    }
+    out.settings.public_url = url;
+  }
+  if (flags.rate_limit) {
+    out.settings.rate_limit = parse_switch(*flags.rate_limit, "--rate-limit");
+  } else if (auto v = env("APIOTA_RATE_LIMIT")) {
+    out.settings.rate_limit = parse_switch(*v, "APIOTA_RATE_LIMIT");
+  } else if (auto b = file["rate_limit"].value<bool>()) {
+    out.settings.rate_limit = *b;
+  }
+  if (auto v = file["download_auth"].value<std::string>()) {
+    if (*v == "signed") {
+      out.settings.download_auth = api::DownloadAuth::Signed;
+    } else if (*v == "public") {
+      out.settings.download_auth = api::DownloadAuth::Public;
+    } else {
+      throw std::invalid_argument("config: download_auth must be \"signed\" or \"public\"");
+    }
+  }
+  if (auto b = file["access_log"].value<bool>()) out.server.access_log = *b;
+  double ttl = static_cast<double>(out.settings.download_url_ttl.count());
+  read_number(file, nullptr, "download_url_ttl_seconds", ttl, 60, 30 * 24 * 3600);
+  out.settings.download_url_ttl = std::chrono::seconds(static_cast<std::int64_t>(ttl));
+
+  read_number(file, "limits", "address_requests_per_minute", out.settings.address_limit.per_minute, 0, 1e9);
+  read_number(file, "limits", "address_burst", out.settings.address_limit.burst, 1, 1e9);
+  read_number(file, "limits", "max_header_bytes", out.server.max_header_bytes, 1024, 1 << 20);
+  read_number(file, "limits", "max_json_body_bytes", out.server.max_json_body_bytes, 1024, 16 << 20);
+  read_number(file, "limits", "max_connections", out.server.max_connections, 1, 1e6);
+  read_seconds(file, "header_timeout_seconds", out.server.header_timeout, 3600);
+  read_seconds(file, "idle_timeout_seconds", out.server.idle_timeout, 3600);
+  read_seconds(file, "body_read_timeout_seconds", out.server.body_read_timeout, 3600);
+
+  auto& plan = out.settings.default_plan;
+  read_number(file, "default_plan", "max_devices", plan.max_devices, 1, 1e12);
+  read_number(file, "default_plan", "max_firmware_bytes", plan.max_firmware_bytes, 1024,
+              static_cast<double>(domain::kMaxFirmwareBytesCeiling));
+  read_number(file, "default_plan", "device_requests_per_minute", plan.device_requests_per_minute, 0, 1e9);
+  read_number(file, "default_plan", "device_burst", plan.device_burst, 1, 1e9);
+  if (auto problem = domain::validate_plan(plan); !problem.empty()) {
+    throw std::invalid_argument("config: default_plan: " + problem);
+  }
+  return out;
+}
+
+}  // namespace apiota::cli

@@ -1,0 +1,34 @@
+#pragma once
+
+// Syntax checks for identifiers that arrive from outside (devices, operators,
+// URLs). They decide only whether a string is acceptable to store and to
+// embed in paths, logs and JSON; they do not look anything up.
+//
+// is_valid_device_id(): 1..64 characters of [A-Za-z0-9._:-], which covers
+//   MAC-address and chip-id based names such as "esp32-AA:BB:CC:DD:EE:FF".
+// is_valid_project_id(): 1..32 characters of [a-z0-9-], starting with
+//   [a-z0-9], so it is safe as a folder or file name component.
+// is_valid_device_secret(): kMinDeviceSecretLength..kMaxDeviceSecretLength
+//   characters of printable, non-space ASCII (0x21..0x7e). The lower bound
+//   keeps secrets out of brute-force range; the upper bound caps hashing work.
+//
+// Each returns true when the input is acceptable, false otherwise. All are
+// pure and safe to call concurrently.
+
+#include <cstddef>
+#include <string_view>
+
+namespace apiota::domain {
+
+inline constexpr std::size_t kMaxDeviceIdLength = 64;
+inline constexpr std::size_t kMaxProjectIdLength = 32;
+inline constexpr std::size_t kMinDeviceSecretLength = 16;
+inline constexpr std::size_t kMaxDeviceSecretLength = 128;
+
+bool is_valid_device_id(std::string_view id);
+
+bool is_valid_project_id(std::string_view id);
+
+bool is_valid_device_secret(std::string_view secret);
+
+}  // namespace apiota::domain

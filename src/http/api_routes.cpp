@@ -1,0 +1,37 @@
+#include "api/admin/admin_api.h"
+#include "api/device/device_api.h"
+#include "http/router.h"
+
+namespace apiota::http {
+
+Router make_api_router() {
+  namespace device = api::device;
+  namespace admin = api::admin;
+  Router r;
+  r.add("GET", "/api/health", device::health);
+  r.add("GET", "/api/check-update", device::check_update);
+  r.add("POST", "/api/register", device::register_device);
+  r.add("POST", "/api/ota-log", device::report_ota_status);
+  r.add("GET", "/api/config", device::fetch_config);
+  r.add("POST", "/api/firmware/upload", nullptr, RouteKind::FirmwareUpload);
+  r.add("GET", "/api/firmware/{filename}", device::download_firmware);
+
+  r.add("GET", "/api/admin/project", admin::project_info);
+  r.add("GET", "/api/admin/keys", admin::list_keys);
+  r.add("POST", "/api/admin/keys", admin::create_key);
+  r.add("DELETE", "/api/admin/keys/{id}", admin::revoke_key);
+  r.add("GET", "/api/admin/devices", admin::list_devices);
+  r.add("GET", "/api/admin/devices/{id}", admin::get_device);
+  r.add("POST", "/api/admin/devices/{id}/block", admin::block_device);
+  r.add("POST", "/api/admin/devices/{id}/unblock", admin::unblock_device);
+  r.add("PUT", "/api/admin/devices/{id}/channel", admin::set_device_channel);
+  r.add("GET", "/api/admin/devices/{id}/logs", admin::device_logs);
+  r.add("GET", "/api/admin/devices/{id}/config", admin::get_device_config);
+  r.add("PUT", "/api/admin/devices/{id}/config", admin::put_device_config);
+  r.add("GET", "/api/admin/config", admin::get_project_config);
+  r.add("PUT", "/api/admin/config", admin::put_project_config);
+  r.add("GET", "/api/admin/releases", admin::list_releases);
+  return r;
+}
+
+}  // namespace apiota::http

@@ -1,0 +1,232 @@
+#include "http/connection.h"
+
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "api/api_error.h"
+#include "http/redact.h"
+#include "http/response_writer.h"
+#include "http/upload_reader.h"
+#include "http/worker_call.h"
+
+namespace apiota::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+namespace urls = boost::urls;
+
+namespace {
+
+constexpr std::size_t kMaxDrainBytes = 64 * 1024 * 1024;
+constexpr auto kDrainTime = std::chrono::seconds(2);
+
+struct ParsedTarget {
+  std::string path;
+  std::vector<std::string> segments;
+  std::vector<std::pair<std::string, std::string>> query;
+};
+
+// Decodes the path and query of an origin-form target. '+' stays '+' in the
+// query: device secrets may contain it and devices do not form-encode.
+std::optional<ParsedTarget> parse_target(std::string_view target) {
+  auto url = urls::parse_origin_form(target);
+  if (!url) return std::nullopt;
+  ParsedTarget out;
+  out.path = url->path();
+  for (auto segment : url->segments()) out.segments.push_back(segment);
+  urls::encoding_opts opts;
+  opts.space_as_plus = false;
+  for (auto param : url->params(opts)) out.query.emplace_back(param.key, param.value);
+  return out;
+}
+
+api::Request make_request(const bhttp::request_header<>& head, ParsedTarget target, const std::string& remote) {
+  api::Request req;
+  req.method = std::string(head.method_string());
+  req.path = std::move(target.path);
+  req.query = std::move(target.query);
+  req.remote_address = remote;
+  for (const auto& field : head) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  return req;
+}
+
+// After replying without reading the whole body, stop sending and read (and
+// discard) for a moment, so the client sees the reply instead of a reset.
+asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
+  boost::system::error_code ec;
+  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  std::array<char, 16 * 1024> sink{};
+  std::size_t drained = 0;
+  stream.expires_after(kDrainTime);
+  while (drained < kMaxDrainBytes) {
+    auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+    if (read_ec) break;
+    drained += n;
+  }
+  stream.socket().close(ec);
+}
+
+ReplyContext closing_reply() {
+  ReplyContext reply;
+  reply.keep_alive = false;
+  return reply;
+}
+
+class Registration {
+ public:
+  Registration(ServerState& state, asio::any_io_executor executor, std::shared_ptr<ConnectionControl> control)
+      : state_(state) {
+    std::lock_guard lock(state_.registry_mutex);
+    id_ = state_.next_connection_id++;
+    state_.registry.emplace(id_, ServerState::Registered{std::move(executor), std::move(control)});
+  }
+  Registration(const Registration&) = delete;
+  Registration& operator=(const Registration&) = delete;
+  ~Registration() {
+    std::lock_guard lock(state_.registry_mutex);
+    state_.registry.erase(id_);
+  }
+
+ private:
+  ServerState& state_;
+  std::uint64_t id_ = 0;
+};
+
+}  // namespace
+
+void ServerState::close_idle_connections() {
+  std::lock_guard lock(registry_mutex);
+  for (auto& [id, entry] : registry) {
+    asio::post(entry.executor, [control = entry.control] {
+      if (control->alive && control->idle && control->stream) control->stream->cancel();
+    });
+  }
+}
+
+asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket socket) {
+  const ServerOptions& opts = state.options;
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  std::string remote = ec ? std::string("unknown") : endpoint.address().to_string();
+  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+
+  beast::tcp_stream stream(std::move(socket));
+  auto control = std::make_shared<ConnectionControl>();
+  control->stream = &stream;
+  Registration registration(state, co_await asio::this_coro::executor, control);
+  beast::flat_buffer buffer;
+  bool must_linger = false;
+  bool first_request = true;
+
+  try {
+    while (!state.stopping) {
+      bhttp::request_parser<bhttp::empty_body> head_parser;
+      head_parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
+      control->idle = true;
+      stream.expires_after(first_request ? opts.header_timeout : opts.idle_timeout);
+      auto [read_ec, n] =
+          co_await bhttp::async_read_header(stream, buffer, head_parser, asio::as_tuple(asio::use_awaitable));
+      control->idle = false;
+      first_request = false;
+      auto started = std::chrono::steady_clock::now();
+      if (read_ec) {
+        if (read_ec == bhttp::error::header_limit) {
+          api::Response res = api::error_response(api::ErrorCode::HeadersTooLarge, "request headers are too large");
+          co_await write_response(stream, res, closing_reply(), opts);
+        } else if (read_ec != bhttp::error::end_of_stream && read_ec != asio::error::operation_aborted &&
+                   read_ec != beast::error::timeout && read_ec != asio::error::eof &&
+                   read_ec != asio::error::connection_reset) {
+          api::Response res = api::error_response(api::ErrorCode::InvalidParameter, "malformed HTTP request");
+          co_await write_response(stream, res, closing_reply(), opts);
+        }
+        break;
+      }
+
+      const auto& head = head_parser.get();
+      ReplyContext reply;
+      reply.http_version = head.version();
+      reply.keep_alive = head.keep_alive() && !state.stopping;
+      reply.head = head.method() == bhttp::verb::head;
+      std::string target(head.target());
+      api::Response res;
+      // A refusal before the body is read keeps the connection only if there
+      // is no body left on the wire.
+      const bool has_body = head_parser.chunked() || head_parser.content_length().value_or(0) > 0;
+      bool body_consumed = true;
+
+      auto parsed = parse_target(target);
+      RouteMatch match;
+      if (parsed) match = state.router.match(head.method_string(), parsed->segments);
+      api::Request req = make_request(head, parsed ? std::move(*parsed) : ParsedTarget{}, remote);
+      req.path_params = match.params;
+
+      if (!parsed) {
+        res = api::error_response(api::ErrorCode::InvalidParameter, "malformed request target");
+        body_consumed = !has_body;
+      } else if (match.outcome == RouteMatch::Outcome::NotFound) {
+        res = api::error_response(api::ErrorCode::NotFound, "no such endpoint: " + req.path);
+        body_consumed = !has_body;
+      } else if (match.outcome == RouteMatch::Outcome::MethodNotAllowed) {
+        res = api::error_response(api::ErrorCode::MethodNotAllowed, req.method + " is not allowed on " + req.path);
+        res.headers.emplace_back("Allow", match.allow);
+        body_consumed = !has_body;
+      } else if (match.kind == RouteKind::FirmwareUpload) {
+        UploadResult upload = co_await read_upload(state, stream, buffer, head_parser, req);
+        res = std::move(upload.response);
+        body_consumed = upload.body_consumed;
+      } else {
+        bhttp::request_parser<bhttp::string_body> body_parser{std::move(head_parser)};
+        body_parser.body_limit(opts.max_json_body_bytes);
+        stream.expires_after(opts.body_read_timeout);
+        auto [body_ec, body_n] =
+            co_await bhttp::async_read(stream, buffer, body_parser, asio::as_tuple(asio::use_awaitable));
+        if (body_ec == bhttp::error::body_limit) {
+          res = api::error_response(api::ErrorCode::PayloadTooLarge, "the request body is too large");
+          body_consumed = false;
+        } else if (body_ec) {
+          break;
+        } else {
+          req.body = std::move(body_parser.get().body());
+          const Handler& handler = *match.handler;
+          res = co_await call_handler(state.workers, [&] { return handler(state.ctx, req); });
+        }
+      }
+
+      if (!body_consumed) reply.keep_alive = false;
+      // The request parser is gone after a body read; take conditional and
+      // range headers from the copy in `req`.
+      reply.range = req.header("range");
+      reply.if_none_match = req.header("if-none-match");
+      unsigned status = res.status;
+      std::uint64_t sent = co_await write_response(stream, res, reply, opts);
+      if (opts.access_log) {
+        auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+        spdlog::info("{} \"{} {}\" {} {} {:.1f}ms", remote, req.method, redact_target(target), status, sent,
+                     elapsed.count());
+      }
+      if (!body_consumed) {
+        must_linger = true;
+        break;
+      }
+      if (!reply.keep_alive) break;
+    }
+  } catch (const boost::system::system_error&) {
+    // The client went away or a write timed out; nothing more can be sent.
+  }
+  control->alive = false;
+  if (must_linger) {
+    co_await linger_close(stream);
+  } else {
+    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    stream.close();
+  }
+  --state.connections;
+}
+
+}  // namespace apiota::http

@@ -1,0 +1,126 @@
+#include "http/response_writer.h"
+
+#include <sys/sendfile.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "api/api_error.h"
+#include "api/etag.h"
+#include "http/byte_range.h"
+
+namespace apiota::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using namespace boost::asio::experimental::awaitable_operators;
+
+namespace {
+
+constexpr std::size_t kSendfileChunk = 1 << 20;
+
+template <class Message>
+void common_headers(Message& out, const api::Response& res, const ReplyContext& reply) {
+  out.set(bhttp::field::server, "apiota");
+  for (const auto& [name, value] : res.headers) out.set(name, value);
+  out.keep_alive(reply.keep_alive);
+}
+
+// Streams [offset, offset+length) of `fd` to the socket with sendfile(),
+// waiting for writability when the socket buffer is full.
+asio::awaitable<std::uint64_t> sendfile_range(beast::tcp_stream& stream, int fd, std::uint64_t offset,
+                                              std::uint64_t length, std::chrono::seconds write_timeout) {
+  auto& socket = stream.socket();
+  socket.native_non_blocking(true);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  off_t position = static_cast<off_t>(offset);
+  std::uint64_t remaining = length;
+  while (remaining > 0) {
+    ssize_t n = ::sendfile(socket.native_handle(), fd, &position, std::min<std::uint64_t>(remaining, kSendfileChunk));
+    if (n > 0) {
+      remaining -= static_cast<std::uint64_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      timer.expires_after(write_timeout);
+      auto ready = co_await (socket.async_wait(asio::ip::tcp::socket::wait_write, asio::use_awaitable) ||
+                             timer.async_wait(asio::use_awaitable));
+      if (ready.index() == 1) throw boost::system::system_error(asio::error::timed_out);
+      continue;
+    }
+    // n == 0: the file is shorter than its recorded size; the client cannot
+    // get a correct body, so drop the connection rather than hang.
+    throw boost::system::system_error(n == 0 ? asio::error::eof : boost::system::error_code(errno, boost::system::system_category()));
+  }
+  co_return length;
+}
+
+}  // namespace
+
+asio::awaitable<std::uint64_t> write_response(beast::tcp_stream& stream, api::Response& res, const ReplyContext& reply,
+                                              const ServerOptions& options) {
+  if (res.file) co_return co_await send_file(stream, res, reply, options);
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), reply.http_version};
+  common_headers(out, res, reply);
+  std::uint64_t sent = 0;
+  // 304 and 204 carry neither a body nor a Content-Length.
+  if (res.status != 304 && res.status != 204) {
+    out.set(bhttp::field::content_type, res.content_type);
+    if (reply.head) {
+      out.content_length(res.body.size());
+    } else {
+      sent = res.body.size();
+      out.body() = std::move(res.body);
+      out.prepare_payload();
+    }
+  }
+  stream.expires_after(options.write_timeout);
+  co_await bhttp::async_write(stream, out, asio::use_awaitable);
+  co_return sent;
+}
+
+asio::awaitable<std::uint64_t> send_file(beast::tcp_stream& stream, api::Response& res, const ReplyContext& reply,
+                                         const ServerOptions& options) {
+  api::FileBody& file = *res.file;
+  std::string etag = "\"" + file.etag + "\"";
+  res.headers.emplace_back("ETag", etag);
+  res.headers.emplace_back("x-MD5", file.md5);
+  res.headers.emplace_back("Accept-Ranges", "bytes");
+
+  if (reply.if_none_match && api::if_none_match_matches(*reply.if_none_match, etag)) {
+    api::Response not_modified;
+    not_modified.status = 304;
+    not_modified.headers = std::move(res.headers);
+    co_return co_await write_response(stream, not_modified, reply, options);
+  }
+
+  RangeDecision decision = decide_range(reply.range, file.size);
+  if (decision.outcome == RangeOutcome::Unsatisfiable) {
+    api::Response refused = api::error_response(api::ErrorCode::RangeNotSatisfiable,
+                                                "the range starts past the end of the file");
+    refused.headers.emplace_back("Content-Range", unsatisfied_content_range_value(file.size));
+    co_return co_await write_response(stream, refused, reply, options);
+  }
+  std::uint64_t first = 0;
+  std::uint64_t length = file.size;
+  bhttp::status status = bhttp::status::ok;
+  if (decision.outcome == RangeOutcome::Partial) {
+    first = decision.range.first;
+    length = decision.range.last - decision.range.first + 1;
+    status = bhttp::status::partial_content;
+    res.headers.emplace_back("Content-Range", content_range_value(decision.range, file.size));
+  }
+
+  bhttp::response<bhttp::empty_body> out{status, reply.http_version};
+  common_headers(out, res, reply);
+  out.set(bhttp::field::content_type, res.content_type);
+  out.content_length(length);
+  stream.expires_after(options.write_timeout);
+  co_await bhttp::async_write(stream, out, asio::use_awaitable);
+  stream.expires_never();
+  if (reply.head) co_return 0;
+  co_return co_await sendfile_range(stream, file.fd.get(), first, length, options.write_timeout);
+}
+
+}  // namespace apiota::http

@@ -1,0 +1,35 @@
+#pragma once
+// Writing an api::Response to the wire.
+//
+// JSON responses get an exact Content-Length; HEAD gets the same headers and
+// no body; 304 carries no body. File responses go through send_file(), which
+// applies If-None-Match, Range and HEAD and sends the bytes with sendfile()
+// (never chunked, never compressed). Each returns the number of body bytes
+// sent, or throws boost::system::system_error when the client goes away or a
+// write times out.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "api/request.h"
+#include "http/beast_pch.h"
+#include "http/server.h"
+
+namespace apiota::http {
+
+struct ReplyContext {
+  unsigned http_version = 11;  // 10 or 11, echoed back
+  bool keep_alive = true;
+  bool head = false;
+  std::optional<std::string_view> range;
+  std::optional<std::string_view> if_none_match;
+};
+
+boost::asio::awaitable<std::uint64_t> write_response(boost::beast::tcp_stream& stream, api::Response& res,
+                                                     const ReplyContext& reply, const ServerOptions& options);
+
+boost::asio::awaitable<std::uint64_t> send_file(boost::beast::tcp_stream& stream, api::Response& res,
+                                                const ReplyContext& reply, const ServerOptions& options);
+
+}  // namespace apiota::http

@@ -1,0 +1,54 @@
+#pragma once
+// Router: maps (method, decoded path) to a handler.
+//
+// Patterns are literal segments and `{name}` placeholders that match exactly
+// one non-empty segment; placeholder values are returned in order. A path
+// that matches a pattern under another method yields MethodNotAllowed with
+// the allowed methods (for the Allow header); otherwise NotFound. HEAD is
+// served by GET routes. Routes are added at start-up; match() is then
+// read-only and safe from any thread.
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/context.h"
+#include "api/request.h"
+
+namespace apiota::http {
+
+using Handler = std::function<api::Response(api::Context&, const api::Request&)>;
+
+enum class RouteKind {
+  Plain,           // the body is read whole (bounded) and the handler called once
+  FirmwareUpload,  // the body streams into api::admin::FirmwareUpload
+};
+
+struct RouteMatch {
+  enum class Outcome { Found, NotFound, MethodNotAllowed } outcome = Outcome::NotFound;
+  const Handler* handler = nullptr;
+  RouteKind kind = RouteKind::Plain;
+  std::vector<std::string> params;
+  std::string allow;  // for MethodNotAllowed, e.g. "GET, HEAD"
+};
+
+class Router {
+ public:
+  void add(std::string_view method, std::string_view pattern, Handler handler, RouteKind kind = RouteKind::Plain);
+  RouteMatch match(std::string_view method, const std::vector<std::string>& segments) const;
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;
+    Handler handler;
+    RouteKind kind;
+  };
+  std::vector<Route> routes_;
+};
+
+// The router for apiota's device and admin APIs.
+Router make_api_router();
+
+}  // namespace apiota::http

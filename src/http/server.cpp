@@ -1,0 +1,149 @@
+#include "http/server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include "http/connection.h"
+
+namespace apiota::http {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+tcp::endpoint parse_listen(asio::io_context& io, const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("listen address must be HOST:PORT: " + listen);
+  std::string host = listen.substr(0, colon);
+  std::string port = listen.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  tcp::resolver resolver(io);
+  auto results = resolver.resolve(host, port, tcp::resolver::passive | tcp::resolver::numeric_service);
+  if (results.empty()) throw std::invalid_argument("cannot resolve listen address " + listen);
+  return results.begin()->endpoint();
+}
+
+std::string format_endpoint(const tcp::endpoint& ep) {
+  auto address = ep.address();
+  std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return host + ":" + std::to_string(ep.port());
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(api::Context& ctx, ServerOptions opts)
+      : options(std::move(opts)),
+        io_threads(options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency())),
+        io(static_cast<int>(io_threads)),
+        workers(options.worker_threads),
+        state(ctx, options, workers),
+        acceptor(io),
+        signals(io, SIGINT, SIGTERM),
+        shutdown_timer(io) {}
+
+  asio::awaitable<void> accept_loop() {
+    asio::steady_timer backoff(io);
+    while (acceptor.is_open()) {
+      auto [ec, socket] =
+          co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (!acceptor.is_open() || ec == asio::error::operation_aborted) break;
+        // Out of file descriptors or a similar transient failure: back off
+        // instead of spinning.
+        spdlog::warn("accept failed: {}", ec.message());
+        backoff.expires_after(std::chrono::milliseconds(50));
+        co_await backoff.async_wait(asio::use_awaitable);
+        continue;
+      }
+      if (state.connections >= options.max_connections) {
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      ++state.connections;
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, serve_connection(state, std::move(socket)), [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::error("connection failed: {}", ex.what());
+        }
+      });
+    }
+  }
+
+  void begin_shutdown() {
+    if (state.stopping.exchange(true)) {
+      spdlog::warn("second signal: stopping now");
+      io.stop();
+      return;
+    }
+    spdlog::info("shutting down: finishing {} open connections", state.connections.load());
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+    state.close_idle_connections();
+    shutdown_deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
+    wait_for_connections();
+  }
+
+  void wait_for_connections() {
+    if (state.connections == 0 || std::chrono::steady_clock::now() >= shutdown_deadline) {
+      io.stop();
+      return;
+    }
+    state.close_idle_connections();
+    shutdown_timer.expires_after(std::chrono::milliseconds(50));
+    shutdown_timer.async_wait([this](boost::system::error_code) { wait_for_connections(); });
+  }
+
+  void wait_for_signal() {
+    signals.async_wait([this](boost::system::error_code ec, int) {
+      if (ec) return;
+      begin_shutdown();
+      wait_for_signal();
+    });
+  }
+
+  ServerOptions options;
+  unsigned io_threads;
+  asio::io_context io;
+  asio::thread_pool workers;
+  ServerState state;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  asio::steady_timer shutdown_timer;
+  std::chrono::steady_clock::time_point shutdown_deadline;
+};
+
+Server::Server(api::Context& ctx, ServerOptions options) : impl_(std::make_unique<Impl>(ctx, std::move(options))) {}
+
+Server::~Server() = default;
+
+std::string Server::bind() {
+  tcp::endpoint endpoint = parse_listen(impl_->io, impl_->options.listen);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(asio::socket_base::reuse_address(true));
+  if (endpoint.address().is_v6()) acceptor.set_option(asio::ip::v6_only(false));
+  acceptor.bind(endpoint);
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  return format_endpoint(acceptor.local_endpoint());
+}
+
+void Server::run() {
+  auto& impl = *impl_;
+  asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
+  impl.wait_for_signal();
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < impl.io_threads; ++i) threads.emplace_back([&impl] { impl.io.run(); });
+  impl.io.run();
+  for (auto& t : threads) t.join();
+  impl.workers.join();
+}
+
+}  // namespace apiota::http

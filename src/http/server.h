@@ -1,0 +1,55 @@
+#pragma once
+// Server: the HTTP/1.1 front end of apiota on Boost.Beast.
+//
+// I/O runs on `io_threads` threads, one coroutine per connection; handlers
+// that touch the store run on a separate worker pool so a slow disk never
+// stalls the network. Limits protect the process from slow or hostile
+// clients: header size, JSON body size, read/idle timeouts and a connection
+// cap. run() blocks until SIGINT/SIGTERM, then stops accepting, lets requests
+// in flight finish (up to `shutdown_grace`), closes idle connections and
+// returns; the caller then flushes write-behind state and closes the store.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/context.h"
+
+namespace apiota::http {
+
+struct ServerOptions {
+  std::string listen = "0.0.0.0:8080";  // HOST:PORT; [v6]:PORT; port 0 picks a free port
+  unsigned io_threads = 0;              // 0: one per core
+  unsigned worker_threads = 4;
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_json_body_bytes = 256 * 1024;
+  std::chrono::seconds header_timeout{30};
+  std::chrono::seconds idle_timeout{30};
+  std::chrono::seconds body_read_timeout{30};  // per read: a client silent this long is dropped
+  std::chrono::seconds write_timeout{60};      // per write: a client not reading this long is dropped
+  std::chrono::seconds shutdown_grace{10};
+  std::size_t max_connections = 10000;
+  bool access_log = true;
+};
+
+class Server {
+ public:
+  Server(api::Context& ctx, ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds the listening socket; throws std::system_error on failure. Returns
+  // the bound "HOST:PORT" (with the real port when 0 was asked for).
+  std::string bind();
+  // Serves until SIGINT or SIGTERM, then shuts down gracefully.
+  void run();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace apiota::http

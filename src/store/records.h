@@ -1,0 +1,93 @@
+#pragma once
+// Plain records exchanged with a Store. Timestamps are Unix milliseconds (UTC);
+// optional fields are std::nullopt when the database holds NULL. Records carry
+// no behaviour: rules about them live in src/domain.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "domain/plan.h"
+
+namespace apiota::store {
+
+struct ProjectRecord {
+  std::string id;
+  std::string name;
+  domain::Plan plan;
+  std::int64_t created_at = 0;
+};
+
+enum class KeyRole { Provision, Admin };
+
+struct KeyRecord {
+  std::string id;          // public identifier, e.g. "key_3fa9c2d1"
+  std::string project_id;
+  KeyRole role = KeyRole::Provision;
+  std::string hash;        // keyed hash of the full key; the key itself is never stored
+  std::string hint;        // first characters of the key, to recognise it in lists
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> revoked_at;
+};
+
+struct DeviceRecord {
+  std::int64_t row_id = 0;
+  std::string device_id;
+  std::string project_id;
+  std::string secret_salt;
+  std::string secret_hash;
+  std::string channel = "stable";
+  bool blocked = false;
+  std::int64_t registered_at = 0;
+  std::optional<std::string> firmware_version;
+  std::optional<std::int64_t> last_seen_at;
+  std::optional<std::string> last_address;
+};
+
+// One check-update observation, applied later in a batch (write-behind).
+struct SeenUpdate {
+  std::int64_t device_row_id = 0;
+  std::string reported_version;
+  std::int64_t seen_at = 0;  // when the poll was answered
+  std::string address;
+};
+
+struct ReleaseRecord {
+  std::int64_t id = 0;
+  std::string project_id;
+  std::string version;
+  std::string channel;
+  std::string filename;    // unique across projects; the download URL's last segment
+  std::int64_t size = 0;
+  std::string sha256;
+  std::string md5;
+  std::string chip;
+  std::int64_t chip_id = 0;
+  std::string image_project_name;
+  std::string image_version;
+  std::int64_t secure_version = 0;
+  std::string idf_version;
+  std::string signature;
+  std::string appended_sha256;
+  std::string elf_sha256;
+  std::string uploaded_by;  // key id
+  std::int64_t uploaded_at = 0;
+};
+
+struct OtaLogRecord {
+  std::int64_t id = 0;
+  std::string device_id;
+  std::string project_id;
+  std::string status;
+  std::optional<std::string> from_version;
+  std::optional<std::string> to_version;
+  std::optional<std::string> message;
+  std::int64_t received_at = 0;
+};
+
+struct ConfigRecord {
+  std::string json;  // a serialized JSON object
+  std::int64_t updated_at = 0;
+};
+
+}  // namespace apiota::store

@@ -1,0 +1,90 @@
+#pragma once
+// A thin RAII layer over the sqlite3 C API: one Connection owns one database
+// handle and caches its prepared statements; a Statement borrows a cached
+// statement and resets it when it goes out of scope; a Transaction commits
+// explicitly or rolls back in its destructor.
+//
+// Every failure throws store::StoreError with SQLite's message. A Connection
+// is not thread-safe; the SqliteStore gives each connection to one thread at a
+// time.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace apiota::store::sqlite {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();
+
+  // Parameters are 1-based, as in SQLite. Each returns *this for chaining.
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, double value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::optional<std::string>& value);
+  Statement& bind(int index, const std::optional<std::int64_t>& value);
+  Statement& bind_null(int index);
+
+  // Advances; true while a row is available, false when done.
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+
+  std::int64_t int64(int column) const;
+  double real(int column) const;
+  std::string text(int column) const;
+  std::optional<std::string> optional_text(int column) const;
+  std::optional<std::int64_t> optional_int64(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Connection {
+ public:
+  // Opens (creating if needed) the database at `path` in WAL mode with a busy
+  // timeout, so other processes sharing the file wait instead of failing.
+  explicit Connection(const std::string& path);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  void exec(std::string_view sql);
+  // A cached prepared statement for `sql`; one Statement per SQL text may be
+  // alive at a time.
+  Statement prepare(std::string_view sql);
+  std::int64_t last_insert_rowid() const;
+  int changes() const;
+  sqlite3* handle() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+class Transaction {
+ public:
+  // BEGIN IMMEDIATE: takes the write lock up front so read-then-write logic
+  // inside the transaction cannot be interleaved with another writer.
+  explicit Transaction(Connection& conn);
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+  void commit();
+
+ private:
+  Connection& conn_;
+  bool done_ = false;
+};
+
+}  // namespace apiota::store::sqlite

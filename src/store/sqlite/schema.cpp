@@ -1,0 +1,107 @@
+#include "store/sqlite/schema.h"
+
+#include <string>
+
+#include "store/store.h"
+
+namespace apiota::store::sqlite {
+namespace {
+
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE projects (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  max_devices INTEGER NOT NULL,
+  max_firmware_bytes INTEGER NOT NULL,
+  device_requests_per_minute REAL NOT NULL,
+  device_burst REAL NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id),
+  role TEXT NOT NULL CHECK (role IN ('provision', 'admin')),
+  hash TEXT NOT NULL UNIQUE,
+  hint TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE TABLE devices (
+  row_id INTEGER PRIMARY KEY,
+  device_id TEXT NOT NULL UNIQUE,
+  project_id TEXT NOT NULL REFERENCES projects(id),
+  secret_salt TEXT NOT NULL,
+  secret_hash TEXT NOT NULL,
+  channel TEXT NOT NULL DEFAULT 'stable',
+  blocked INTEGER NOT NULL DEFAULT 0,
+  registered_at INTEGER NOT NULL,
+  firmware_version TEXT,
+  version_at INTEGER NOT NULL DEFAULT 0,
+  last_seen_at INTEGER,
+  last_address TEXT
+);
+CREATE INDEX devices_by_project ON devices(project_id, device_id);
+CREATE TABLE releases (
+  id INTEGER PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id),
+  version TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  filename TEXT NOT NULL UNIQUE,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  md5 TEXT NOT NULL,
+  chip TEXT NOT NULL,
+  chip_id INTEGER NOT NULL,
+  image_project_name TEXT NOT NULL,
+  image_version TEXT NOT NULL,
+  secure_version INTEGER NOT NULL,
+  idf_version TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  appended_sha256 TEXT NOT NULL,
+  elf_sha256 TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at INTEGER NOT NULL,
+  UNIQUE (project_id, version, channel)
+);
+CREATE TABLE ota_logs (
+  id INTEGER PRIMARY KEY,
+  device_id TEXT NOT NULL,
+  project_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  from_version TEXT,
+  to_version TEXT,
+  message TEXT,
+  received_at INTEGER NOT NULL
+);
+CREATE INDEX ota_logs_by_device ON ota_logs(device_id, id);
+CREATE TABLE project_config (
+  project_id TEXT PRIMARY KEY REFERENCES projects(id),
+  json TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE device_config (
+  device_id TEXT PRIMARY KEY,
+  json TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+)sql";
+
+}  // namespace
+
+void migrate(Connection& conn) {
+  Transaction tx(conn);
+  std::int64_t version = 0;
+  {
+    auto stmt = conn.prepare("PRAGMA user_version");
+    if (stmt.step()) version = stmt.int64(0);
+  }
+  if (version > kSchemaVersion) {
+    throw StoreError("database schema version " + std::to_string(version) +
+                     " is newer than this apiota supports (" + std::to_string(kSchemaVersion) + ")");
+  }
+  if (version < 1) conn.exec(kSchemaV1);
+  conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+  tx.commit();
+}
+
+}  // namespace apiota::store::sqlite

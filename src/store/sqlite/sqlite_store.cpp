@@ -1,0 +1,431 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include "store/sqlite/schema.h"
+
+namespace apiota::store::sqlite {
+
+class SqliteStore::ReaderLease {
+ public:
+  ReaderLease(SqliteStore& owner, std::unique_ptr<Connection> conn) : owner_(owner), conn_(std::move(conn)) {}
+  ReaderLease(const ReaderLease&) = delete;
+  ReaderLease& operator=(const ReaderLease&) = delete;
+  ~ReaderLease() {
+    std::lock_guard lock(owner_.readers_mutex_);
+    owner_.idle_readers_.push_back(std::move(conn_));
+  }
+  Connection* operator->() { return conn_.get(); }
+  Connection& operator*() { return *conn_; }
+
+ private:
+  SqliteStore& owner_;
+  std::unique_ptr<Connection> conn_;
+};
+
+namespace {
+
+constexpr const char* kProjectColumns =
+    "id, name, max_devices, max_firmware_bytes, device_requests_per_minute, device_burst, created_at";
+constexpr const char* kKeyColumns = "id, project_id, role, hash, hint, created_at, revoked_at";
+constexpr const char* kDeviceColumns =
+    "row_id, device_id, project_id, secret_salt, secret_hash, channel, blocked, registered_at, "
+    "firmware_version, last_seen_at, last_address";
+constexpr const char* kReleaseColumns =
+    "id, project_id, version, channel, filename, size, sha256, md5, chip, chip_id, image_project_name, "
+    "image_version, secure_version, idf_version, signature, appended_sha256, elf_sha256, uploaded_by, uploaded_at";
+constexpr const char* kLogColumns =
+    "id, device_id, project_id, status, from_version, to_version, message, received_at";
+
+std::string select_from(const char* columns, const char* rest) {
+  return std::string("SELECT ") + columns + " " + rest;
+}
+
+ProjectRecord project_row(const Statement& s) {
+  ProjectRecord p;
+  p.id = s.text(0);
+  p.name = s.text(1);
+  p.plan.max_devices = s.int64(2);
+  p.plan.max_firmware_bytes = s.int64(3);
+  p.plan.device_requests_per_minute = s.real(4);
+  p.plan.device_burst = s.real(5);
+  p.created_at = s.int64(6);
+  return p;
+}
+
+std::string_view role_name(KeyRole role) { return role == KeyRole::Admin ? "admin" : "provision"; }
+
+KeyRecord key_row(const Statement& s) {
+  KeyRecord k;
+  k.id = s.text(0);
+  k.project_id = s.text(1);
+  k.role = s.text(2) == "admin" ? KeyRole::Admin : KeyRole::Provision;
+  k.hash = s.text(3);
+  k.hint = s.text(4);
+  k.created_at = s.int64(5);
+  k.revoked_at = s.optional_int64(6);
+  return k;
+}
+
+DeviceRecord device_row(const Statement& s) {
+  DeviceRecord d;
+  d.row_id = s.int64(0);
+  d.device_id = s.text(1);
+  d.project_id = s.text(2);
+  d.secret_salt = s.text(3);
+  d.secret_hash = s.text(4);
+  d.channel = s.text(5);
+  d.blocked = s.int64(6) != 0;
+  d.registered_at = s.int64(7);
+  d.firmware_version = s.optional_text(8);
+  d.last_seen_at = s.optional_int64(9);
+  d.last_address = s.optional_text(10);
+  return d;
+}
+
+ReleaseRecord release_row(const Statement& s) {
+  ReleaseRecord r;
+  r.id = s.int64(0);
+  r.project_id = s.text(1);
+  r.version = s.text(2);
+  r.channel = s.text(3);
+  r.filename = s.text(4);
+  r.size = s.int64(5);
+  r.sha256 = s.text(6);
+  r.md5 = s.text(7);
+  r.chip = s.text(8);
+  r.chip_id = s.int64(9);
+  r.image_project_name = s.text(10);
+  r.image_version = s.text(11);
+  r.secure_version = s.int64(12);
+  r.idf_version = s.text(13);
+  r.signature = s.text(14);
+  r.appended_sha256 = s.text(15);
+  r.elf_sha256 = s.text(16);
+  r.uploaded_by = s.text(17);
+  r.uploaded_at = s.int64(18);
+  return r;
+}
+
+OtaLogRecord log_row(const Statement& s) {
+  OtaLogRecord l;
+  l.id = s.int64(0);
+  l.device_id = s.text(1);
+  l.project_id = s.text(2);
+  l.status = s.text(3);
+  l.from_version = s.optional_text(4);
+  l.to_version = s.optional_text(5);
+  l.message = s.optional_text(6);
+  l.received_at = s.int64(7);
+  return l;
+}
+
+std::optional<DeviceRecord> find_device_on(Connection& conn, std::string_view device_id) {
+  auto stmt = conn.prepare(select_from(kDeviceColumns, "FROM devices WHERE device_id = ?"));
+  stmt.bind(1, device_id);
+  if (!stmt.step()) return std::nullopt;
+  return device_row(stmt);
+}
+
+std::optional<ConfigRecord> config_row(Statement& stmt) {
+  if (!stmt.step()) return std::nullopt;
+  return ConfigRecord{stmt.text(0), stmt.int64(1)};
+}
+
+}  // namespace
+
+SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
+  writer_ = std::make_unique<Connection>(path_);
+  migrate(*writer_);
+  version_watcher_ = std::make_unique<Connection>(path_);
+}
+
+SqliteStore::~SqliteStore() = default;
+
+SqliteStore::ReaderLease SqliteStore::reader() {
+  std::unique_ptr<Connection> conn;
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+    }
+  }
+  if (!conn) conn = std::make_unique<Connection>(path_);
+  return ReaderLease(*this, std::move(conn));
+}
+
+std::optional<ProjectRecord> SqliteStore::find_project(std::string_view id) {
+  auto conn = reader();
+  auto stmt = conn->prepare(select_from(kProjectColumns, "FROM projects WHERE id = ?"));
+  stmt.bind(1, id);
+  if (!stmt.step()) return std::nullopt;
+  return project_row(stmt);
+}
+
+std::vector<ProjectRecord> SqliteStore::list_projects() {
+  auto conn = reader();
+  auto stmt = conn->prepare(select_from(kProjectColumns, "FROM projects ORDER BY id"));
+  std::vector<ProjectRecord> out;
+  while (stmt.step()) out.push_back(project_row(stmt));
+  return out;
+}
+
+void SqliteStore::upsert_project(const ProjectRecord& p) {
+  std::lock_guard lock(writer_mutex_);
+  auto stmt = writer_->prepare(
+      "INSERT INTO projects (id, name, max_devices, max_firmware_bytes, device_requests_per_minute, "
+      "device_burst, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
+      "max_devices = excluded.max_devices, max_firmware_bytes = excluded.max_firmware_bytes, "
+      "device_requests_per_minute = excluded.device_requests_per_minute, device_burst = excluded.device_burst");
+  stmt.bind(1, p.id).bind(2, p.name).bind(3, p.plan.max_devices).bind(4, p.plan.max_firmware_bytes);
+  stmt.bind(5, p.plan.device_requests_per_minute).bind(6, p.plan.device_burst).bind(7, p.created_at);
+  stmt.run();
+}
+
+void SqliteStore::insert_key(const KeyRecord& k) {
+  std::lock_guard lock(writer_mutex_);
+  auto stmt = writer_->prepare(
+      "INSERT INTO api_keys (id, project_id, role, hash, hint, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  stmt.bind(1, k.id).bind(2, k.project_id).bind(3, role_name(k.role)).bind(4, k.hash).bind(5, k.hint);
+  stmt.bind(6, k.created_at).bind(7, k.revoked_at);
+  stmt.run();
+}
+
+std::optional<KeyRecord> SqliteStore::find_key_by_hash(std::string_view hash) {
+  auto conn = reader();
+  auto stmt = conn->prepare(select_from(kKeyColumns, "FROM api_keys WHERE hash = ?"));
+  stmt.bind(1, hash);
+  if (!stmt.step()) return std::nullopt;
+  return key_row(stmt);
+}
+
+std::vector<KeyRecord> SqliteStore::list_keys(std::optional<std::string_view> project_id) {
+  auto conn = reader();
+  auto stmt = conn->prepare(
+      select_from(kKeyColumns, "FROM api_keys WHERE (?1 IS NULL OR project_id = ?1) ORDER BY created_at, id"));
+  if (project_id) {
+    stmt.bind(1, *project_id);
+  } else {
+    stmt.bind_null(1);
+  }
+  std::vector<KeyRecord> out;
+  while (stmt.step()) out.push_back(key_row(stmt));
+  return out;
+}
+
+bool SqliteStore::revoke_key(std::string_view key_id, std::int64_t now) {
+  std::lock_guard lock(writer_mutex_);
+  auto update = writer_->prepare("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
+  update.bind(1, now).bind(2, key_id);
+  update.run();
+  return writer_->changes() > 0;
+}
+
+std::int64_t SqliteStore::count_keys() {
+  auto conn = reader();
+  auto stmt = conn->prepare("SELECT COUNT(*) FROM api_keys");
+  stmt.step();
+  return stmt.int64(0);
+}
+
+RegisterResult SqliteStore::register_device(const DeviceRecord& d, std::int64_t max_devices) {
+  std::lock_guard lock(writer_mutex_);
+  Transaction tx(*writer_);
+  if (auto existing = find_device_on(*writer_, d.device_id)) {
+    return {RegisterOutcome::Exists, std::move(*existing)};
+  }
+  {
+    auto count = writer_->prepare("SELECT COUNT(*) FROM devices WHERE project_id = ?");
+    count.bind(1, d.project_id);
+    count.step();
+    if (count.int64(0) >= max_devices) return {RegisterOutcome::PlanLimitReached, d};
+  }
+  {
+    auto insert = writer_->prepare(
+        "INSERT INTO devices (device_id, project_id, secret_salt, secret_hash, channel, blocked, registered_at, "
+        "firmware_version, version_at, last_seen_at, last_address) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)");
+    insert.bind(1, d.device_id).bind(2, d.project_id).bind(3, d.secret_salt).bind(4, d.secret_hash);
+    insert.bind(5, d.channel).bind(6, d.registered_at).bind(7, d.firmware_version).bind(8, d.registered_at);
+    insert.bind(9, d.last_seen_at).bind(10, d.last_address);
+    insert.run();
+  }
+  DeviceRecord created = d;
+  created.row_id = writer_->last_insert_rowid();
+  tx.commit();
+  return {RegisterOutcome::Created, std::move(created)};
+}
+
+std::optional<DeviceRecord> SqliteStore::find_device(std::string_view device_id) {
+  auto conn = reader();
+  return find_device_on(*conn, device_id);
+}
+
+std::vector<DeviceRecord> SqliteStore::list_devices(const DeviceQuery& q) {
+  auto conn = reader();
+  auto stmt = conn->prepare(
+      select_from(kDeviceColumns, "FROM devices WHERE project_id = ? ORDER BY device_id LIMIT ? OFFSET ?"));
+  stmt.bind(1, q.project_id).bind(2, q.limit).bind(3, q.offset);
+  std::vector<DeviceRecord> out;
+  while (stmt.step()) out.push_back(device_row(stmt));
+  return out;
+}
+
+std::int64_t SqliteStore::count_devices(std::string_view project_id) {
+  auto conn = reader();
+  auto stmt = conn->prepare("SELECT COUNT(*) FROM devices WHERE project_id = ?");
+  stmt.bind(1, project_id);
+  stmt.step();
+  return stmt.int64(0);
+}
+
+bool SqliteStore::set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked) {
+  std::lock_guard lock(writer_mutex_);
+  auto stmt = writer_->prepare("UPDATE devices SET blocked = ? WHERE project_id = ? AND device_id = ?");
+  stmt.bind(1, std::int64_t{blocked ? 1 : 0}).bind(2, project_id).bind(3, device_id);
+  stmt.run();
+  return writer_->changes() > 0;
+}
+
+bool SqliteStore::set_device_channel(std::string_view project_id, std::string_view device_id,
+                                     std::string_view channel) {
+  std::lock_guard lock(writer_mutex_);
+  auto stmt = writer_->prepare("UPDATE devices SET channel = ? WHERE project_id = ? AND device_id = ?");
+  stmt.bind(1, channel).bind(2, project_id).bind(3, device_id);
+  stmt.run();
+  return writer_->changes() > 0;
+}
+
+void SqliteStore::record_seen(std::span<const SeenUpdate> updates) {
+  if (updates.empty()) return;
+  std::lock_guard lock(writer_mutex_);
+  Transaction tx(*writer_);
+  for (const auto& u : updates) {
+    auto stmt = writer_->prepare(
+        "UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?1), last_address = ?2, "
+        "firmware_version = CASE WHEN version_at <= ?1 THEN ?3 ELSE firmware_version END, "
+        "version_at = MAX(version_at, ?1) WHERE row_id = ?4");
+    stmt.bind(1, u.seen_at).bind(2, u.address).bind(3, u.reported_version).bind(4, u.device_row_id);
+    stmt.run();
+  }
+  tx.commit();
+}
+
+bool SqliteStore::insert_release(ReleaseRecord& r) {
+  std::lock_guard lock(writer_mutex_);
+  Transaction tx(*writer_);
+  {
+    auto exists = writer_->prepare("SELECT 1 FROM releases WHERE project_id = ? AND version = ? AND channel = ?");
+    exists.bind(1, r.project_id).bind(2, r.version).bind(3, r.channel);
+    if (exists.step()) return false;
+  }
+  {
+    auto stmt = writer_->prepare(
+        "INSERT INTO releases (project_id, version, channel, filename, size, sha256, md5, chip, chip_id, "
+        "image_project_name, image_version, secure_version, idf_version, signature, appended_sha256, elf_sha256, "
+        "uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    stmt.bind(1, r.project_id).bind(2, r.version).bind(3, r.channel).bind(4, r.filename).bind(5, r.size);
+    stmt.bind(6, r.sha256).bind(7, r.md5).bind(8, r.chip).bind(9, r.chip_id).bind(10, r.image_project_name);
+    stmt.bind(11, r.image_version).bind(12, r.secure_version).bind(13, r.idf_version).bind(14, r.signature);
+    stmt.bind(15, r.appended_sha256).bind(16, r.elf_sha256).bind(17, r.uploaded_by).bind(18, r.uploaded_at);
+    stmt.run();
+  }
+  r.id = writer_->last_insert_rowid();
+  tx.commit();
+  return true;
+}
+
+std::vector<ReleaseRecord> SqliteStore::list_releases(std::string_view project_id) {
+  auto conn = reader();
+  auto stmt = conn->prepare(select_from(kReleaseColumns, "FROM releases WHERE project_id = ? ORDER BY id DESC"));
+  stmt.bind(1, project_id);
+  std::vector<ReleaseRecord> out;
+  while (stmt.step()) out.push_back(release_row(stmt));
+  return out;
+}
+
+std::optional<ReleaseRecord> SqliteStore::find_release_by_filename(std::string_view filename) {
+  auto conn = reader();
+  auto stmt = conn->prepare(select_from(kReleaseColumns, "FROM releases WHERE filename = ?"));
+  stmt.bind(1, filename);
+  if (!stmt.step()) return std::nullopt;
+  return release_row(stmt);
+}
+
+std::vector<std::string> SqliteStore::referenced_sha256s() {
+  auto conn = reader();
+  auto stmt = conn->prepare("SELECT DISTINCT sha256 FROM releases");
+  std::vector<std::string> out;
+  while (stmt.step()) out.push_back(stmt.text(0));
+  return out;
+}
+
+std::int64_t SqliteStore::append_ota_log(const OtaLogRecord& l, std::optional<std::string_view> new_current_version) {
+  std::lock_guard lock(writer_mutex_);
+  Transaction tx(*writer_);
+  {
+    auto stmt = writer_->prepare(
+        "INSERT INTO ota_logs (device_id, project_id, status, from_version, to_version, message, received_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    stmt.bind(1, l.device_id).bind(2, l.project_id).bind(3, l.status).bind(4, l.from_version);
+    stmt.bind(5, l.to_version).bind(6, l.message).bind(7, l.received_at);
+    stmt.run();
+  }
+  std::int64_t id = writer_->last_insert_rowid();
+  if (new_current_version) {
+    auto stmt = writer_->prepare(
+        "UPDATE devices SET firmware_version = ?, version_at = MAX(version_at, ?) WHERE device_id = ?");
+    stmt.bind(1, *new_current_version).bind(2, l.received_at).bind(3, l.device_id);
+    stmt.run();
+  }
+  tx.commit();
+  return id;
+}
+
+std::vector<OtaLogRecord> SqliteStore::list_ota_logs(std::string_view device_id, std::int64_t limit) {
+  auto conn = reader();
+  auto stmt = conn->prepare(select_from(kLogColumns, "FROM ota_logs WHERE device_id = ? ORDER BY id DESC LIMIT ?"));
+  stmt.bind(1, device_id).bind(2, limit);
+  std::vector<OtaLogRecord> out;
+  while (stmt.step()) out.push_back(log_row(stmt));
+  return out;
+}
+
+std::optional<ConfigRecord> SqliteStore::project_config(std::string_view project_id) {
+  auto conn = reader();
+  auto stmt = conn->prepare("SELECT json, updated_at FROM project_config WHERE project_id = ?");
+  stmt.bind(1, project_id);
+  return config_row(stmt);
+}
+
+std::optional<ConfigRecord> SqliteStore::device_config(std::string_view device_id) {
+  auto conn = reader();
+  auto stmt = conn->prepare("SELECT json, updated_at FROM device_config WHERE device_id = ?");
+  stmt.bind(1, device_id);
+  return config_row(stmt);
+}
+
+void SqliteStore::set_project_config(std::string_view project_id, const ConfigRecord& c) {
+  std::lock_guard lock(writer_mutex_);
+  auto stmt = writer_->prepare(
+      "INSERT INTO project_config (project_id, json, updated_at) VALUES (?, ?, ?) "
+      "ON CONFLICT(project_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at");
+  stmt.bind(1, project_id).bind(2, c.json).bind(3, c.updated_at);
+  stmt.run();
+}
+
+void SqliteStore::set_device_config(std::string_view device_id, const ConfigRecord& c) {
+  std::lock_guard lock(writer_mutex_);
+  auto stmt = writer_->prepare(
+      "INSERT INTO device_config (device_id, json, updated_at) VALUES (?, ?, ?) "
+      "ON CONFLICT(device_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at");
+  stmt.bind(1, device_id).bind(2, c.json).bind(3, c.updated_at);
+  stmt.run();
+}
+
+std::uint64_t SqliteStore::data_version() {
+  std::lock_guard lock(version_mutex_);
+  auto stmt = version_watcher_->prepare("PRAGMA data_version");
+  stmt.step();
+  return static_cast<std::uint64_t>(stmt.int64(0));
+}
+
+}  // namespace apiota::store::sqlite

@@ -1,0 +1,73 @@
+#pragma once
+// SqliteStore: the embedded Store implementation (see store/store.h for the
+// contract). One file, WAL mode: a single writer connection serialized by a
+// mutex, and a pool of reader connections so reads never wait for writes.
+// Several processes (server and CLI) may open the same file; SQLite's locking
+// and a 10 s busy timeout arbitrate between them.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+namespace apiota::store::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens or creates the database at `path` and migrates it to the current
+  // schema. Throws StoreError if the file cannot be opened or is newer than
+  // this binary.
+  explicit SqliteStore(std::string path);
+  ~SqliteStore() override;
+
+  std::optional<ProjectRecord> find_project(std::string_view id) override;
+  std::vector<ProjectRecord> list_projects() override;
+  void upsert_project(const ProjectRecord& project) override;
+
+  void insert_key(const KeyRecord& key) override;
+  std::optional<KeyRecord> find_key_by_hash(std::string_view hash) override;
+  std::vector<KeyRecord> list_keys(std::optional<std::string_view> project_id) override;
+  bool revoke_key(std::string_view key_id, std::int64_t now) override;
+  std::int64_t count_keys() override;
+
+  RegisterResult register_device(const DeviceRecord& candidate, std::int64_t max_devices) override;
+  std::optional<DeviceRecord> find_device(std::string_view device_id) override;
+  std::vector<DeviceRecord> list_devices(const DeviceQuery& query) override;
+  std::int64_t count_devices(std::string_view project_id) override;
+  bool set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked) override;
+  bool set_device_channel(std::string_view project_id, std::string_view device_id,
+                          std::string_view channel) override;
+  void record_seen(std::span<const SeenUpdate> updates) override;
+
+  bool insert_release(ReleaseRecord& release) override;
+  std::vector<ReleaseRecord> list_releases(std::string_view project_id) override;
+  std::optional<ReleaseRecord> find_release_by_filename(std::string_view filename) override;
+  std::vector<std::string> referenced_sha256s() override;
+
+  std::int64_t append_ota_log(const OtaLogRecord& log, std::optional<std::string_view> new_current_version) override;
+  std::vector<OtaLogRecord> list_ota_logs(std::string_view device_id, std::int64_t limit) override;
+
+  std::optional<ConfigRecord> project_config(std::string_view project_id) override;
+  std::optional<ConfigRecord> device_config(std::string_view device_id) override;
+  void set_project_config(std::string_view project_id, const ConfigRecord& config) override;
+  void set_device_config(std::string_view device_id, const ConfigRecord& config) override;
+
+  std::uint64_t data_version() override;
+
+ private:
+  class ReaderLease;
+  ReaderLease reader();
+
+  std::string path_;
+  std::mutex writer_mutex_;
+  std::unique_ptr<Connection> writer_;
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;
+  std::mutex version_mutex_;
+  std::unique_ptr<Connection> version_watcher_;
+};
+
+}  // namespace apiota::store::sqlite

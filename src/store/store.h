@@ -1,0 +1,109 @@
+#pragma once
+// Store: the persistence seam of apiota. Everything the server remembers goes
+// through this interface; src/store/sqlite/ implements it on SQLite (the
+// embedded default) and a PostgreSQL implementation will follow the same
+// contract, checked by one shared conformance suite.
+//
+// Contract for every implementation:
+// - Thread-safe: any method may be called concurrently from worker threads.
+//   Methods block on I/O, so callers never invoke them on an I/O thread.
+// - A method that returns normally has committed its change durably enough to
+//   survive a crash of the process (SQLite: WAL, synchronous=NORMAL).
+// - Failures of the database itself (disk full, corruption, lost connection)
+//   throw StoreError; "not found" is an empty optional or false, never an
+//   exception.
+// - Several processes may share one store (the CLI changes data while the
+//   server runs); data_version() lets caches notice changes made by others.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/records.h"
+
+namespace apiota::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class RegisterOutcome {
+  Created,          // a new device row was inserted
+  Exists,           // the id is taken; `existing` holds the row so the caller can compare secrets
+  PlanLimitReached  // the project already holds max_devices devices
+};
+
+struct RegisterResult {
+  RegisterOutcome outcome;
+  DeviceRecord device;  // the inserted row, or the existing one
+};
+
+struct DeviceQuery {
+  std::string project_id;
+  std::int64_t limit = 100;
+  std::int64_t offset = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Projects. `upsert_project` creates the project or replaces its name and plan.
+  virtual std::optional<ProjectRecord> find_project(std::string_view id) = 0;
+  virtual std::vector<ProjectRecord> list_projects() = 0;
+  virtual void upsert_project(const ProjectRecord& project) = 0;
+
+  // Keys. Lookup is by keyed hash; revoked keys are still returned (callers
+  // check revoked_at) so that a revoked key gets a precise error.
+  virtual void insert_key(const KeyRecord& key) = 0;
+  virtual std::optional<KeyRecord> find_key_by_hash(std::string_view hash) = 0;
+  virtual std::vector<KeyRecord> list_keys(std::optional<std::string_view> project_id) = 0;
+  // Sets revoked_at unless already revoked; false if no such key.
+  virtual bool revoke_key(std::string_view key_id, std::int64_t now) = 0;
+  virtual std::int64_t count_keys() = 0;
+
+  // Devices. register_device decides atomically between creating the row,
+  // reporting the existing one, and refusing over the plan's device limit.
+  virtual RegisterResult register_device(const DeviceRecord& candidate, std::int64_t max_devices) = 0;
+  virtual std::optional<DeviceRecord> find_device(std::string_view device_id) = 0;
+  virtual std::vector<DeviceRecord> list_devices(const DeviceQuery& query) = 0;
+  virtual std::int64_t count_devices(std::string_view project_id) = 0;
+  // False if the device does not exist in that project.
+  virtual bool set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked) = 0;
+  virtual bool set_device_channel(std::string_view project_id, std::string_view device_id,
+                                  std::string_view channel) = 0;
+  // Applies check-update observations in one transaction. A reported version
+  // only replaces the stored one if it was observed after the stored one was
+  // set (an ota-log `done` written meanwhile wins over an older poll).
+  virtual void record_seen(std::span<const SeenUpdate> updates) = 0;
+
+  // Releases. insert_release fills in `id`; false when the project already
+  // has that version on that channel.
+  virtual bool insert_release(ReleaseRecord& release) = 0;
+  virtual std::vector<ReleaseRecord> list_releases(std::string_view project_id) = 0;
+  virtual std::optional<ReleaseRecord> find_release_by_filename(std::string_view filename) = 0;
+  // The sha256 of every stored release: blobs are stored by content hash, and
+  // a blob no release references is an orphan that start-up cleanup removes.
+  virtual std::vector<std::string> referenced_sha256s() = 0;
+
+  // OTA logs. When `new_current_version` is set (a `done` report), the
+  // device's firmware version is updated in the same transaction.
+  virtual std::int64_t append_ota_log(const OtaLogRecord& log, std::optional<std::string_view> new_current_version) = 0;
+  virtual std::vector<OtaLogRecord> list_ota_logs(std::string_view device_id, std::int64_t limit) = 0;
+
+  // Config objects (serialized JSON).
+  virtual std::optional<ConfigRecord> project_config(std::string_view project_id) = 0;
+  virtual std::optional<ConfigRecord> device_config(std::string_view device_id) = 0;
+  virtual void set_project_config(std::string_view project_id, const ConfigRecord& config) = 0;
+  virtual void set_device_config(std::string_view device_id, const ConfigRecord& config) = 0;
+
+  // A number that changes whenever any process commits a change to the store.
+  virtual std::uint64_t data_version() = 0;
+};
+
+}  // namespace apiota::store
