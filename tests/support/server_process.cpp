@@ -1,0 +1,235 @@
+#include "support/server_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace apiota::testing {
+namespace {
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("bind failed");
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::filesystem::path make_temp_root() {
+  std::random_device rd;
+  auto root = std::filesystem::temp_directory_path() / ("apiota-test-" + std::to_string(::getpid()) + "-" +
+                                                        std::to_string(rd()));
+  std::filesystem::create_directories(root);
+  return root;
+}
+
+int wait_for_exit(pid_t pid, std::chrono::milliseconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return -1;
+}
+
+pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& output, bool append) {
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = ::open(output.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::close(fd);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(ServerSetup setup) : setup_(std::move(setup)) {
+  root_ = make_temp_root();
+  data_dir_ = root_ / "data";
+  log_path_ = root_ / "server.log";
+  port_ = free_port();
+  start();
+  std::smatch m;
+  std::string text = log();
+  static const std::regex kKey("admin key: (pk_live_[A-Za-z0-9]+)");
+  if (std::regex_search(text, m, kKey)) admin_key_ = m[1];
+  if (admin_key_.empty()) throw std::runtime_error("server printed no admin key:\n" + text);
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) stop();
+  std::error_code ec;
+  std::filesystem::remove_all(root_, ec);
+}
+
+void ServerProcess::start() {
+  std::vector<std::string> args = {APIOTA_BINARY,   "serve",    "--listen", "127.0.0.1:" + std::to_string(port_),
+                                   "--data",        data_dir_.string(), "--public-url", base_url()};
+  for (const auto& a : setup_.extra_args) args.push_back(a);
+  if (!setup_.config_toml.empty()) {
+    auto config = root_ / "apiota.toml";
+    std::ofstream(config) << setup_.config_toml;
+    args.push_back("--config");
+    args.push_back(config.string());
+  }
+  pid_ = spawn(args, log_path_, true);
+  wait_until_healthy();
+}
+
+void ServerProcess::wait_until_healthy() {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("apiota exited during start-up:\n" + log());
+    }
+    httplib::Client c("127.0.0.1", port_);
+    c.set_connection_timeout(0, 200000);
+    if (auto res = c.Get("/api/health"); res && res->status == 200) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  }
+  throw std::runtime_error("apiota did not become healthy:\n" + log());
+}
+
+std::string ServerProcess::log() const { return read_file(log_path_); }
+
+httplib::Client ServerProcess::client() const {
+  httplib::Client c("127.0.0.1", port_);
+  c.set_connection_timeout(5);
+  c.set_read_timeout(30);
+  c.set_write_timeout(30);
+  c.set_keep_alive(false);
+  return c;
+}
+
+int ServerProcess::stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int code = wait_for_exit(pid_, std::chrono::seconds(15));
+  if (code == -1) {
+    ::kill(pid_, SIGKILL);
+    wait_for_exit(pid_, std::chrono::seconds(5));
+  }
+  pid_ = -1;
+  return code;
+}
+
+void ServerProcess::kill_hard() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  wait_for_exit(pid_, std::chrono::seconds(5));
+  pid_ = -1;
+}
+
+CommandResult ServerProcess::cli(std::vector<std::string> args) const {
+  std::vector<std::string> full = {APIOTA_BINARY};
+  for (auto& a : args) full.push_back(std::move(a));
+  full.push_back("--data");
+  full.push_back(data_dir_.string());
+  auto output = root_ / "cli.out";
+  pid_t pid = spawn(full, output, false);
+  CommandResult result;
+  result.exit_code = wait_for_exit(pid, std::chrono::seconds(30));
+  result.out = read_file(output);
+  return result;
+}
+
+boost::json::value json_of(const std::string& body) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(body, ec);
+  if (ec) {
+    ADD_FAILURE() << "not JSON: " << body;
+    return nullptr;
+  }
+  return value;
+}
+
+int register_device(httplib::Client& client, const std::string& device_id, const std::string& secret,
+                    const std::string& key, const std::string& firmware_ver) {
+  boost::json::object body{{"device_id", device_id}, {"device_secret", secret}, {"pk_key", key}};
+  if (!firmware_ver.empty()) body["firmware_ver"] = firmware_ver;
+  auto res = client.Post("/api/register", boost::json::serialize(body), "application/json");
+  return res ? res->status : -1;
+}
+
+httplib::Result upload_firmware(httplib::Client& client, const std::string& admin_key,
+                                const std::vector<std::uint8_t>& image, const std::string& version,
+                                const std::string& channel, const std::string& project_id) {
+  httplib::MultipartFormDataItems items = {
+      {"file", std::string(image.begin(), image.end()), "firmware.bin", "application/octet-stream"},
+      {"version", version, "", ""},
+      {"channel", channel, "", ""},
+  };
+  if (!project_id.empty()) items.push_back({"project_id", project_id, "", ""});
+  httplib::Headers headers = {{"Authorization", "Bearer " + admin_key}};
+  return client.Post("/api/firmware/upload", headers, items);
+}
+
+std::string raw_exchange(std::uint16_t port, const std::string& request, int timeout_ms) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return {};
+  }
+  std::size_t sent = 0;
+  while (sent < request.size()) {
+    ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<std::size_t>(n);
+  }
+  std::string out;
+  char buf[65536];
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 50) <= 0) continue;
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+}  // namespace apiota::testing

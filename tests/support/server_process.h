@@ -1,0 +1,89 @@
+#pragma once
+// Test support: runs the real `apiota` binary as a child process on a
+// loopback port with a fresh temporary data folder, for black-box tests.
+//
+// The constructor picks a free port on 127.0.0.1, starts
+// `apiota serve --listen 127.0.0.1:PORT --data DIR --public-url http://127.0.0.1:PORT`
+// (plus `extra_args`), and returns once /api/health answers, with the admin
+// key the server printed on first start. stdout and stderr go to
+// DIR/../server.log. The destructor stops the server (SIGTERM, then SIGKILL
+// after 15 s) and deletes the folder. Only the child this object started is
+// ever signalled, by its PID.
+
+#include <httplib.h>
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace apiota::testing {
+
+struct ServerSetup {
+  std::vector<std::string> extra_args = {"--rate-limit", "off"};
+  std::string config_toml;  // written to a file and passed with --config when not empty
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+class ServerProcess {
+ public:
+  explicit ServerProcess(ServerSetup setup = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  const std::string& admin_key() const { return admin_key_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  std::string log() const;
+  pid_t pid() const { return pid_; }
+
+  // A client for this server with short timeouts and keep-alive off.
+  httplib::Client client() const;
+
+  // SIGTERM and wait; returns the exit status (-1 if it had to be killed).
+  int stop();
+  // SIGKILL, no chance to flush anything.
+  void kill_hard();
+  // Starts again on the same port and data folder (after stop/kill_hard).
+  void start();
+
+  // Runs `apiota ARGS... --data DIR` to completion.
+  CommandResult cli(std::vector<std::string> args) const;
+
+ private:
+  void wait_until_healthy();
+
+  ServerSetup setup_;
+  std::filesystem::path root_;
+  std::filesystem::path data_dir_;
+  std::filesystem::path log_path_;
+  std::uint16_t port_ = 0;
+  pid_t pid_ = -1;
+  std::string admin_key_;
+};
+
+// Parses a response body as JSON (FAILs the test and returns null on error).
+boost::json::value json_of(const std::string& body);
+
+// Registers a device with `key`; returns the HTTP status.
+int register_device(httplib::Client& client, const std::string& device_id, const std::string& secret,
+                    const std::string& key, const std::string& firmware_ver = "1.0.0");
+
+// Uploads firmware bytes through multipart/form-data; returns the response.
+httplib::Result upload_firmware(httplib::Client& client, const std::string& admin_key,
+                                const std::vector<std::uint8_t>& image, const std::string& version,
+                                const std::string& channel = "stable", const std::string& project_id = "");
+
+// Sends raw bytes on a fresh connection and returns everything the server
+// sends back until it closes the connection or `timeout_ms` passes.
+std::string raw_exchange(std::uint16_t port, const std::string& request, int timeout_ms = 5000);
+
+}  // namespace apiota::testing
