@@ -1,0 +1,84 @@
+#include "api/api_error.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <set>
+
+namespace apiota::api {
+namespace {
+
+struct Row {
+  ErrorCode code;
+  const char* name;
+  unsigned status;
+};
+
+// The contract's table: codes and statuses are part of the API.
+const Row kRows[] = {
+    {ErrorCode::MissingParameter, "MISSING_PARAMETER", 400},
+    {ErrorCode::InvalidParameter, "INVALID_PARAMETER", 400},
+    {ErrorCode::InvalidJson, "INVALID_JSON", 400},
+    {ErrorCode::InvalidVersion, "INVALID_VERSION", 400},
+    {ErrorCode::InvalidChannel, "INVALID_CHANNEL", 400},
+    {ErrorCode::InvalidStatus, "INVALID_STATUS", 400},
+    {ErrorCode::InvalidFirmware, "INVALID_FIRMWARE", 400},
+    {ErrorCode::DeviceNotFound, "DEVICE_NOT_FOUND", 401},
+    {ErrorCode::InvalidSecret, "INVALID_SECRET", 401},
+    {ErrorCode::InvalidPkKey, "INVALID_PK_KEY", 401},
+    {ErrorCode::Unauthorized, "UNAUTHORIZED", 401},
+    {ErrorCode::Forbidden, "FORBIDDEN", 403},
+    {ErrorCode::DeviceBlocked, "DEVICE_BLOCKED", 403},
+    {ErrorCode::PlanLimitExceeded, "PLAN_LIMIT_EXCEEDED", 403},
+    {ErrorCode::NotFound, "NOT_FOUND", 404},
+    {ErrorCode::FirmwareNotFound, "FIRMWARE_NOT_FOUND", 404},
+    {ErrorCode::MethodNotAllowed, "METHOD_NOT_ALLOWED", 405},
+    {ErrorCode::RequestTimeout, "REQUEST_TIMEOUT", 408},
+    {ErrorCode::DeviceExists, "DEVICE_EXISTS", 409},
+    {ErrorCode::VersionExists, "VERSION_EXISTS", 409},
+    {ErrorCode::PayloadTooLarge, "PAYLOAD_TOO_LARGE", 413},
+    {ErrorCode::RangeNotSatisfiable, "RANGE_NOT_SATISFIABLE", 416},
+    {ErrorCode::RateLimited, "RATE_LIMITED", 429},
+    {ErrorCode::HeadersTooLarge, "HEADERS_TOO_LARGE", 431},
+    {ErrorCode::InternalError, "INTERNAL_ERROR", 500},
+};
+
+TEST(ApiError, EachCodeHasItsContractNameAndStatus) {
+  for (const auto& row : kRows) {
+    ErrorInfo info = describe(row.code);
+    EXPECT_EQ(info.name, row.name);
+    EXPECT_EQ(info.status, row.status) << row.name;
+  }
+}
+
+TEST(ApiError, NamesAreUnique) {
+  std::set<std::string_view> names;
+  for (const auto& row : kRows) EXPECT_TRUE(names.insert(describe(row.code).name).second) << row.name;
+}
+
+TEST(ApiError, BodyCarriesErrorMessageAndStatus) {
+  Response res = error_response(ErrorCode::DeviceNotFound, "device_id not registered");
+  EXPECT_EQ(res.status, 401u);
+  EXPECT_EQ(res.content_type, "application/json");
+  auto body = boost::json::parse(res.body).as_object();
+  EXPECT_EQ(body.at("error"), "DEVICE_NOT_FOUND");
+  EXPECT_EQ(body.at("message"), "device_id not registered");
+  EXPECT_EQ(body.at("status"), 401);
+  EXPECT_TRUE(res.headers.empty());
+}
+
+TEST(ApiError, RateLimitedCarriesRetryAfter) {
+  Response res = error_response(ErrorCode::RateLimited, "slow down");
+  ASSERT_EQ(res.headers.size(), 1u);
+  EXPECT_EQ(res.headers[0].first, "Retry-After");
+  EXPECT_EQ(res.headers[0].second, "60");
+}
+
+TEST(ApiError, MessagesAreEscapedJson) {
+  Response res = error_response(ErrorCode::InvalidParameter, "quote \" and \\ and \n newline");
+  auto body = boost::json::parse(res.body).as_object();
+  EXPECT_EQ(body.at("message"), "quote \" and \\ and \n newline");
+}
+
+}  // namespace
+}  // namespace apiota::api

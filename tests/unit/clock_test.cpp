@@ -1,0 +1,17 @@
+#include "api/clock.h"
+
+#include <gtest/gtest.h>
+
+namespace apiota::api {
+namespace {
+
+TEST(Clock, Iso8601IsUtcWholeSecondsWithZ) {
+  EXPECT_EQ(iso8601(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(iso8601(1779013800000), "2026-05-17T10:30:00Z");
+  EXPECT_EQ(iso8601(1779013800999), "2026-05-17T10:30:00Z");
+}
+
+TEST(Clock, NowIsAfter2024) { EXPECT_GT(now_ms(), 1704067200000); }
+
+}  // namespace
+}  // namespace apiota::api

@@ -1,0 +1,92 @@
+#include "cli/serve_config.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace apiota::cli {
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> values) {
+  return [values](const char* name) -> std::optional<std::string> {
+    auto it = values.find(name);
+    if (it == values.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(ServeConfig, DefaultsMatchTheContract) {
+  ServeConfig c = resolve_serve_config({}, env_of({}), "");
+  EXPECT_EQ(c.server.listen, "0.0.0.0:8080");
+  EXPECT_EQ(c.data_dir, "./data");
+  EXPECT_EQ(c.settings.public_url, "http://localhost:8080");
+  EXPECT_TRUE(c.settings.rate_limit);
+  EXPECT_EQ(c.settings.download_auth, api::DownloadAuth::Signed);
+}
+
+TEST(ServeConfig, FlagBeatsEnvBeatsFileBeatsDefault) {
+  std::string file = "listen = \"1.1.1.1:1\"\ndata = \"/file\"\npublic_url = \"http://file\"\nrate_limit = false\n";
+  auto env = env_of({{"APIOTA_LISTEN", "2.2.2.2:2"}, {"APIOTA_DATA", "/env"}});
+  ServeFlags flags;
+  flags.listen = "3.3.3.3:3";
+  ServeConfig c = resolve_serve_config(flags, env, file);
+  EXPECT_EQ(c.server.listen, "3.3.3.3:3");
+  EXPECT_EQ(c.data_dir, "/env");
+  EXPECT_EQ(c.settings.public_url, "http://file");
+  EXPECT_FALSE(c.settings.rate_limit);
+}
+
+TEST(ServeConfig, RateLimitSwitchFromFlagAndEnv) {
+  ServeFlags off;
+  off.rate_limit = "off";
+  EXPECT_FALSE(resolve_serve_config(off, env_of({}), "").settings.rate_limit);
+  EXPECT_FALSE(resolve_serve_config({}, env_of({{"APIOTA_RATE_LIMIT", "off"}}), "").settings.rate_limit);
+  ServeFlags bad;
+  bad.rate_limit = "maybe";
+  EXPECT_THROW(resolve_serve_config(bad, env_of({}), ""), std::invalid_argument);
+}
+
+TEST(ServeConfig, PublicUrlIsValidatedAndTrimmed) {
+  ServeFlags flags;
+  flags.public_url = "https://ota.example.com/";
+  EXPECT_EQ(resolve_serve_config(flags, env_of({}), "").settings.public_url, "https://ota.example.com");
+  flags.public_url = "ota.example.com";
+  EXPECT_THROW(resolve_serve_config(flags, env_of({}), ""), std::invalid_argument);
+}
+
+TEST(ServeConfig, FileSectionsSetLimitsAndPlan) {
+  std::string file = R"(
+download_auth = "public"
+download_url_ttl_seconds = 600
+[limits]
+address_requests_per_minute = 100
+address_burst = 10
+max_connections = 50
+idle_timeout_seconds = 5
+[default_plan]
+max_devices = 10
+max_firmware_bytes = 33554432
+device_requests_per_minute = 2
+)";
+  ServeConfig c = resolve_serve_config({}, env_of({}), file);
+  EXPECT_EQ(c.settings.download_auth, api::DownloadAuth::Public);
+  EXPECT_EQ(c.settings.download_url_ttl, std::chrono::seconds(600));
+  EXPECT_EQ(c.settings.address_limit.per_minute, 100);
+  EXPECT_EQ(c.settings.address_limit.burst, 10);
+  EXPECT_EQ(c.server.max_connections, 50u);
+  EXPECT_EQ(c.server.idle_timeout, std::chrono::seconds(5));
+  EXPECT_EQ(c.settings.default_plan.max_devices, 10);
+  EXPECT_EQ(c.settings.default_plan.max_firmware_bytes, 32 * 1024 * 1024);
+  EXPECT_EQ(c.settings.default_plan.device_requests_per_minute, 2);
+}
+
+TEST(ServeConfig, RejectsBadFileValues) {
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "[default_plan]\nmax_firmware_bytes = 40000000\n"),
+               std::invalid_argument);
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "download_auth = \"none\"\n"), std::invalid_argument);
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "this is not toml"), std::invalid_argument);
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "[limits]\nidle_timeout_seconds = 0\n"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace apiota::cli

@@ -1,0 +1,209 @@
+// The Store contract (store/store.h), checked against every implementation.
+// Only SQLite exists today; a PostgreSQL store joins by adding a factory to
+// INSTANTIATE_TEST_SUITE_P below.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <random>
+#include <thread>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace apiota::store {
+namespace {
+
+using StoreFactory = std::function<std::unique_ptr<Store>(const std::filesystem::path& dir)>;
+
+class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("apiota-store-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam()(dir_);
+    store_->upsert_project({"default", "Default", domain::Plan{}, 1000});
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  DeviceRecord device(const std::string& id, const std::string& project = "default") {
+    DeviceRecord d;
+    d.device_id = id;
+    d.project_id = project;
+    d.secret_salt = "salt";
+    d.secret_hash = "hash-" + id;
+    d.registered_at = 5000;
+    d.firmware_version = "1.0.0";
+    return d;
+  }
+
+  ReleaseRecord release(const std::string& version, const std::string& channel) {
+    ReleaseRecord r;
+    r.project_id = "default";
+    r.version = version;
+    r.channel = channel;
+    r.filename = "fw-" + version + "-" + channel + ".bin";
+    r.size = 1234;
+    r.sha256 = std::string(64, 'a');
+    r.md5 = std::string(32, 'b');
+    r.chip = "esp32";
+    r.uploaded_by = "key_1";
+    r.uploaded_at = 7000;
+    return r;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformance, ProjectsRoundTripAndUpdate) {
+  auto p = store_->find_project("default");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->name, "Default");
+  EXPECT_EQ(p->created_at, 1000);
+  ProjectRecord changed = *p;
+  changed.plan.max_devices = 7;
+  changed.plan.device_burst = 3.5;
+  store_->upsert_project(changed);
+  EXPECT_EQ(store_->find_project("default")->plan, changed.plan);
+  EXPECT_FALSE(store_->find_project("nope"));
+  EXPECT_EQ(store_->list_projects().size(), 1u);
+}
+
+TEST_P(StoreConformance, KeysAreFoundByHashAndRevokedOnce) {
+  KeyRecord k{"key_1", "default", KeyRole::Admin, "hash1", "pk_live_ab...", 10, std::nullopt};
+  store_->insert_key(k);
+  auto found = store_->find_key_by_hash("hash1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->role, KeyRole::Admin);
+  EXPECT_FALSE(found->revoked_at);
+  EXPECT_TRUE(store_->revoke_key("key_1", 20));
+  EXPECT_TRUE(store_->revoke_key("key_1", 30));
+  EXPECT_EQ(store_->find_key_by_hash("hash1")->revoked_at, 20);
+  EXPECT_FALSE(store_->revoke_key("key_missing", 20));
+  EXPECT_EQ(store_->count_keys(), 1);
+  EXPECT_EQ(store_->list_keys(std::string_view("other")).size(), 0u);
+  EXPECT_EQ(store_->list_keys(std::nullopt).size(), 1u);
+}
+
+TEST_P(StoreConformance, RegisterCreatesThenReportsExistingThenEnforcesLimit) {
+  auto first = store_->register_device(device("a"), 2);
+  EXPECT_EQ(first.outcome, RegisterOutcome::Created);
+  EXPECT_GT(first.device.row_id, 0);
+  auto again = store_->register_device(device("a"), 2);
+  EXPECT_EQ(again.outcome, RegisterOutcome::Exists);
+  EXPECT_EQ(again.device.secret_hash, "hash-a");
+  EXPECT_EQ(store_->register_device(device("b"), 2).outcome, RegisterOutcome::Created);
+  EXPECT_EQ(store_->register_device(device("c"), 2).outcome, RegisterOutcome::PlanLimitReached);
+  EXPECT_FALSE(store_->find_device("c"));
+  EXPECT_EQ(store_->count_devices("default"), 2);
+}
+
+TEST_P(StoreConformance, ConcurrentRegistrationsNeverExceedTheLimit) {
+  std::vector<std::thread> threads;
+  std::atomic<int> created{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        if (store_->register_device(device("d" + std::to_string(t) + "-" + std::to_string(i)), 50).outcome ==
+            RegisterOutcome::Created) {
+          ++created;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 50);
+  EXPECT_EQ(store_->count_devices("default"), 50);
+}
+
+TEST_P(StoreConformance, BlockChannelAndListAreScopedToTheProject) {
+  store_->upsert_project({"other", "Other", domain::Plan{}, 1});
+  store_->register_device(device("a"), 10);
+  store_->register_device(device("b", "other"), 10);
+  EXPECT_TRUE(store_->set_device_blocked("default", "a", true));
+  EXPECT_FALSE(store_->set_device_blocked("default", "b", true));
+  EXPECT_TRUE(store_->find_device("a")->blocked);
+  EXPECT_FALSE(store_->find_device("b")->blocked);
+  EXPECT_TRUE(store_->set_device_channel("default", "a", "beta"));
+  EXPECT_EQ(store_->find_device("a")->channel, "beta");
+  auto listed = store_->list_devices({"default", 10, 0});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].device_id, "a");
+}
+
+TEST_P(StoreConformance, SeenUpdatesNeverOverrideANewerDoneReport) {
+  auto dev = store_->register_device(device("a"), 10).device;
+  OtaLogRecord done{0, "a", "default", "done", "1.0.0", "2.0.0", std::nullopt, 9000};
+  store_->append_ota_log(done, std::string_view("2.0.0"));
+  SeenUpdate stale{dev.row_id, "1.0.0", 8000, "10.0.0.1"};
+  store_->record_seen(std::span(&stale, 1));
+  auto after = store_->find_device("a");
+  EXPECT_EQ(after->firmware_version, "2.0.0");
+  EXPECT_EQ(after->last_seen_at, 8000);
+  EXPECT_EQ(after->last_address, "10.0.0.1");
+  SeenUpdate fresh{dev.row_id, "2.0.1", 9500, "10.0.0.2"};
+  store_->record_seen(std::span(&fresh, 1));
+  EXPECT_EQ(store_->find_device("a")->firmware_version, "2.0.1");
+}
+
+TEST_P(StoreConformance, ReleasesAreUniquePerVersionAndChannel) {
+  auto r = release("1.0.0", "stable");
+  EXPECT_TRUE(store_->insert_release(r));
+  EXPECT_GT(r.id, 0);
+  auto dup = release("1.0.0", "stable");
+  dup.filename = "other-name.bin";
+  EXPECT_FALSE(store_->insert_release(dup));
+  auto beta = release("1.0.0", "beta");
+  EXPECT_TRUE(store_->insert_release(beta));
+  auto listed = store_->list_releases("default");
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].channel, "beta");  // newest first
+  auto found = store_->find_release_by_filename("fw-1.0.0-stable.bin");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->sha256, std::string(64, 'a'));
+  EXPECT_FALSE(store_->find_release_by_filename("../fw-1.0.0-stable.bin"));
+  EXPECT_EQ(store_->referenced_sha256s(), std::vector<std::string>{std::string(64, 'a')});
+}
+
+TEST_P(StoreConformance, OtaLogsListNewestFirst) {
+  store_->register_device(device("a"), 10);
+  for (int i = 0; i < 5; ++i) {
+    store_->append_ota_log({0, "a", "default", "downloading", std::nullopt, std::nullopt, "m" + std::to_string(i),
+                            100 + i},
+                           std::nullopt);
+  }
+  auto logs = store_->list_ota_logs("a", 3);
+  ASSERT_EQ(logs.size(), 3u);
+  EXPECT_EQ(logs[0].message, "m4");
+  EXPECT_EQ(logs[2].message, "m2");
+  EXPECT_EQ(store_->find_device("a")->firmware_version, "1.0.0");
+}
+
+TEST_P(StoreConformance, ConfigRoundTrips) {
+  EXPECT_FALSE(store_->project_config("default"));
+  store_->set_project_config("default", {R"({"a":1})", 10});
+  store_->set_project_config("default", {R"({"a":2})", 20});
+  EXPECT_EQ(store_->project_config("default")->json, R"({"a":2})");
+  EXPECT_EQ(store_->project_config("default")->updated_at, 20);
+  store_->set_device_config("dev", {R"({"b":true})", 30});
+  EXPECT_EQ(store_->device_config("dev")->json, R"({"b":true})");
+}
+
+TEST_P(StoreConformance, DataVersionChangesWhenAnotherConnectionWrites) {
+  auto before = store_->data_version();
+  store_->register_device(device("z"), 10);
+  EXPECT_NE(store_->data_version(), before);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance,
+                         ::testing::Values(StoreFactory([](const std::filesystem::path& dir) {
+                           return std::make_unique<sqlite::SqliteStore>((dir / "apiota.db").string());
+                         })));
+
+}  // namespace
+}  // namespace apiota::store
