@@ -23,7 +23,6 @@ ErrorInfo describe(ErrorCode code) {
     case ErrorCode::NotFound: return {"NOT_FOUND", 404};
     case ErrorCode::FirmwareNotFound: return {"FIRMWARE_NOT_FOUND", 404};
     case ErrorCode::MethodNotAllowed: return {"METHOD_NOT_ALLOWED", 405};
-    case ErrorCode::RequestTimeout: return {"REQUEST_TIMEOUT", 408};
     case ErrorCode::DeviceExists: return {"DEVICE_EXISTS", 409};
     case ErrorCode::VersionExists: return {"VERSION_EXISTS", 409};
     case ErrorCode::PayloadTooLarge: return {"PAYLOAD_TOO_LARGE", 413};

@@ -37,7 +37,6 @@ enum class ErrorCode {
   HeadersTooLarge,
   InvalidFirmware,
   RateLimited,
-  RequestTimeout,
   InternalError,
 };
 

@@ -1,5 +1,7 @@
 #include "api/auth.h"
 
+#include <cctype>
+
 #include "api/api_error.h"
 #include "api/json_body.h"
 #include "crypto/keyed_hash.h"
@@ -72,8 +74,15 @@ std::optional<store::KeyRecord> find_active_key(Context& ctx, std::string_view p
 
 AdminPrincipal authenticate_admin(Context& ctx, const Request& req) {
   auto header = req.header("authorization");
-  constexpr std::string_view kBearer = "Bearer ";
-  if (!header || header->size() <= kBearer.size() || !header->starts_with(kBearer)) {
+  constexpr std::string_view kBearer = "bearer ";
+  auto is_bearer = [&](std::string_view value) {
+    if (value.size() <= kBearer.size()) return false;
+    for (std::size_t i = 0; i < kBearer.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(value[i])) != kBearer[i]) return false;
+    }
+    return true;
+  };
+  if (!header || !is_bearer(*header)) {
     throw ApiError(ErrorCode::Unauthorized, "an admin key is required: Authorization: Bearer pk_live_...");
   }
   auto key = find_active_key(ctx, header->substr(kBearer.size()));

@@ -43,7 +43,8 @@ struct Server::Impl {
         state(ctx, options, workers),
         acceptor(io),
         signals(io, SIGINT, SIGTERM),
-        shutdown_timer(io) {}
+        shutdown_timer(io),
+        housekeeping_timer(io) {}
 
   asio::awaitable<void> accept_loop() {
     asio::steady_timer backoff(io);
@@ -86,6 +87,7 @@ struct Server::Impl {
     spdlog::info("shutting down: finishing {} open connections", state.connections.load());
     boost::system::error_code ignored;
     acceptor.close(ignored);
+    housekeeping_timer.cancel();
     state.close_idle_connections();
     shutdown_deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
     wait_for_connections();
@@ -99,6 +101,19 @@ struct Server::Impl {
     state.close_idle_connections();
     shutdown_timer.expires_after(std::chrono::milliseconds(50));
     shutdown_timer.async_wait([this](boost::system::error_code) { wait_for_connections(); });
+  }
+
+  // Idle rate-limit buckets are dropped once a minute so the limiters' memory
+  // follows the active fleet, not every address ever seen.
+  void prune_rate_limiters() {
+    housekeeping_timer.expires_after(std::chrono::minutes(1));
+    housekeeping_timer.async_wait([this](boost::system::error_code ec) {
+      if (ec || state.stopping) return;
+      auto now = std::chrono::steady_clock::now();
+      state.ctx.device_limiter.prune(now);
+      state.ctx.address_limiter.prune(now);
+      prune_rate_limiters();
+    });
   }
 
   void wait_for_signal() {
@@ -117,6 +132,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer shutdown_timer;
+  asio::steady_timer housekeeping_timer;
   std::chrono::steady_clock::time_point shutdown_deadline;
 };
 
@@ -139,6 +155,7 @@ void Server::run() {
   auto& impl = *impl_;
   asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
   impl.wait_for_signal();
+  impl.prune_rate_limiters();
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < impl.io_threads; ++i) threads.emplace_back([&impl] { impl.io.run(); });
   impl.io.run();

@@ -33,7 +33,6 @@ const Row kRows[] = {
     {ErrorCode::NotFound, "NOT_FOUND", 404},
     {ErrorCode::FirmwareNotFound, "FIRMWARE_NOT_FOUND", 404},
     {ErrorCode::MethodNotAllowed, "METHOD_NOT_ALLOWED", 405},
-    {ErrorCode::RequestTimeout, "REQUEST_TIMEOUT", 408},
     {ErrorCode::DeviceExists, "DEVICE_EXISTS", 409},
     {ErrorCode::VersionExists, "VERSION_EXISTS", 409},
     {ErrorCode::PayloadTooLarge, "PAYLOAD_TOO_LARGE", 413},
