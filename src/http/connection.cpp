@@ -198,7 +198,7 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
         }
       }
 
-      if (!body_consumed) reply.keep_alive = false;
+      if (!body_consumed || state.stopping) reply.keep_alive = false;
       // The request parser is gone after a body read; take conditional and
       // range headers from the copy in `req`.
       reply.range = req.header("range");
