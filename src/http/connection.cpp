@@ -128,6 +128,9 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
     while (!state.stopping) {
       bhttp::request_parser<bhttp::empty_body> head_parser;
       head_parser.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
+      // Body limits are set per route once the target is known (JSON bodies,
+      // firmware uploads); Beast's default 1 MiB must not refuse the head.
+      head_parser.body_limit(boost::none);
       control->idle = true;
       stream.expires_after(first_request ? opts.header_timeout : opts.idle_timeout);
       auto [read_ec, n] =
@@ -136,14 +139,18 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
       first_request = false;
       auto started = std::chrono::steady_clock::now();
       if (read_ec) {
+        std::optional<api::Response> refusal;
         if (read_ec == bhttp::error::header_limit) {
-          api::Response res = api::error_response(api::ErrorCode::HeadersTooLarge, "request headers are too large");
-          co_await write_response(stream, res, closing_reply(), opts);
+          refusal = api::error_response(api::ErrorCode::HeadersTooLarge, "request headers are too large");
         } else if (read_ec != bhttp::error::end_of_stream && read_ec != asio::error::operation_aborted &&
                    read_ec != beast::error::timeout && read_ec != asio::error::eof &&
                    read_ec != asio::error::connection_reset) {
-          api::Response res = api::error_response(api::ErrorCode::InvalidParameter, "malformed HTTP request");
-          co_await write_response(stream, res, closing_reply(), opts);
+          refusal = api::error_response(api::ErrorCode::InvalidParameter, "malformed HTTP request");
+        }
+        if (refusal) {
+          unsigned status = refusal->status;
+          co_await write_response(stream, *refusal, closing_reply(), opts);
+          if (opts.access_log) spdlog::info("{} \"-\" {} {}", remote, status, read_ec.message());
         }
         break;
       }

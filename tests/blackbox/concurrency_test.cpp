@@ -14,9 +14,9 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
+#include <csignal>
 #include <cstdint>
 #include <latch>
 #include <map>
@@ -33,6 +33,10 @@
 
 namespace apiota::testing {
 namespace {
+
+// httplib (0.11) writes without MSG_NOSIGNAL: a server that closes the
+// connection during an upload must fail the request, not kill the test binary.
+[[maybe_unused]] const bool kSigpipeIgnored = std::signal(SIGPIPE, SIG_IGN) != SIG_ERR;
 
 constexpr int kRegisterThreads = 8;
 constexpr int kDevicesPerThread = 25;
@@ -153,8 +157,11 @@ void run_device(const ServerProcess& server, const std::string& pk_key, DeviceOu
     return;
   }
   for (const char* status : kLogStatuses) {
-    boost::json::object body{{"device_id", out.device_id}, {"device_secret", secret}, {"status", status},
-                             {"from_version", "1.0.0"},    {"to_version", kBaseVersion}};
+    boost::json::object body{{"device_id", out.device_id},
+                             {"device_secret", secret},
+                             {"status", status},
+                             {"from_version", "1.0.0"},
+                             {"to_version", kBaseVersion}};
     auto res = client.Post("/api/ota-log", boost::json::serialize(body), "application/json");
     if (!res || res->status != 200) {
       problems.add("ota-log " + out.device_id + " " + status + " -> " + (res ? std::to_string(res->status) : "none"));
@@ -175,8 +182,7 @@ void run_device(const ServerProcess& server, const std::string& pk_key, DeviceOu
   }
   boost::system::error_code ec;
   auto answer = boost::json::parse(check->body, ec);
-  if (ec || !answer.is_object() || answer.as_object().if_contains("update") == nullptr ||
-      answer.at("update") != true) {
+  if (ec || !answer.is_object() || answer.as_object().if_contains("update") == nullptr || answer.at("update") != true) {
     problems.add("check-update " + out.device_id + " offered no update: " + check->body);
   }
 }
@@ -185,7 +191,7 @@ void run_upload(const ServerProcess& server, UploadOutcome& out, Problems& probl
   auto client = server.client();
   auto res = upload_firmware(client, server.admin_key(), out.image, out.version);
   if (!res) {
-    problems.add("upload " + out.version + ": no answer");
+    problems.add("upload " + out.version + ": no answer (" + httplib::to_string(res.error()) + ")");
     return;
   }
   out.status = res->status;
@@ -220,8 +226,8 @@ void run_downloads(const ServerProcess& server, const std::string& path, const s
       headers.emplace("Range", "bytes=" + std::to_string(first) + "-" + std::to_string(last));
     }
     auto res = client.Get(path, headers);
-    std::string what = std::string(ranged ? "ranged" : "full") + " download " + std::to_string(first) + "-" +
-                       std::to_string(last);
+    std::string what =
+        std::string(ranged ? "ranged" : "full") + " download " + std::to_string(first) + "-" + std::to_string(last);
     if (!res) {
       problems.add(what + ": no answer");
       continue;
@@ -245,7 +251,8 @@ TEST(Concurrency, MixedParallelLoadLosesAndCorruptsNothing) {
   {
     auto client = server.client();
     auto res = upload_firmware(client, server.admin_key(), base_image, kBaseVersion);
-    ASSERT_TRUE(res);
+    ASSERT_TRUE(res) << "upload got no answer (" << httplib::to_string(res.error())
+                     << "); a body over 1 MiB refused early?";
     ASSERT_EQ(res->status, 200) << res->body;
   }
   const std::string base_path = std::string("/api/firmware/fw-") + kBaseVersion + "-stable.bin";
@@ -255,7 +262,10 @@ TEST(Concurrency, MixedParallelLoadLosesAndCorruptsNothing) {
   for (int i = 0; i < kDeviceCount; ++i) devices[i].device_id = "conc-" + std::to_string(i);
   std::vector<UploadOutcome> uploads;
   for (std::size_t i = 0; i < std::size(kUploadVersions); ++i) {
-    uploads.push_back({kUploadVersions[i], firmware_image(kUploadVersions[i], 100 + static_cast<std::uint32_t>(i))});
+    UploadOutcome upload;
+    upload.version = kUploadVersions[i];
+    upload.image = firmware_image(upload.version, 100 + static_cast<std::uint32_t>(i));
+    uploads.push_back(std::move(upload));
   }
 
   Problems problems;
