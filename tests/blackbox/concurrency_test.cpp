@@ -16,7 +16,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <csignal>
 #include <cstdint>
 #include <latch>
 #include <map>
@@ -34,9 +33,6 @@
 namespace apiota::testing {
 namespace {
 
-// httplib (0.11) writes without MSG_NOSIGNAL: a server that closes the
-// connection during an upload must fail the request, not kill the test binary.
-[[maybe_unused]] const bool kSigpipeIgnored = std::signal(SIGPIPE, SIG_IGN) != SIG_ERR;
 
 constexpr int kRegisterThreads = 8;
 constexpr int kDevicesPerThread = 25;

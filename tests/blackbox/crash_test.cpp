@@ -33,9 +33,6 @@
 namespace apiota::testing {
 namespace {
 
-// httplib (0.11) writes without MSG_NOSIGNAL: a server that closes the
-// connection during an upload must fail the request, not kill the test binary.
-[[maybe_unused]] const bool kSigpipeIgnored = std::signal(SIGPIPE, SIG_IGN) != SIG_ERR;
 
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
