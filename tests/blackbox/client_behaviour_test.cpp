@@ -38,7 +38,6 @@
 namespace apiota::testing {
 namespace {
 
-
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 

@@ -33,7 +33,6 @@
 namespace apiota::testing {
 namespace {
 
-
 constexpr int kRegisterThreads = 8;
 constexpr int kDevicesPerThread = 25;
 constexpr int kDeviceCount = kRegisterThreads * kDevicesPerThread;

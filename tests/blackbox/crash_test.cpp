@@ -33,7 +33,6 @@
 namespace apiota::testing {
 namespace {
 
-
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 

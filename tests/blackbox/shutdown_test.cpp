@@ -37,7 +37,6 @@
 namespace apiota::testing {
 namespace {
 
-
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
