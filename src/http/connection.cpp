@@ -187,6 +187,12 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
         UploadResult upload = co_await read_upload(state, stream, buffer, head_parser, req);
         res = std::move(upload.response);
         body_consumed = upload.body_consumed;
+      } else if (head_parser.content_length().value_or(0) > opts.max_json_body_bytes) {
+        // Beast checks body_limit against Content-Length only while parsing
+        // the head, so a declared length is checked here; chunked bodies are
+        // stopped by body_limit below.
+        res = api::error_response(api::ErrorCode::PayloadTooLarge, "the request body is too large");
+        body_consumed = false;
       } else {
         bhttp::request_parser<bhttp::string_body> body_parser{std::move(head_parser)};
         body_parser.body_limit(opts.max_json_body_bytes);

@@ -36,8 +36,7 @@ httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bea
   return ::testing::AssertionSuccess();
 }
 
-std::string check_path(const std::string& device_id, const std::string& version,
-                       const std::string& secret = kSecret) {
+std::string check_path(const std::string& device_id, const std::string& version, const std::string& secret = kSecret) {
   return "/api/check-update?device_id=" + device_id + "&version=" + version + "&device_secret=" + secret;
 }
 
@@ -103,10 +102,10 @@ TEST(CheckUpdate, MissingParametersAreRejected) {
   ASSERT_EQ(register_device(client, "dev-1", kSecret, server.admin_key()), 200);
 
   std::string secret = kSecret;
-  EXPECT_TRUE(is_error(client.Get("/api/check-update?version=1.0.0&device_secret=" + secret), 400,
-                       "MISSING_PARAMETER"));
-  EXPECT_TRUE(is_error(client.Get("/api/check-update?device_id=dev-1&device_secret=" + secret), 400,
-                       "MISSING_PARAMETER"));
+  EXPECT_TRUE(
+      is_error(client.Get("/api/check-update?version=1.0.0&device_secret=" + secret), 400, "MISSING_PARAMETER"));
+  EXPECT_TRUE(
+      is_error(client.Get("/api/check-update?device_id=dev-1&device_secret=" + secret), 400, "MISSING_PARAMETER"));
   EXPECT_TRUE(is_error(client.Get("/api/check-update?device_id=dev-1&version=1.0.0"), 400, "MISSING_PARAMETER"));
   EXPECT_TRUE(is_error(client.Get("/api/check-update?device_id=dev-1&version=&device_secret=" + secret), 400,
                        "MISSING_PARAMETER"));
@@ -155,8 +154,7 @@ TEST(CheckUpdate, BlockedDeviceIsRefusedUntilUnblocked) {
   ASSERT_EQ(block->status, 200) << block->body;
   EXPECT_EQ(json_of(block->body).at("blocked"), true);
   EXPECT_TRUE(is_error(client.Get(check_path("blk-dev", "1.0.0")), 403, "DEVICE_BLOCKED"));
-  auto unblock =
-      client.Post("/api/admin/devices/blk-dev/unblock", bearer(server.admin_key()), "", "application/json");
+  auto unblock = client.Post("/api/admin/devices/blk-dev/unblock", bearer(server.admin_key()), "", "application/json");
   ASSERT_TRUE(unblock);
   ASSERT_EQ(unblock->status, 200) << unblock->body;
   EXPECT_EQ(json_of(unblock->body).at("blocked"), false);
@@ -165,17 +163,21 @@ TEST(CheckUpdate, BlockedDeviceIsRefusedUntilUnblocked) {
   // Through the CLI while the server runs: honoured within a second.
   auto cli_block = server.cli({"devices", "block", "blk-dev"});
   ASSERT_EQ(cli_block.exit_code, 0) << cli_block.out;
-  EXPECT_TRUE(eventually([&] {
-    auto res = client.Get(check_path("blk-dev", "1.0.0"));
-    return res && res->status == 403;
-  }, std::chrono::milliseconds(1500)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto res = client.Get(check_path("blk-dev", "1.0.0"));
+        return res && res->status == 403;
+      },
+      std::chrono::milliseconds(1500)));
   EXPECT_TRUE(is_error(client.Get(check_path("blk-dev", "1.0.0")), 403, "DEVICE_BLOCKED"));
   auto cli_unblock = server.cli({"devices", "unblock", "blk-dev"});
   ASSERT_EQ(cli_unblock.exit_code, 0) << cli_unblock.out;
-  EXPECT_TRUE(eventually([&] {
-    auto res = client.Get(check_path("blk-dev", "1.0.0"));
-    return res && res->status == 200;
-  }, std::chrono::milliseconds(1500)));
+  EXPECT_TRUE(eventually(
+      [&] {
+        auto res = client.Get(check_path("blk-dev", "1.0.0"));
+        return res && res->status == 200;
+      },
+      std::chrono::milliseconds(1500)));
 }
 
 TEST(CheckUpdate, VersionsCompareAsSemver) {
@@ -184,7 +186,7 @@ TEST(CheckUpdate, VersionsCompareAsSemver) {
   ASSERT_EQ(register_device(client, "sv-dev", kSecret, server.admin_key()), 200);
 
   upload(client, server.admin_key(), "1.0.10");
-  EXPECT_EQ(offered(client, "sv-dev", "1.0.9"), "1.0.10");  // numeric, not lexical
+  EXPECT_EQ(offered(client, "sv-dev", "1.0.9"), "1.0.10");   // numeric, not lexical
   EXPECT_EQ(offered(client, "sv-dev", "v1.0.9"), "1.0.10");  // leading v tolerated
   EXPECT_EQ(offered(client, "sv-dev", "1.0.10"), "none");
   EXPECT_EQ(offered(client, "sv-dev", "v1.0.10"), "none");
@@ -254,8 +256,8 @@ TEST(CheckUpdate, ChannelRulesDecideWhatADeviceSees) {
   set_channel(client, key, "be-dev", "stable");
   EXPECT_EQ(offered(client, "be-dev", "2.0.0"), "none");
 
-  auto bad = client.Put("/api/admin/devices/dv-dev/channel", bearer(key), R"({"channel":"nightly"})",
-                        "application/json");
+  auto bad =
+      client.Put("/api/admin/devices/dv-dev/channel", bearer(key), R"({"channel":"nightly"})", "application/json");
   EXPECT_TRUE(is_error(bad, 400, "INVALID_CHANNEL"));
 }
 

@@ -1,0 +1,259 @@
+// Request limits against the real binary: the per-device plan rate (429 with
+// Retry-After: 60, other devices unaffected), the per-address limit from the
+// config file, many devices behind one address, `--rate-limit off`, oversized
+// headers and JSON bodies, and a stalled client that must not block others.
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/server_process.h"
+
+namespace apiota::testing {
+namespace {
+
+constexpr const char* kSecret = "limits-secret-0123456";
+
+httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+
+::testing::AssertionResult is_error(const httplib::Result& res, int status, const std::string& code) {
+  if (!res) return ::testing::AssertionFailure() << "no response (" << httplib::to_string(res.error()) << ")";
+  if (res->status != status) {
+    return ::testing::AssertionFailure() << "status " << res->status << " != " << status << ": " << res->body;
+  }
+  auto body = json_of(res->body);
+  if (!body.is_object() || !body.as_object().contains("error") || body.at("error") != code.c_str()) {
+    return ::testing::AssertionFailure() << "error code is not " << code << ": " << res->body;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult is_rate_limited(const httplib::Result& res) {
+  auto base = is_error(res, 429, "RATE_LIMITED");
+  if (!base) return base;
+  if (res->get_header_value("Retry-After") != "60") {
+    return ::testing::AssertionFailure() << "Retry-After is '" << res->get_header_value("Retry-After") << "'";
+  }
+  return ::testing::AssertionSuccess();
+}
+
+httplib::Result check(httplib::Client& client, const std::string& device_id) {
+  return client.Get("/api/check-update?device_id=" + device_id + "&version=1.0.0&device_secret=" + kSecret);
+}
+
+bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit = std::chrono::seconds(2)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (probe()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return probe();
+}
+
+// Sets the default project's device rate via the CLI and waits until the
+// running server reports it.
+void tighten_device_plan(ServerProcess& server, httplib::Client& client) {
+  auto plan = server.cli({"projects", "plan", "default", "--device-rpm", "6", "--device-burst", "3"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out;
+  ASSERT_TRUE(eventually([&] {
+    auto res = client.Get("/api/admin/project", bearer(server.admin_key()));
+    return res && res->status == 200 && json_of(res->body).at("plan").at("device_burst").to_number<double>() == 3.0;
+  }));
+}
+
+int connect_to(std::uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+TEST(Limits, PerDeviceRateFromThePlan) {
+  ServerProcess server(ServerSetup{.extra_args = {}, .config_toml = ""});
+  auto client = server.client();
+  ASSERT_EQ(register_device(client, "rl-1", kSecret, server.admin_key()), 200);
+  ASSERT_EQ(register_device(client, "rl-2", kSecret, server.admin_key()), 200);
+  tighten_device_plan(server, client);
+
+  for (int i = 0; i < 3; ++i) {
+    auto res = check(client, "rl-1");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << "request " << i + 1 << ": " << res->body;
+  }
+  EXPECT_TRUE(is_rate_limited(check(client, "rl-1")));
+  EXPECT_TRUE(is_rate_limited(client.Get(std::string("/api/config?device_id=rl-1&device_secret=") + kSecret)));
+
+  // Another device has its own bucket.
+  auto other = check(client, "rl-2");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 200) << other->body;
+  // The admin API is not a device call and stays usable.
+  auto admin = client.Get("/api/admin/devices/rl-1", bearer(server.admin_key()));
+  ASSERT_TRUE(admin);
+  EXPECT_EQ(admin->status, 200);
+}
+
+TEST(Limits, PerAddressLimitFromConfig) {
+  ServerProcess server(
+      ServerSetup{.extra_args = {}, .config_toml = "[limits]\naddress_requests_per_minute = 60\naddress_burst = 5\n"});
+  auto client = server.client();
+  // Five device calls from this address pass (errors count too)...
+  ASSERT_EQ(register_device(client, "ad-1", kSecret, server.admin_key()), 200);
+  auto unknown = check(client, "nobody");
+  EXPECT_TRUE(is_error(unknown, 401, "DEVICE_NOT_FOUND"));
+  for (int i = 0; i < 3; ++i) {
+    auto res = check(client, "ad-1");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << "request " << i + 3 << ": " << res->body;
+  }
+  // ...the sixth does not, whatever the device or endpoint.
+  EXPECT_TRUE(is_rate_limited(check(client, "ad-1")));
+  EXPECT_TRUE(is_rate_limited(check(client, "nobody")));
+  EXPECT_TRUE(is_rate_limited(client.Post("/api/register", R"({"device_id":"ad-2"})", "application/json")));
+  auto health = client.Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+TEST(Limits, ManyDevicesBehindOneAddressAreFineByDefault) {
+  ServerProcess server(ServerSetup{.extra_args = {}, .config_toml = ""});
+  auto client = server.client();
+  for (int i = 0; i < 40; ++i) {
+    const std::string id = "nat-" + std::to_string(i);
+    ASSERT_EQ(register_device(client, id, kSecret, server.admin_key()), 200) << id;
+    for (int j = 0; j < 3; ++j) {
+      auto res = check(client, id);
+      ASSERT_TRUE(res);
+      ASSERT_EQ(res->status, 200) << id << ": " << res->body;
+    }
+  }
+}
+
+TEST(Limits, RateLimitOffNeverAnswers429) {
+  ServerProcess server(ServerSetup{.extra_args = {"--rate-limit", "off"},
+                                   .config_toml = "[limits]\naddress_requests_per_minute = 60\naddress_burst = 5\n"});
+  auto client = server.client();
+  ASSERT_EQ(register_device(client, "off-1", kSecret, server.admin_key()), 200);
+  tighten_device_plan(server, client);
+  for (int i = 0; i < 40; ++i) {
+    auto res = check(client, "off-1");
+    ASSERT_TRUE(res);
+    ASSERT_EQ(res->status, 200) << "request " << i + 1 << ": " << res->body;
+  }
+}
+
+TEST(Limits, OversizedHeadersAreRefusedWithoutHarm) {
+  ServerProcess server;
+  std::string request = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + std::string(40 * 1024, 'a') +
+                        "\r\nConnection: close\r\n\r\n";
+  std::string reply = raw_exchange(server.port(), request, 5000);
+  EXPECT_TRUE(reply.empty() || reply.starts_with("HTTP/1.1 431")) << reply.substr(0, 200);
+  if (!reply.empty()) {
+    EXPECT_NE(reply.find("\"error\""), std::string::npos) << reply;
+  }
+
+  // Many header lines adding up past the limit.
+  std::string many = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+  for (int i = 0; i < 2000; ++i) many += "X-H" + std::to_string(i) + ": " + std::string(20, 'b') + "\r\n";
+  many += "Connection: close\r\n\r\n";
+  std::string reply2 = raw_exchange(server.port(), many, 5000);
+  EXPECT_TRUE(reply2.empty() || reply2.starts_with("HTTP/1.1 431")) << reply2.substr(0, 200);
+
+  auto client = server.client();
+  auto health = client.Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(::kill(server.pid(), 0), 0) << "server died";
+}
+
+TEST(Limits, OversizedJsonBodyIs413) {
+  ServerProcess server;
+  auto client = server.client();
+  std::string big = R"({"device_id":"big-dev","device_secret":")" + std::string(kSecret) + R"(","pk_key":")" +
+                    server.admin_key() + R"(","pad":")" + std::string(300 * 1024, 'x') + "\"}";
+  EXPECT_TRUE(is_error(client.Post("/api/register", big, "application/json"), 413, "PAYLOAD_TOO_LARGE"));
+  EXPECT_TRUE(is_error(client.Post("/api/ota-log", big, "application/json"), 413, "PAYLOAD_TOO_LARGE"));
+  EXPECT_TRUE(is_error(client.Put("/api/admin/config", bearer(server.admin_key()), big, "application/json"), 413,
+                       "PAYLOAD_TOO_LARGE"));
+
+  // The same without Content-Length, chunked.
+  std::string chunked =
+      "POST /api/register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+  for (std::size_t at = 0; at < big.size(); at += 32 * 1024) {
+    std::string piece = big.substr(at, 32 * 1024);
+    char size[32];
+    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+    chunked += size + piece + "\r\n";
+  }
+  chunked += "0\r\n\r\n";
+  std::string reply = raw_exchange(server.port(), chunked, 5000);
+  EXPECT_TRUE(reply.starts_with("HTTP/1.1 413")) << reply.substr(0, 200);
+
+  // Nothing was registered and the server is fine.
+  auto devices = client.Get("/api/admin/devices", bearer(server.admin_key()));
+  ASSERT_TRUE(devices);
+  EXPECT_EQ(json_of(devices->body).at("total").to_number<int>(), 0);
+  // A body just under the limit is parsed normally.
+  std::string fits = R"({"device_id":"ok-dev","device_secret":")" + std::string(kSecret) + R"(","pk_key":")" +
+                     server.admin_key() + R"(","pad":")" + std::string(200 * 1024, 'x') + "\"}";
+  auto ok = client.Post("/api/register", fits, "application/json");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+}
+
+TEST(Limits, StalledClientsDoNotBlockOthers) {
+  ServerProcess server;
+  auto client = server.client();
+  ASSERT_EQ(register_device(client, "slow-ok", kSecret, server.admin_key()), 200);
+
+  // Several connections that send half a request line and stall.
+  std::vector<int> stalled;
+  for (int i = 0; i < 8; ++i) {
+    int fd = connect_to(server.port());
+    ASSERT_GE(fd, 0);
+    const std::string half = "GET /api/check-upd";
+    ASSERT_EQ(::send(fd, half.data(), half.size(), MSG_NOSIGNAL), static_cast<ssize_t>(half.size()));
+    stalled.push_back(fd);
+  }
+  // One more that stalls in the middle of a body.
+  int body_fd = connect_to(server.port());
+  ASSERT_GE(body_fd, 0);
+  const std::string partial =
+      "POST /api/register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: 1000\r\n\r\n{\"device_id\":";
+  ASSERT_EQ(::send(body_fd, partial.data(), partial.size(), MSG_NOSIGNAL), static_cast<ssize_t>(partial.size()));
+  stalled.push_back(body_fd);
+
+  for (int i = 0; i < 20; ++i) {
+    auto started = std::chrono::steady_clock::now();
+    auto res = check(client, "slow-ok");
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    ASSERT_TRUE(res) << "request " << i;
+    EXPECT_EQ(res->status, 200);
+    EXPECT_LT(elapsed, std::chrono::seconds(1)) << "request " << i << " was held up";
+  }
+  auto health = client.Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  for (int fd : stalled) ::close(fd);
+}
+
+}  // namespace
+}  // namespace apiota::testing

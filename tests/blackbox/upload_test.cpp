@@ -1,0 +1,455 @@
+// POST /api/firmware/upload against the real binary: the success response and
+// what it reports about the image, every refusal (missing fields, bad version
+// or channel, look-alike and corrupt images, duplicates, wrong keys and
+// projects), the plan's size limit both from Content-Length and mid-stream
+// with chunked encoding, Expect: 100-continue, and a 16 MiB round trip.
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/esp_image_builder.h"
+#include "support/server_process.h"
+
+namespace apiota::testing {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
+
+::testing::AssertionResult is_error(const httplib::Result& res, int status, const std::string& code) {
+  if (!res) return ::testing::AssertionFailure() << "no response (" << httplib::to_string(res.error()) << ")";
+  if (res->status != status) {
+    return ::testing::AssertionFailure() << "status " << res->status << " != " << status << ": " << res->body;
+  }
+  auto body = json_of(res->body);
+  if (!body.is_object() || !body.as_object().contains("error") || body.at("error") != code.c_str()) {
+    return ::testing::AssertionFailure() << "error code is not " << code << ": " << res->body;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+int status_of(const httplib::Result& res) { return res ? res->status : -1; }
+
+std::string hex_digest(const EVP_MD* md, const Bytes& bytes) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), out, &len, md, nullptr) != 1) return {};
+  std::string hex;
+  char buf[3];
+  for (unsigned int i = 0; i < len; ++i) {
+    std::snprintf(buf, sizeof buf, "%02x", out[i]);
+    hex += buf;
+  }
+  return hex;
+}
+
+Bytes small_image(const std::string& version, std::uint32_t seed = 1) {
+  EspImageSpec spec;
+  spec.version = version;
+  spec.seed = seed;
+  return build_esp_app_image(spec);
+}
+
+std::string last_line(const std::string& text) {
+  std::string trimmed = text;
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
+  auto nl = trimmed.rfind('\n');
+  return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
+}
+
+bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit = std::chrono::seconds(2)) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (probe()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return probe();
+}
+
+std::size_t release_count(httplib::Client& client, const std::string& key) {
+  auto res = client.Get("/api/admin/releases", bearer(key));
+  if (!res || res->status != 200) return 9999;
+  return json_of(res->body).at("releases").as_array().size();
+}
+
+// A blocking loopback connection for requests httplib cannot make.
+class Socket {
+ public:
+  explicit Socket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~Socket() { ::close(fd_); }
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+
+  bool connected() const { return connected_; }
+
+  // Sends everything; false if the peer stopped accepting data.
+  bool send_all(const std::string& data) {
+    std::size_t sent = 0;
+    while (sent < data.size()) {
+      pollfd p{fd_, POLLOUT, 0};
+      if (::poll(&p, 1, 2000) <= 0) return false;
+      ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      sent += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  // Reads until `marker` has arrived (or the peer closes / time runs out).
+  std::string read_until(const std::string& marker, int wait_ms) {
+    std::string out;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+    while (out.find(marker) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, 20) <= 0) continue;
+      char buf[4096];
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out;
+  }
+
+  bool readable_within(int ms) {
+    pollfd p{fd_, POLLIN, 0};
+    return ::poll(&p, 1, ms) > 0;
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+constexpr const char* kBoundary = "----apiotaTestBoundary7MA4YWxkTrZu0gW";
+
+std::string field_part(const std::string& name, const std::string& value) {
+  return std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value +
+         "\r\n";
+}
+
+std::string file_part_head() {
+  return std::string("--") + kBoundary +
+         "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"firmware.bin\"\r\n"
+         "Content-Type: application/octet-stream\r\n\r\n";
+}
+
+std::string closing() { return std::string("\r\n--") + kBoundary + "--\r\n"; }
+
+std::string upload_head(const std::string& key, const std::string& length_or_encoding) {
+  return "POST /api/firmware/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key +
+         "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary + "\r\n" + length_or_encoding;
+}
+
+std::string chunk(const std::string& data) {
+  char size[32];
+  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+  return size + data + "\r\n";
+}
+
+int raw_status(const std::string& raw) {
+  return raw.size() >= 12 && raw.starts_with("HTTP/1.") ? std::atoi(raw.substr(9, 3).c_str()) : -1;
+}
+
+class Upload : public ::testing::Test {
+ protected:
+  httplib::Result upload(const Bytes& image, const std::string& version, const std::string& channel = "stable",
+                         const std::string& project = "") {
+    return upload_firmware(client_, server_.admin_key(), image, version, channel, project);
+  }
+
+  ServerProcess server_;
+  httplib::Client client_ = server_.client();
+};
+
+TEST_F(Upload, SuccessReportsTheImage) {
+  EspImageSpec spec;
+  spec.chip_id = 9;
+  spec.version = "2.3.4-rc.1";
+  spec.project_name = "thermostat";
+  spec.idf_version = "v5.3.1";
+  spec.secure_version = 7;
+  spec.payload_bytes = 77777;
+  Bytes image = build_esp_app_image(spec);
+  auto res = upload(image, "2.3.4", "beta");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  auto body = json_of(res->body);
+  EXPECT_EQ(body.at("success"), true);
+  EXPECT_EQ(body.at("version"), "2.3.4");
+  EXPECT_EQ(body.at("channel"), "beta");
+  EXPECT_EQ(body.at("project_id"), "default");
+  EXPECT_EQ(body.at("filename"), "fw-2.3.4-beta.bin");
+  EXPECT_EQ(body.at("url"), (server_.base_url() + "/api/firmware/fw-2.3.4-beta.bin").c_str());
+  EXPECT_EQ(body.at("sha256"), hex_digest(EVP_sha256(), image).c_str());
+  EXPECT_EQ(body.at("md5"), hex_digest(EVP_md5(), image).c_str());
+  EXPECT_EQ(body.at("size").to_number<std::int64_t>(), static_cast<std::int64_t>(image.size()));
+  EXPECT_EQ(body.at("chip"), "esp32s3");
+  EXPECT_EQ(body.at("image_version"), "2.3.4-rc.1");
+  EXPECT_EQ(body.at("image_project_name"), "thermostat");
+  EXPECT_EQ(body.at("idf_version"), "v5.3.1");
+  EXPECT_EQ(body.at("secure_version").to_number<int>(), 7);
+
+  auto releases = client_.Get("/api/admin/releases", bearer(server_.admin_key()));
+  ASSERT_TRUE(releases);
+  auto list = json_of(releases->body);
+  ASSERT_EQ(list.at("releases").as_array().size(), 1u);
+  EXPECT_EQ(list.at("releases").as_array()[0].at("sha256"), hex_digest(EVP_sha256(), image).c_str());
+
+  // Default channel is stable, and "v" is dropped from the stored version.
+  Bytes second = small_image("3.0.0");
+  httplib::MultipartFormDataItems items = {
+      {"file", std::string(second.begin(), second.end()), "firmware.bin", "application/octet-stream"},
+      {"version", "v3.0.0", "", ""}};
+  auto stable = client_.Post("/api/firmware/upload", bearer(server_.admin_key()), items);
+  ASSERT_TRUE(stable);
+  ASSERT_EQ(stable->status, 200) << stable->body;
+  EXPECT_EQ(json_of(stable->body).at("channel"), "stable");
+  EXPECT_EQ(json_of(stable->body).at("version"), "3.0.0");
+}
+
+TEST_F(Upload, MissingFieldsAndBadValuesAreRefused) {
+  const Bytes image = small_image("1.0.0");
+  const std::string file(image.begin(), image.end());
+  auto post = [&](const httplib::MultipartFormDataItems& items) {
+    return client_.Post("/api/firmware/upload", bearer(server_.admin_key()), items);
+  };
+  EXPECT_TRUE(is_error(post({{"version", "1.0.0", "", ""}}), 400, "MISSING_PARAMETER"));
+  EXPECT_TRUE(is_error(post({{"file", file, "fw.bin", "application/octet-stream"}}), 400, "MISSING_PARAMETER"));
+  EXPECT_TRUE(is_error(post({{"file", file, "fw.bin", "application/octet-stream"}, {"version", "", "", ""}}), 400,
+                       "MISSING_PARAMETER"));
+  for (const char* bad : {"1.0", "abc", "1.0.0.0", "01.0.0", "1.0.0-"}) {
+    EXPECT_TRUE(is_error(upload(image, bad), 400, "INVALID_VERSION")) << bad;
+  }
+  for (const char* bad : {"nightly", "STABLE ", "prod"}) {
+    EXPECT_TRUE(is_error(upload(image, "1.0.0", bad), 400, "INVALID_CHANNEL")) << bad;
+  }
+  EXPECT_EQ(release_count(client_, server_.admin_key()), 0u);
+}
+
+TEST_F(Upload, InvalidImagesAreRefused) {
+  std::mt19937 rng(7);
+  Bytes random(64 * 1024);
+  for (auto& b : random) b = static_cast<std::uint8_t>(rng());
+  Bytes random_e9 = random;
+  random_e9[0] = 0xE9;
+
+  EspImageSpec spec;
+  Bytes flipped = build_esp_app_image(spec);
+  flipped[esp_app_image_layout(spec).checksum_offset] ^= 0xFF;
+  EspImageSpec no_digest;
+  no_digest.hash_appended = false;
+  Bytes flipped_plain = build_esp_app_image(no_digest);
+  flipped_plain[esp_app_image_layout(no_digest).checksum_offset] ^= 0x01;
+  Bytes truncated = build_esp_app_image(spec);
+  truncated.resize(truncated.size() / 2);
+
+  const std::vector<std::pair<std::string, Bytes>> cases = {
+      {"random bytes", random},
+      {"random bytes with 0xE9", random_e9},
+      {"bootloader", build_bootloader_image(0)},
+      {"bootloader s3", build_bootloader_image(9)},
+      {"merged image", build_merged_image(0)},
+      {"merged image c3", build_merged_image(5)},
+      {"delta patch", build_delta_patch()},
+      {"encrypted", build_encrypted_image()},
+      {"flipped checksum", flipped},
+      {"flipped checksum, no digest", flipped_plain},
+      {"truncated", truncated},
+  };
+  for (const auto& [name, bytes] : cases) {
+    EXPECT_TRUE(is_error(upload(bytes, "1.0.0"), 400, "INVALID_FIRMWARE")) << name;
+  }
+  auto empty = upload(Bytes{}, "1.0.0");
+  ASSERT_TRUE(empty);
+  EXPECT_EQ(empty->status, 400) << empty->body;
+  EXPECT_EQ(release_count(client_, server_.admin_key()), 0u);
+  // The valid image itself is accepted (the refusals were about the bytes).
+  auto ok = upload(build_esp_app_image(spec), "1.0.0");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+}
+
+TEST_F(Upload, DuplicateVersionOnAChannelConflicts) {
+  ASSERT_EQ(status_of(upload(small_image("1.0.0", 1), "1.0.0")), 200);
+  EXPECT_TRUE(is_error(upload(small_image("1.0.0", 2), "1.0.0"), 409, "VERSION_EXISTS"));
+  EXPECT_TRUE(is_error(upload(small_image("1.0.0", 1), "v1.0.0", "stable"), 409, "VERSION_EXISTS"));
+  auto beta = upload(small_image("1.0.0", 3), "1.0.0", "beta");
+  ASSERT_TRUE(beta);
+  EXPECT_EQ(beta->status, 200) << beta->body;
+  EXPECT_EQ(release_count(client_, server_.admin_key()), 2u);
+
+  // The first upload still serves its own bytes.
+  Bytes first = small_image("1.0.0", 1);
+  auto dl = client_.Get("/api/firmware/fw-1.0.0-stable.bin", bearer(server_.admin_key()));
+  ASSERT_TRUE(dl);
+  EXPECT_EQ(dl->status, 200);
+  EXPECT_TRUE(dl->body == std::string(first.begin(), first.end()));
+}
+
+TEST_F(Upload, KeysAndProjectsAreChecked) {
+  const Bytes image = small_image("1.0.0");
+  auto prov = server_.cli({"keys", "create", "--role", "provision"});
+  ASSERT_EQ(prov.exit_code, 0) << prov.out;
+  EXPECT_TRUE(is_error(upload_firmware(client_, last_line(prov.out), image, "1.0.0"), 403, "FORBIDDEN"));
+  EXPECT_TRUE(is_error(upload_firmware(client_, "pk_live_notakey00000000", image, "1.0.0"), 401, "UNAUTHORIZED"));
+
+  httplib::MultipartFormDataItems items = {
+      {"file", std::string(image.begin(), image.end()), "firmware.bin", "application/octet-stream"},
+      {"version", "1.0.0", "", ""}};
+  EXPECT_TRUE(is_error(client_.Post("/api/firmware/upload", items), 401, "UNAUTHORIZED"));
+  EXPECT_TRUE(is_error(client_.Post("/api/firmware/upload", {{"Authorization", "Basic Zm9vOmJhcg=="}}, items), 401,
+                       "UNAUTHORIZED"));
+
+  ASSERT_EQ(server_.cli({"projects", "create", "b"}).exit_code, 0);
+  EXPECT_TRUE(is_error(upload(image, "1.0.0", "stable", "b"), 403, "FORBIDDEN"));
+  EXPECT_EQ(release_count(client_, server_.admin_key()), 0u);
+  auto own = upload(image, "1.0.0", "stable", "default");
+  ASSERT_TRUE(own);
+  EXPECT_EQ(own->status, 200) << own->body;
+
+  // Project b's admin key uploads into b, under b's own file name.
+  auto key_b = server_.cli({"keys", "create", "--role", "admin", "--project", "b"});
+  ASSERT_EQ(key_b.exit_code, 0);
+  auto in_b = upload_firmware(client_, last_line(key_b.out), image, "1.0.0");
+  ASSERT_TRUE(in_b);
+  ASSERT_EQ(in_b->status, 200) << in_b->body;
+  EXPECT_EQ(json_of(in_b->body).at("project_id"), "b");
+  EXPECT_EQ(json_of(in_b->body).at("filename"), "b.fw-1.0.0-stable.bin");
+  EXPECT_EQ(release_count(client_, server_.admin_key()), 1u);
+}
+
+TEST_F(Upload, DeclaredLengthOverTheLimitIsRefusedBeforeTheBody) {
+  auto started = std::chrono::steady_clock::now();
+  std::string reply =
+      raw_exchange(server_.port(), upload_head(server_.admin_key(), "Content-Length: 40000000\r\n\r\n"), 5000);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4)) << "server waited for the body";
+  ASSERT_EQ(raw_status(reply), 413) << reply;
+  EXPECT_NE(reply.find("\"PAYLOAD_TOO_LARGE\""), std::string::npos) << reply;
+  // Unauthenticated, the same request is a 401 (authentication comes first).
+  std::string anonymous = raw_exchange(
+      server_.port(),
+      std::string("POST /api/firmware/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
+                  "boundary=") +
+          kBoundary + "\r\nContent-Length: 40000000\r\n\r\n",
+      5000);
+  EXPECT_EQ(raw_status(anonymous), 401) << anonymous;
+  EXPECT_EQ(release_count(client_, server_.admin_key()), 0u);
+}
+
+TEST_F(Upload, ChunkedUploadOverTheLimitIsRefusedMidStream) {
+  auto plan = server_.cli({"projects", "plan", "default", "--max-firmware-bytes", "65536"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out;
+  ASSERT_TRUE(eventually([&] {
+    auto res = client_.Get("/api/admin/project", bearer(server_.admin_key()));
+    return res && res->status == 200 && json_of(res->body).at("plan").at("max_firmware_bytes") == 65536;
+  }));
+
+  Socket sock(server_.port());
+  ASSERT_TRUE(sock.connected());
+  ASSERT_TRUE(sock.send_all(upload_head(server_.admin_key(), "Transfer-Encoding: chunked\r\n\r\n")));
+  ASSERT_TRUE(sock.send_all(chunk(field_part("version", "1.0.0") + file_part_head())));
+  EspImageSpec spec;
+  spec.payload_bytes = 1024 * 1024;
+  Bytes big = build_esp_app_image(spec);
+  std::string reply;
+  std::size_t sent = 0;
+  const std::size_t piece = 16 * 1024;
+  while (sent < big.size()) {
+    if (sock.readable_within(2)) break;  // the server answered early
+    std::size_t n = std::min(piece, big.size() - sent);
+    if (!sock.send_all(chunk(std::string(big.begin() + sent, big.begin() + sent + n)))) break;
+    sent += n;
+  }
+  if (sent >= big.size()) sock.send_all(chunk(closing()) + "0\r\n\r\n");
+  reply = sock.read_until("}", 5000);
+  EXPECT_LT(sent, big.size()) << "the server read the whole 1 MiB before answering";
+  ASSERT_EQ(raw_status(reply), 413) << reply;
+  EXPECT_NE(reply.find("\"PAYLOAD_TOO_LARGE\""), std::string::npos) << reply;
+  EXPECT_EQ(reply.find("Transfer-Encoding: chunked"), std::string::npos);
+
+  const auto tmp = server_.data_dir() / "tmp";
+  EXPECT_TRUE(eventually([&] { return std::filesystem::is_empty(tmp); })) << "upload left files in " << tmp;
+  EXPECT_EQ(release_count(client_, server_.admin_key()), 0u);
+  // A small image still fits the reduced limit.
+  auto small = upload(small_image("1.0.1"), "1.0.1");
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->status, 200) << small->body;
+}
+
+TEST_F(Upload, ExpectContinueIsHonoured) {
+  Bytes image = small_image("4.0.0");
+  std::string body = field_part("version", "4.0.0") + field_part("channel", "dev") + file_part_head() +
+                     std::string(image.begin(), image.end()) + closing();
+  Socket sock(server_.port());
+  ASSERT_TRUE(sock.connected());
+  ASSERT_TRUE(
+      sock.send_all(upload_head(server_.admin_key(), "Content-Length: " + std::to_string(body.size()) +
+                                                         "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")));
+  std::string interim = sock.read_until("\r\n\r\n", 3000);
+  ASSERT_TRUE(interim.starts_with("HTTP/1.1 100 Continue\r\n")) << interim;
+  ASSERT_EQ(interim.find("\r\n\r\n") + 4, interim.size()) << "final answer came before the body: " << interim;
+  ASSERT_TRUE(sock.send_all(body));
+  std::string reply = sock.read_until("}", 5000);
+  ASSERT_EQ(raw_status(reply), 200) << reply;
+  auto json_start = reply.find("\r\n\r\n");
+  auto answer = json_of(reply.substr(json_start + 4));
+  EXPECT_EQ(answer.at("version"), "4.0.0");
+  EXPECT_EQ(answer.at("channel"), "dev");
+  EXPECT_EQ(answer.at("sha256"), hex_digest(EVP_sha256(), image).c_str());
+}
+
+TEST_F(Upload, SixteenMebibytesRoundTrip) {
+  // 4 segments of L bytes: image_len = ceil16(24 + 4 * (8 + L) + 1) + 32 = 16 MiB for L = 4194280.
+  EspImageSpec spec;
+  spec.version = "5.0.0";
+  spec.segment_count = 4;
+  spec.payload_bytes = 4 * 4194280;
+  ASSERT_EQ(esp_app_image_layout(spec).image_len, 16u * 1024 * 1024);
+  Bytes image = build_esp_app_image(spec);
+  ASSERT_EQ(image.size(), 16u * 1024 * 1024);
+
+  auto res = upload(image, "5.0.0");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(json_of(res->body).at("size").to_number<std::int64_t>(), 16 * 1024 * 1024);
+  EXPECT_EQ(json_of(res->body).at("sha256"), hex_digest(EVP_sha256(), image).c_str());
+
+  auto dl = client_.Get("/api/firmware/fw-5.0.0-stable.bin", bearer(server_.admin_key()));
+  ASSERT_TRUE(dl);
+  ASSERT_EQ(dl->status, 200);
+  EXPECT_EQ(dl->get_header_value("Content-Length"), std::to_string(image.size()));
+  ASSERT_EQ(dl->body.size(), image.size());
+  EXPECT_TRUE(dl->body == std::string(image.begin(), image.end())) << "downloaded bytes differ";
+
+  // One byte more than the plan allows is refused.
+  EspImageSpec over = spec;
+  over.version = "5.0.1";
+  over.payload_bytes += 16;
+  auto too_big = upload(build_esp_app_image(over), "5.0.1");
+  EXPECT_TRUE(is_error(too_big, 413, "PAYLOAD_TOO_LARGE"));
+}
+
+}  // namespace
+}  // namespace apiota::testing
