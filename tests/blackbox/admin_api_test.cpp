@@ -9,36 +9,13 @@
 #include <vector>
 
 #include "support/esp_image_builder.h"
+#include "support/http_checks.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
 namespace {
 
 constexpr const char* kSecret = "admin-api-secret-01234";
-
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-::testing::AssertionResult is_error(const httplib::Result& res, int status, const std::string& code) {
-  if (!res) return ::testing::AssertionFailure() << "no response (" << httplib::to_string(res.error()) << ")";
-  if (res->status != status) {
-    return ::testing::AssertionFailure() << "status " << res->status << " != " << status << ": " << res->body;
-  }
-  auto body = json_of(res->body);
-  if (!body.is_object() || !body.as_object().contains("error") || body.at("error") != code.c_str()) {
-    return ::testing::AssertionFailure() << "error code is not " << code << ": " << res->body;
-  }
-  if (body.at("status").to_number<int>() != status) {
-    return ::testing::AssertionFailure() << "body status field differs: " << res->body;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-std::string last_line(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
-  auto nl = trimmed.rfind('\n');
-  return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
-}
 
 std::size_t count_of(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;
@@ -85,15 +62,6 @@ class AdminApi : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_EQ(register_device(client_, "a-dev", kSecret, server_.admin_key(), "1.0.0"), 200); }
 
-  boost::json::value get_ok(const std::string& path, const std::string& key) {
-    auto res = client_.Get(path, bearer(key));
-    if (!res || res->status != 200) {
-      ADD_FAILURE() << path << ": " << (res ? res->body : "no response");
-      return nullptr;
-    }
-    return json_of(res->body);
-  }
-
   // Creates project b with an admin key; returns the key.
   std::string make_project_b() {
     auto created = server_.cli({"projects", "create", "b"});
@@ -104,7 +72,7 @@ class AdminApi : public ::testing::Test {
   }
 
   std::string admin_key_id() {
-    auto keys = get_ok("/api/admin/keys", server_.admin_key());
+    auto keys = admin_get(client_, server_.admin_key(), "/api/admin/keys");
     for (const auto& k : keys.at("keys").as_array()) {
       if (k.at("role") == "admin") return std::string(k.at("id").as_string());
     }
@@ -117,25 +85,25 @@ class AdminApi : public ::testing::Test {
 
 TEST_F(AdminApi, ProjectKeysAndReleasesRoutes) {
   const std::string key = server_.admin_key();
-  auto project = get_ok("/api/admin/project", key);
+  auto project = admin_get(client_, key, "/api/admin/project");
   EXPECT_EQ(project.at("id"), "default");
   EXPECT_EQ(project.at("device_count").to_number<int>(), 1);
   EXPECT_GT(project.at("plan").at("max_devices").to_number<std::int64_t>(), 0);
   EXPECT_GT(project.at("plan").at("max_firmware_bytes").to_number<std::int64_t>(), 0);
 
-  auto keys = get_ok("/api/admin/keys", key);
+  auto keys = admin_get(client_, key, "/api/admin/keys");
   ASSERT_EQ(keys.at("keys").as_array().size(), 1u);
   EXPECT_EQ(keys.at("keys").as_array()[0].at("role"), "admin");
   EXPECT_EQ(keys.at("keys").as_array()[0].at("project_id"), "default");
   EXPECT_TRUE(keys.at("keys").as_array()[0].at("revoked_at").is_null());
 
-  EXPECT_TRUE(get_ok("/api/admin/releases", key).at("releases").as_array().empty());
+  EXPECT_TRUE(admin_get(client_, key, "/api/admin/releases").at("releases").as_array().empty());
   EspImageSpec spec;
   spec.version = "1.1.0";
   auto up = upload_firmware(client_, key, build_esp_app_image(spec), "1.1.0");
   ASSERT_TRUE(up);
   ASSERT_EQ(up->status, 200) << up->body;
-  auto releases = get_ok("/api/admin/releases", key);
+  auto releases = admin_get(client_, key, "/api/admin/releases");
   ASSERT_EQ(releases.at("releases").as_array().size(), 1u);
   const auto& release = releases.at("releases").as_array()[0];
   EXPECT_EQ(release.at("version"), "1.1.0");
@@ -191,7 +159,7 @@ TEST_F(AdminApi, CreatedKeyIsShownOnceAndUsable) {
   ASSERT_EQ(revoked->status, 200) << revoked->body;
   EXPECT_EQ(json_of(revoked->body).at("success"), true);
   EXPECT_EQ(register_device(client_, "late-dev", kSecret, plaintext), 401);
-  auto after = get_ok("/api/admin/keys", server_.admin_key());
+  auto after = admin_get(client_, server_.admin_key(), "/api/admin/keys");
   for (const auto& k : after.at("keys").as_array()) {
     if (k.at("id") == id.c_str()) {
       EXPECT_TRUE(k.at("revoked_at").is_string());
@@ -205,15 +173,15 @@ TEST_F(AdminApi, DeviceRoutes) {
   const std::string key = server_.admin_key();
   ASSERT_EQ(register_device(client_, "b2-dev", kSecret, key, "2.0.0"), 200);
 
-  auto list = get_ok("/api/admin/devices", key);
+  auto list = admin_get(client_, key, "/api/admin/devices");
   EXPECT_EQ(list.at("total").to_number<int>(), 2);
   ASSERT_EQ(list.at("devices").as_array().size(), 2u);
-  auto limited = get_ok("/api/admin/devices?limit=1&offset=1", key);
+  auto limited = admin_get(client_, key, "/api/admin/devices?limit=1&offset=1");
   EXPECT_EQ(limited.at("devices").as_array().size(), 1u);
   EXPECT_EQ(limited.at("total").to_number<int>(), 2);
   EXPECT_TRUE(is_error(client_.Get("/api/admin/devices?limit=abc", bearer(key)), 400, "INVALID_PARAMETER"));
 
-  auto device = get_ok("/api/admin/devices/a-dev", key);
+  auto device = admin_get(client_, key, "/api/admin/devices/a-dev");
   EXPECT_EQ(device.at("device_id"), "a-dev");
   EXPECT_EQ(device.at("project_id"), "default");
   EXPECT_EQ(device.at("channel"), "stable");
@@ -227,17 +195,17 @@ TEST_F(AdminApi, DeviceRoutes) {
   auto block = client_.Post("/api/admin/devices/a-dev/block", bearer(key), "", "application/json");
   ASSERT_TRUE(block);
   EXPECT_EQ(block->status, 200);
-  EXPECT_EQ(get_ok("/api/admin/devices/a-dev", key).at("blocked"), true);
+  EXPECT_EQ(admin_get(client_, key, "/api/admin/devices/a-dev").at("blocked"), true);
   auto unblock = client_.Post("/api/admin/devices/a-dev/unblock", bearer(key), "", "application/json");
   ASSERT_TRUE(unblock);
   EXPECT_EQ(unblock->status, 200);
-  EXPECT_EQ(get_ok("/api/admin/devices/a-dev", key).at("blocked"), false);
+  EXPECT_EQ(admin_get(client_, key, "/api/admin/devices/a-dev").at("blocked"), false);
 
   auto channel =
       client_.Put("/api/admin/devices/a-dev/channel", bearer(key), R"({"channel":"dev"})", "application/json");
   ASSERT_TRUE(channel);
   EXPECT_EQ(channel->status, 200) << channel->body;
-  EXPECT_EQ(get_ok("/api/admin/devices/a-dev", key).at("channel"), "dev");
+  EXPECT_EQ(admin_get(client_, key, "/api/admin/devices/a-dev").at("channel"), "dev");
   EXPECT_TRUE(is_error(client_.Put("/api/admin/devices/a-dev/channel", bearer(key), "{}", "application/json"), 400,
                        "MISSING_PARAMETER"));
 
@@ -247,18 +215,18 @@ TEST_F(AdminApi, DeviceRoutes) {
                           "application/json");
   ASSERT_TRUE(log);
   ASSERT_EQ(log->status, 200);
-  auto logs = get_ok("/api/admin/devices/a-dev/logs", key);
+  auto logs = admin_get(client_, key, "/api/admin/devices/a-dev/logs");
   ASSERT_EQ(logs.at("logs").as_array().size(), 1u);
   EXPECT_EQ(logs.at("logs").as_array()[0].at("status"), "downloading");
 
   auto put_device = client_.Put("/api/admin/devices/a-dev/config", bearer(key), R"({"x":1})", "application/json");
   ASSERT_TRUE(put_device);
   EXPECT_EQ(put_device->status, 200) << put_device->body;
-  EXPECT_EQ(get_ok("/api/admin/devices/a-dev/config", key).at("config"), json_of(R"({"x":1})"));
+  EXPECT_EQ(admin_get(client_, key, "/api/admin/devices/a-dev/config").at("config"), json_of(R"({"x":1})"));
   auto put_project = client_.Put("/api/admin/config", bearer(key), R"({"y":2})", "application/json");
   ASSERT_TRUE(put_project);
   EXPECT_EQ(put_project->status, 200) << put_project->body;
-  auto project_config = get_ok("/api/admin/config", key);
+  auto project_config = admin_get(client_, key, "/api/admin/config");
   EXPECT_EQ(project_config.at("config"), json_of(R"({"y":2})"));
   EXPECT_TRUE(project_config.at("updated_at").is_string());
 }
@@ -282,20 +250,20 @@ TEST_F(AdminApi, ProjectsAreIsolated) {
   EXPECT_TRUE(is_error(client_.Delete("/api/admin/keys/" + a_key_id, b), 404, "NOT_FOUND"));
 
   // B's lists show only B.
-  auto devices = get_ok("/api/admin/devices", key_b);
+  auto devices = admin_get(client_, key_b, "/api/admin/devices");
   EXPECT_EQ(devices.at("total").to_number<int>(), 1);
   ASSERT_EQ(devices.at("devices").as_array().size(), 1u);
   EXPECT_EQ(devices.at("devices").as_array()[0].at("device_id"), "b-dev");
-  auto keys = get_ok("/api/admin/keys", key_b);
+  auto keys = admin_get(client_, key_b, "/api/admin/keys");
   for (const auto& k : keys.at("keys").as_array()) EXPECT_EQ(k.at("project_id"), "b");
-  EXPECT_EQ(get_ok("/api/admin/project", key_b).at("id"), "b");
+  EXPECT_EQ(admin_get(client_, key_b, "/api/admin/project").at("id"), "b");
 
   // Nothing of A changed, and A's key still works.
-  auto a_dev = get_ok(dev, server_.admin_key());
+  auto a_dev = admin_get(client_, server_.admin_key(), dev);
   EXPECT_EQ(a_dev.at("blocked"), false);
   EXPECT_EQ(a_dev.at("channel"), "stable");
-  EXPECT_EQ(get_ok(dev + "/config", server_.admin_key()).at("config"), json_of("{}"));
-  auto check = client_.Get(std::string("/api/check-update?device_id=a-dev&version=1.0.0&device_secret=") + kSecret);
+  EXPECT_EQ(admin_get(client_, server_.admin_key(), dev + "/config").at("config"), json_of("{}"));
+  auto check = client_.Get(check_update_path("a-dev", "1.0.0", kSecret));
   ASSERT_TRUE(check);
   EXPECT_EQ(check->status, 200);
   // A cannot reach B either.
@@ -319,10 +287,10 @@ TEST_F(AdminApi, ProvisionKeysAndMissingKeysAreRefusedEverywhere) {
         is_error(call(client_, route, {{"Authorization", "Token " + server_.admin_key()}}), 401, "UNAUTHORIZED"));
   }
   // None of those refused calls changed anything: the admin key still works, the device is as it was.
-  auto dev = get_ok("/api/admin/devices/a-dev", server_.admin_key());
+  auto dev = admin_get(client_, server_.admin_key(), "/api/admin/devices/a-dev");
   EXPECT_EQ(dev.at("blocked"), false);
   EXPECT_EQ(dev.at("channel"), "stable");
-  EXPECT_EQ(get_ok("/api/admin/keys", server_.admin_key()).at("keys").as_array().size(), 2u);
+  EXPECT_EQ(admin_get(client_, server_.admin_key(), "/api/admin/keys").at("keys").as_array().size(), 2u);
 }
 
 TEST_F(AdminApi, UnknownRoutesAndWrongMethods) {

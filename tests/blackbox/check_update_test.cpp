@@ -9,9 +9,10 @@
 #include <chrono>
 #include <functional>
 #include <string>
-#include <thread>
 
 #include "support/esp_image_builder.h"
+#include "support/http_checks.h"
+#include "support/polling.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
@@ -19,30 +20,9 @@ namespace {
 
 constexpr const char* kSecret = "check-secret-0123456789";
 
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-::testing::AssertionResult is_error(const httplib::Result& res, int status, const std::string& code) {
-  if (!res) return ::testing::AssertionFailure() << "no response (" << httplib::to_string(res.error()) << ")";
-  if (res->status != status) {
-    return ::testing::AssertionFailure() << "status " << res->status << " != " << status << ": " << res->body;
-  }
-  auto body = json_of(res->body);
-  if (!body.is_object() || !body.as_object().contains("error") || body.at("error") != code.c_str()) {
-    return ::testing::AssertionFailure() << "error code is not " << code << ": " << res->body;
-  }
-  if (body.at("status").to_number<int>() != status) {
-    return ::testing::AssertionFailure() << "body status field differs: " << res->body;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-std::string check_path(const std::string& device_id, const std::string& version, const std::string& secret = kSecret) {
-  return "/api/check-update?device_id=" + device_id + "&version=" + version + "&device_secret=" + secret;
-}
-
 // Check-update answer as a JSON object; FAILs when the status is not 200.
 boost::json::object check(httplib::Client& client, const std::string& device_id, const std::string& version) {
-  auto res = client.Get(check_path(device_id, version));
+  auto res = client.Get(check_update_path(device_id, version, kSecret));
   if (!res) {
     ADD_FAILURE() << "no response";
     return {};
@@ -79,23 +59,6 @@ void set_channel(httplib::Client& client, const std::string& key, const std::str
   EXPECT_EQ(json_of(res->body).at("channel"), channel.c_str());
 }
 
-// Polls `probe` every 20 ms until it returns true or `limit` passes.
-bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit = std::chrono::seconds(3)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return probe();
-}
-
-std::string last_line(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
-  auto nl = trimmed.rfind('\n');
-  return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
-}
-
 TEST(CheckUpdate, MissingParametersAreRejected) {
   ServerProcess server;
   auto client = server.client();
@@ -117,10 +80,11 @@ TEST(CheckUpdate, InvalidVersionUnknownDeviceAndWrongSecret) {
   auto client = server.client();
   ASSERT_EQ(register_device(client, "dev-1", kSecret, server.admin_key()), 200);
 
-  EXPECT_TRUE(is_error(client.Get(check_path("dev-1", "not-a-version")), 400, "INVALID_VERSION"));
-  EXPECT_TRUE(is_error(client.Get(check_path("dev-1", "1.0.0.0")), 400, "INVALID_VERSION"));
-  EXPECT_TRUE(is_error(client.Get(check_path("nobody", "1.0.0")), 401, "DEVICE_NOT_FOUND"));
-  EXPECT_TRUE(is_error(client.Get(check_path("dev-1", "1.0.0", "wrong-secret-0123456789")), 401, "INVALID_SECRET"));
+  EXPECT_TRUE(is_error(client.Get(check_update_path("dev-1", "not-a-version", kSecret)), 400, "INVALID_VERSION"));
+  EXPECT_TRUE(is_error(client.Get(check_update_path("dev-1", "1.0.0.0", kSecret)), 400, "INVALID_VERSION"));
+  EXPECT_TRUE(is_error(client.Get(check_update_path("nobody", "1.0.0", kSecret)), 401, "DEVICE_NOT_FOUND"));
+  EXPECT_TRUE(
+      is_error(client.Get(check_update_path("dev-1", "1.0.0", "wrong-secret-0123456789")), 401, "INVALID_SECRET"));
   EXPECT_EQ(offered(client, "dev-1", "1.0.0"), "none");
 }
 
@@ -153,7 +117,7 @@ TEST(CheckUpdate, BlockedDeviceIsRefusedUntilUnblocked) {
   ASSERT_TRUE(block);
   ASSERT_EQ(block->status, 200) << block->body;
   EXPECT_EQ(json_of(block->body).at("blocked"), true);
-  EXPECT_TRUE(is_error(client.Get(check_path("blk-dev", "1.0.0")), 403, "DEVICE_BLOCKED"));
+  EXPECT_TRUE(is_error(client.Get(check_update_path("blk-dev", "1.0.0", kSecret)), 403, "DEVICE_BLOCKED"));
   auto unblock = client.Post("/api/admin/devices/blk-dev/unblock", bearer(server.admin_key()), "", "application/json");
   ASSERT_TRUE(unblock);
   ASSERT_EQ(unblock->status, 200) << unblock->body;
@@ -165,16 +129,16 @@ TEST(CheckUpdate, BlockedDeviceIsRefusedUntilUnblocked) {
   ASSERT_EQ(cli_block.exit_code, 0) << cli_block.out;
   EXPECT_TRUE(eventually(
       [&] {
-        auto res = client.Get(check_path("blk-dev", "1.0.0"));
+        auto res = client.Get(check_update_path("blk-dev", "1.0.0", kSecret));
         return res && res->status == 403;
       },
       std::chrono::milliseconds(1500)));
-  EXPECT_TRUE(is_error(client.Get(check_path("blk-dev", "1.0.0")), 403, "DEVICE_BLOCKED"));
+  EXPECT_TRUE(is_error(client.Get(check_update_path("blk-dev", "1.0.0", kSecret)), 403, "DEVICE_BLOCKED"));
   auto cli_unblock = server.cli({"devices", "unblock", "blk-dev"});
   ASSERT_EQ(cli_unblock.exit_code, 0) << cli_unblock.out;
   EXPECT_TRUE(eventually(
       [&] {
-        auto res = client.Get(check_path("blk-dev", "1.0.0"));
+        auto res = client.Get(check_update_path("blk-dev", "1.0.0", kSecret));
         return res && res->status == 200;
       },
       std::chrono::milliseconds(1500)));
@@ -303,18 +267,18 @@ TEST(CheckUpdate, RecordsReportedVersionAndLastSeen) {
   const std::string registered(before.at("registered_at").as_string());
 
   // Timestamps have whole seconds: wait for the next one so last_seen can move.
-  auto start_second = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  while (std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) == start_second) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  wait_for_next_second();
   ASSERT_EQ(offered(client, "seen-dev", "v1.0.3"), "none");
 
   boost::json::object after;
-  EXPECT_TRUE(eventually([&] {
-    after = get_device();
-    return after.contains("firmware_version") && after.at("firmware_version") == "1.0.3" &&
-           after.at("last_seen_at").is_string() && std::string(after.at("last_seen_at").as_string()) > registered;
-  })) << boost::json::serialize(after);
+  EXPECT_TRUE(eventually(
+      [&] {
+        after = get_device();
+        return after.contains("firmware_version") && after.at("firmware_version") == "1.0.3" &&
+               after.at("last_seen_at").is_string() && std::string(after.at("last_seen_at").as_string()) > registered;
+      },
+      std::chrono::seconds(3)))
+      << boost::json::serialize(after);
   EXPECT_EQ(after.at("last_address"), "127.0.0.1");
   std::string seen(after.at("last_seen_at").as_string());
   EXPECT_EQ(seen.size(), 20u);

@@ -13,26 +13,20 @@
 // (d) A client that resets the connection mid-download does not take the
 //     server down; it keeps serving.
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <openssl/evp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <boost/json.hpp>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "support/esp_image_builder.h"
+#include "support/digests.h"
+#include "support/firmware_images.h"
+#include "support/http_checks.h"
+#include "support/raw_connection.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
@@ -42,136 +36,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kIdfRequestSize = 64 * 1024;  // DEFAULT_REQUEST_SIZE
-
-std::string as_string(const std::vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
-
-std::string md5_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_md5(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
-struct RawResponse {
-  std::string status_line;
-  int status = 0;
-  std::map<std::string, std::string> headers;  // lowercase names
-  std::string body;
-
-  std::string header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? std::string() : it->second;
-  }
-};
-
-// A blocking client connection on 127.0.0.1 driven by the test.
-class RawConnection {
- public:
-  explicit RawConnection(std::uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  ~RawConnection() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RawConnection(const RawConnection&) = delete;
-  RawConnection& operator=(const RawConnection&) = delete;
-
-  bool ok() const { return fd_ >= 0; }
-
-  bool send_all(std::string_view bytes) {
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
-  // One response: the head, then Content-Length body bytes (none for HEAD).
-  // Returns false on a timeout or a connection closed too early.
-  bool read_response(RawResponse& out, bool head_request = false, std::chrono::milliseconds timeout = 5000ms) {
-    auto deadline = Clock::now() + timeout;
-    return read_head(out, deadline) &&
-           (head_request ||
-            read_body(out.body, std::stoull(out.header("content-length").empty() ? "0" : out.header("content-length")),
-                      deadline));
-  }
-
-  bool read_head(RawResponse& out, Clock::time_point deadline) {
-    std::size_t end;
-    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-      if (!receive(deadline)) return false;
-    }
-    std::string head = buffer_.substr(0, end);
-    buffer_.erase(0, end + 4);
-    out = RawResponse{};
-    std::size_t line_end = head.find("\r\n");
-    out.status_line = head.substr(0, line_end);
-    if (out.status_line.size() < 12) return false;
-    out.status = std::stoi(out.status_line.substr(9, 3));
-    std::size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
-    while (pos < head.size()) {
-      std::size_t next = head.find("\r\n", pos);
-      if (next == std::string::npos) next = head.size();
-      std::string line = head.substr(pos, next - pos);
-      if (auto colon = line.find(':'); colon != std::string::npos) {
-        std::string name = line.substr(0, colon);
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-        std::size_t v = line.find_first_not_of(' ', colon + 1);
-        out.headers[name] = v == std::string::npos ? "" : line.substr(v);
-      }
-      pos = next + 2;
-    }
-    return true;
-  }
-
-  bool read_body(std::string& body, std::size_t count, Clock::time_point deadline) {
-    while (buffer_.size() < count) {
-      if (!receive(deadline)) return false;
-    }
-    body.append(buffer_, 0, count);
-    buffer_.erase(0, count);
-    return true;
-  }
-
-  // Closes with SO_LINGER 0: the peer gets a RST instead of a FIN.
-  void reset() {
-    linger option{1, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &option, sizeof option);
-    ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  bool receive(Clock::time_point deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
-    pollfd p{fd_, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
-    char chunk[64 * 1024];
-    ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  int fd_ = -1;
-  std::string buffer_;
-};
 
 // Registers a device, uploads `image` as `version` and returns the path and
 // query of the download url check-update offers that device.
@@ -184,7 +48,7 @@ std::string publish(const ServerProcess& server, const std::vector<std::uint8_t>
     ADD_FAILURE() << "upload failed: " << (up ? up->body : "no answer: " + httplib::to_string(up.error()));
     return {};
   }
-  auto check = client.Get("/api/check-update?device_id=esp32-client&version=1.0.0&device_secret=" + secret);
+  auto check = client.Get(check_update_path("esp32-client", "1.0.0", secret));
   if (!check || check->status != 200) {
     ADD_FAILURE() << "check-update failed";
     return {};
@@ -200,13 +64,6 @@ std::string publish(const ServerProcess& server, const std::vector<std::uint8_t>
     return {};
   }
   return url.substr(server.base_url().size());
-}
-
-std::vector<std::uint8_t> firmware_image(const std::string& version, std::size_t payload_bytes) {
-  EspImageSpec spec;
-  spec.version = version;
-  spec.payload_bytes = payload_bytes;
-  return build_esp_app_image(spec);
 }
 
 // esp_http_client's request for `path`, with an optional Range header.
@@ -304,7 +161,7 @@ TEST(EspClients, ArduinoHttpUpdateGetsTheImageOverHttp10) {
                         "x-ESP32-version: 1.0.0\r\n"
                         "\r\n";
   auto started = Clock::now();
-  std::string raw = raw_exchange(server.port(), request, 5000);
+  std::string raw = raw_exchange(server.port(), request, 5000ms);
   auto elapsed = Clock::now() - started;
   EXPECT_LT(elapsed, 4s) << "the server did not close the HTTP/1.0 connection after the body";
 

@@ -12,7 +12,6 @@
 // still be healthy.
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -27,7 +26,9 @@
 #include <thread>
 #include <vector>
 
-#include "support/esp_image_builder.h"
+#include "support/digests.h"
+#include "support/firmware_images.h"
+#include "support/http_checks.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
@@ -41,48 +42,9 @@ constexpr int kDownloadThreads = 2;
 constexpr int kDownloadsPerThread = 8;  // alternating full and ranged
 constexpr const char* kUploadVersions[] = {"3.0.0", "3.0.1", "3.0.2"};
 constexpr const char* kBaseVersion = "2.0.0";
-
-std::string as_string(const std::vector<std::uint8_t>& bytes) { return {bytes.begin(), bytes.end()}; }
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
-}
-
-std::vector<std::uint8_t> firmware_image(const std::string& version, std::uint32_t seed) {
-  EspImageSpec spec;
-  spec.version = version;
-  spec.payload_bytes = 1024 * 1024;
-  spec.seed = seed;
-  return build_esp_app_image(spec);
-}
+constexpr std::size_t kImageBytes = 1024 * 1024;
 
 std::string device_secret(const std::string& device_id) { return "s3cret-" + device_id + "-padding"; }
-
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-// GET an admin path and return the parsed object (null on failure, recorded).
-boost::json::value admin_get(const ServerProcess& server, const std::string& path) {
-  auto client = server.client();
-  auto res = client.Get(path, bearer(server.admin_key()));
-  if (!res) {
-    ADD_FAILURE() << "no answer to GET " << path;
-    return nullptr;
-  }
-  if (res->status != 200) {
-    ADD_FAILURE() << "GET " << path << " -> " << res->status << " " << res->body;
-    return nullptr;
-  }
-  return json_of(res->body);
-}
 
 std::string provision_key(const ServerProcess& server) {
   auto client = server.client();
@@ -170,7 +132,7 @@ void run_device(const ServerProcess& server, const std::string& pk_key, DeviceOu
     }
     out.logs.push_back({answer.at("id").to_number<std::int64_t>(), status});
   }
-  auto check = client.Get("/api/check-update?device_id=" + out.device_id + "&version=1.0.0&device_secret=" + secret);
+  auto check = client.Get(check_update_path(out.device_id, "1.0.0", secret));
   if (!check || check->status != 200) {
     problems.add("check-update " + out.device_id + " -> " + (check ? std::to_string(check->status) : "none"));
     return;
@@ -242,7 +204,7 @@ TEST(Concurrency, MixedParallelLoadLosesAndCorruptsNothing) {
   const std::string pk_key = provision_key(server);
   ASSERT_FALSE(pk_key.empty());
 
-  auto base_image = firmware_image(kBaseVersion, 7);
+  auto base_image = firmware_image(kBaseVersion, kImageBytes, 7);
   {
     auto client = server.client();
     auto res = upload_firmware(client, server.admin_key(), base_image, kBaseVersion);
@@ -259,7 +221,7 @@ TEST(Concurrency, MixedParallelLoadLosesAndCorruptsNothing) {
   for (std::size_t i = 0; i < std::size(kUploadVersions); ++i) {
     UploadOutcome upload;
     upload.version = kUploadVersions[i];
-    upload.image = firmware_image(upload.version, 100 + static_cast<std::uint32_t>(i));
+    upload.image = firmware_image(upload.version, kImageBytes, 100 + static_cast<std::uint32_t>(i));
     uploads.push_back(std::move(upload));
   }
 

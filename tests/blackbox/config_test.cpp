@@ -7,10 +7,11 @@
 
 #include <chrono>
 #include <ctime>
-#include <functional>
 #include <string>
-#include <thread>
 
+#include "support/http_checks.h"
+#include "support/polling.h"
+#include "support/raw_connection.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
@@ -18,39 +19,8 @@ namespace {
 
 constexpr const char* kSecret = "config-secret-0123456";
 
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-::testing::AssertionResult is_error(const httplib::Result& res, int status, const std::string& code) {
-  if (!res) return ::testing::AssertionFailure() << "no response (" << httplib::to_string(res.error()) << ")";
-  if (res->status != status) {
-    return ::testing::AssertionFailure() << "status " << res->status << " != " << status << ": " << res->body;
-  }
-  auto body = json_of(res->body);
-  if (!body.is_object() || !body.as_object().contains("error") || body.at("error") != code.c_str()) {
-    return ::testing::AssertionFailure() << "error code is not " << code << ": " << res->body;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-int status_of(const httplib::Result& res) { return res ? res->status : -1; }
-
 std::string config_path(const std::string& device_id, const std::string& secret = kSecret) {
   return "/api/config?device_id=" + device_id + "&device_secret=" + secret;
-}
-
-std::time_t parse_iso8601(const std::string& text) {
-  std::tm tm{};
-  if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return 0;
-  return timegm(&tm);
-}
-
-bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit = std::chrono::seconds(2)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return probe();
 }
 
 class Config : public ::testing::Test {

@@ -9,25 +9,26 @@
 //    data/tmp is empty, no release exists, and a normal upload of the same
 //    version succeeds.
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
-#include <csignal>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "support/esp_image_builder.h"
+#include "support/file_probes.h"
+#include "support/http_checks.h"
+#include "support/multipart_request.h"
+#include "support/raw_connection.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
@@ -40,36 +41,6 @@ constexpr int kStreamThreads = 4;
 constexpr auto kStreamTimeBeforeKill = 1500ms;
 
 std::string device_secret(const std::string& device_id) { return "crash-secret-" + device_id; }
-
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-boost::json::value admin_get(const ServerProcess& server, const std::string& path) {
-  auto client = server.client();
-  auto res = client.Get(path, bearer(server.admin_key()));
-  if (!res || res->status != 200) {
-    ADD_FAILURE() << "GET " << path << " -> " << (res ? std::to_string(res->status) + " " + res->body : "no answer");
-    return nullptr;
-  }
-  return json_of(res->body);
-}
-
-std::size_t file_count(const fs::path& dir) {
-  std::error_code ec;
-  std::size_t n = 0;
-  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) ++n;
-  return n;
-}
-
-std::uintmax_t largest_file(const fs::path& dir) {
-  std::error_code ec;
-  std::uintmax_t largest = 0;
-  for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    std::error_code size_ec;
-    auto size = it->file_size(size_ec);
-    if (!size_ec) largest = std::max(largest, size);
-  }
-  return largest;
-}
 
 // What one streaming thread got acknowledged, and anything unexpected it saw
 // while the server was still up.
@@ -108,67 +79,6 @@ void stream_requests(const ServerProcess& server, int thread, const std::atomic<
     }
     out.logs[answer.at("id").to_number<std::int64_t>()] = id;
   }
-}
-
-// A raw connection used to send an upload in pieces.
-class RawSocket {
- public:
-  explicit RawSocket(std::uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  ~RawSocket() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RawSocket(const RawSocket&) = delete;
-  RawSocket& operator=(const RawSocket&) = delete;
-  bool ok() const { return fd_ >= 0; }
-  // Whatever the server already sent back (for failure messages).
-  std::string pending_answer() {
-    std::string out;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT)) > 0) out.append(buf, static_cast<std::size_t>(n));
-    return out;
-  }
-  bool send_all(std::string_view bytes) {
-    while (!bytes.empty()) {
-      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      bytes.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-// A complete multipart upload request (head and body) for `image`.
-std::string upload_request(const ServerProcess& server, const std::vector<std::uint8_t>& image,
-                           const std::string& version, std::size_t& head_size) {
-  const std::string boundary = "----apiotaCrashBoundary7MA4YWxkTrZu0gW";
-  std::string body;
-  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"version\"\r\n\r\n" + version + "\r\n";
-  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"channel\"\r\n\r\nstable\r\n";
-  body += "--" + boundary +
-          "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"firmware.bin\"\r\n"
-          "Content-Type: application/octet-stream\r\n\r\n";
-  body.append(image.begin(), image.end());
-  body += "\r\n--" + boundary + "--\r\n";
-  std::string head = "POST /api/firmware/upload HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(server.port()) +
-                     "\r\nAuthorization: Bearer " + server.admin_key() +
-                     "\r\nContent-Type: multipart/form-data; boundary=" + boundary +
-                     "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
-  head_size = head.size();
-  return head + body;
 }
 
 TEST(Crash, SigkillDuringRequestStreamLosesNoAcknowledgedWrite) {
@@ -246,18 +156,17 @@ TEST(Crash, SigkillDuringUploadLeavesNoTraceAndTheUploadCanBeRepeated) {
   spec.version = "5.0.0";
   spec.payload_bytes = 4 * 1024 * 1024;
   auto image = build_esp_app_image(spec);
-  std::size_t head_size = 0;
-  const std::string request = upload_request(server, image, "5.0.0", head_size);
+  const UploadRequest request = upload_request(server.admin_key(), image, "5.0.0");
   const fs::path tmp_dir = server.data_dir() / "tmp";
 
   {
-    RawSocket socket(server.port());
+    RawConnection socket(server.port());
     ASSERT_TRUE(socket.ok());
     // Send the head and about half of the file, a slice at a time.
-    const std::size_t half = head_size + image.size() / 2;
+    const std::size_t half = request.head_size + image.size() / 2;
     const std::size_t slice = 128 * 1024;
     for (std::size_t sent = 0; sent < half; sent += slice) {
-      ASSERT_TRUE(socket.send_all(std::string_view(request).substr(sent, std::min(slice, half - sent))))
+      ASSERT_TRUE(socket.send_all(std::string_view(request.bytes).substr(sent, std::min(slice, half - sent))))
           << "the server closed the upload after " << sent << " bytes, answering: " << socket.pending_answer();
       std::this_thread::sleep_for(2ms);
     }

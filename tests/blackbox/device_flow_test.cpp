@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "support/esp_image_builder.h"
+#include "support/http_checks.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
@@ -25,8 +26,7 @@ TEST(DeviceFlow, SeedArduinoFlowWorksUnchanged) {
   ASSERT_EQ(up->status, 200) << up->body;
 
   // Exactly the query string the seed's checkOTA() builds.
-  auto check = client.Get(std::string("/api/check-update?device_id=esp32-prod-001&version=1.0.9&device_secret=") +
-                          kSecret);
+  auto check = client.Get(check_update_path("esp32-prod-001", "1.0.9", kSecret));
   ASSERT_TRUE(check);
   ASSERT_EQ(check->status, 200) << check->body;
   auto answer = json_of(check->body).as_object();
@@ -52,8 +52,7 @@ TEST(DeviceFlow, SeedArduinoFlowWorksUnchanged) {
   EXPECT_EQ(report->status, 200) << report->body;
   EXPECT_EQ(json_of(report->body).at("success"), true);
 
-  auto after = client.Get(std::string("/api/check-update?device_id=esp32-prod-001&version=1.1.0&device_secret=") +
-                          kSecret);
+  auto after = client.Get(check_update_path("esp32-prod-001", "1.1.0", kSecret));
   ASSERT_TRUE(after);
   EXPECT_EQ(json_of(after->body).at("update"), false);
 

@@ -6,17 +6,14 @@
 // credentials, admin keys, blocked devices, public mode).
 
 #include <gtest/gtest.h>
-#include <openssl/evp.h>
 
-#include <algorithm>
-#include <cctype>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
-#include <vector>
 
+#include "support/digests.h"
 #include "support/esp_image_builder.h"
+#include "support/http_checks.h"
+#include "support/raw_connection.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
@@ -24,78 +21,15 @@ namespace {
 
 constexpr const char* kSecret = "download-secret-012345";
 
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-std::string hex_digest(const EVP_MD* md, const std::string& bytes) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), out, &len, md, nullptr) != 1) return {};
-  std::string hex;
-  char buf[3];
-  for (unsigned int i = 0; i < len; ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", out[i]);
-    hex += buf;
-  }
-  return hex;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-// A response read off the wire as it is.
-struct Raw {
-  int status = 0;
-  std::string status_line;
-  std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
-  std::string body;
-  bool complete = false;  // a header block was found
-
-  bool has(const std::string& name) const {
-    return std::any_of(headers.begin(), headers.end(), [&](const auto& h) { return h.first == lower(name); });
-  }
-  std::string get(const std::string& name) const {
-    for (const auto& [k, v] : headers) {
-      if (k == lower(name)) return v;
-    }
-    return {};
-  }
-};
-
-Raw parse_raw(const std::string& text) {
-  Raw r;
-  auto end = text.find("\r\n\r\n");
-  if (end == std::string::npos) return r;
-  r.complete = true;
-  std::string head = text.substr(0, end);
-  r.body = text.substr(end + 4);
-  std::size_t pos = head.find("\r\n");
-  r.status_line = head.substr(0, pos);
-  if (r.status_line.size() >= 12) r.status = std::atoi(r.status_line.substr(9, 3).c_str());
-  while (pos != std::string::npos) {
-    std::size_t next = head.find("\r\n", pos + 2);
-    std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
-    auto colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::string value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      r.headers.emplace_back(lower(line.substr(0, colon)), value);
-    }
-    pos = next;
-  }
-  return r;
-}
-
 // One request on a fresh connection that the server is asked to close.
-Raw raw_request(std::uint16_t port, const std::string& target, const std::string& extra_headers = "",
+RawResponse raw_request(std::uint16_t port, const std::string& target, const std::string& extra_headers = "",
                 const std::string& method = "GET") {
   std::string request =
       method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers + "Connection: close\r\n\r\n";
-  return parse_raw(raw_exchange(port, request));
+  return parse_raw_response(raw_exchange(port, request));
 }
 
-std::string error_code_of(const Raw& r) {
+std::string error_code_of(const RawResponse& r) {
   boost::system::error_code ec;
   auto value = boost::json::parse(r.body, ec);
   if (ec || !value.is_object() || !value.as_object().contains("error")) return "<no error field: " + r.body + ">";
@@ -134,7 +68,7 @@ class Download : public ::testing::Test {
 
   // The download path check-update hands `device_id` (which must be at 1.0.0).
   std::string signed_target(const std::string& device_id) {
-    auto res = client_.Get("/api/check-update?device_id=" + device_id + "&version=1.0.0&device_secret=" + kSecret);
+    auto res = client_.Get(check_update_path(device_id, "1.0.0", kSecret));
     if (!res || res->status != 200) {
       ADD_FAILURE() << (res ? res->body : "no response");
       return {};
@@ -142,28 +76,28 @@ class Download : public ::testing::Test {
     return url_path(server_, std::string(json_of(res->body).at("url").as_string()));
   }
 
-  Raw get(const std::string& target, const std::string& extra_headers = "") {
+  RawResponse get(const std::string& target, const std::string& extra_headers = "") {
     return raw_request(server_.port(), target, extra_headers);
   }
-  Raw ranged(const std::string& range) { return get(target_, "Range: " + range + "\r\n"); }
+  RawResponse ranged(const std::string& range) { return get(target_, "Range: " + range + "\r\n"); }
 
   void expect_partial(const std::string& range, std::size_t first, std::size_t last) {
     SCOPED_TRACE(range);
-    Raw r = ranged(range);
+    RawResponse r = ranged(range);
     ASSERT_EQ(r.status, 206) << r.status_line;
-    EXPECT_EQ(r.get("Content-Range"),
+    EXPECT_EQ(r.header("Content-Range"),
               "bytes " + std::to_string(first) + "-" + std::to_string(last) + "/" + std::to_string(size_));
-    EXPECT_EQ(r.get("Content-Length"), std::to_string(last - first + 1));
-    EXPECT_FALSE(r.has("Transfer-Encoding"));
+    EXPECT_EQ(r.header("Content-Length"), std::to_string(last - first + 1));
+    EXPECT_FALSE(r.has_header("Transfer-Encoding"));
     EXPECT_EQ(r.body.size(), last - first + 1);
     EXPECT_TRUE(r.body == image_.substr(first, last - first + 1)) << "wrong bytes";
   }
 
   void expect_unsatisfiable(const std::string& range) {
     SCOPED_TRACE(range);
-    Raw r = ranged(range);
+    RawResponse r = ranged(range);
     EXPECT_EQ(r.status, 416) << r.status_line;
-    EXPECT_EQ(r.get("Content-Range"), "bytes */" + std::to_string(size_));
+    EXPECT_EQ(r.header("Content-Range"), "bytes */" + std::to_string(size_));
   }
 
   ServerProcess server_;
@@ -174,36 +108,36 @@ class Download : public ::testing::Test {
 };
 
 TEST_F(Download, FullGetHasExactHeaders) {
-  Raw r = get(target_, "Accept-Encoding: gzip, deflate, br\r\nUser-Agent: ESP32 HTTP Client/1.0\r\n");
+  RawResponse r = get(target_, "Accept-Encoding: gzip, deflate, br\r\nUser-Agent: ESP32 HTTP Client/1.0\r\n");
   ASSERT_TRUE(r.complete);
   ASSERT_EQ(r.status, 200) << r.status_line;
-  EXPECT_EQ(r.get("Content-Length"), std::to_string(size_));
-  EXPECT_EQ(r.get("Content-Type"), "application/octet-stream");
-  EXPECT_FALSE(r.has("Transfer-Encoding"));
-  EXPECT_FALSE(r.has("Content-Encoding"));
-  EXPECT_EQ(r.get("Accept-Ranges"), "bytes");
-  const std::string md5 = r.get("x-MD5");
-  EXPECT_EQ(md5, hex_digest(EVP_md5(), image_));
+  EXPECT_EQ(r.header("Content-Length"), std::to_string(size_));
+  EXPECT_EQ(r.header("Content-Type"), "application/octet-stream");
+  EXPECT_FALSE(r.has_header("Transfer-Encoding"));
+  EXPECT_FALSE(r.has_header("Content-Encoding"));
+  EXPECT_EQ(r.header("Accept-Ranges"), "bytes");
+  const std::string md5 = r.header("x-MD5");
+  EXPECT_EQ(md5, md5_hex(image_));
   EXPECT_EQ(md5.size(), 32u);
   EXPECT_EQ(md5.find_first_not_of("0123456789abcdef"), std::string::npos) << md5;
-  EXPECT_EQ(r.get("ETag"), "\"" + hex_digest(EVP_sha256(), image_) + "\"");
+  EXPECT_EQ(r.header("ETag"), "\"" + sha256_hex(image_) + "\"");
   EXPECT_EQ(r.body.size(), size_);
   EXPECT_TRUE(r.body == image_) << "body differs from the uploaded image";
   EXPECT_EQ(static_cast<unsigned char>(r.body[0]), 0xE9);
 }
 
 TEST_F(Download, HeadHasTheSameHeadersAndNoBody) {
-  Raw full = get(target_);
-  Raw head = raw_request(server_.port(), target_, "", "HEAD");
+  RawResponse full = get(target_);
+  RawResponse head = raw_request(server_.port(), target_, "", "HEAD");
   ASSERT_TRUE(head.complete);
   ASSERT_EQ(head.status, 200) << head.status_line;
   EXPECT_TRUE(head.body.empty()) << head.body.size() << " body bytes after HEAD";
   for (const char* name : {"Content-Length", "Content-Type", "ETag", "x-MD5", "Accept-Ranges"}) {
-    EXPECT_EQ(head.get(name), full.get(name)) << name;
-    EXPECT_FALSE(head.get(name).empty()) << name;
+    EXPECT_EQ(head.header(name), full.header(name)) << name;
+    EXPECT_FALSE(head.header(name).empty()) << name;
   }
-  EXPECT_EQ(head.get("Content-Length"), std::to_string(size_));
-  EXPECT_FALSE(head.has("Transfer-Encoding"));
+  EXPECT_EQ(head.header("Content-Length"), std::to_string(size_));
+  EXPECT_FALSE(head.has_header("Transfer-Encoding"));
 }
 
 TEST_F(Download, RangesAreAnsweredWith206) {
@@ -225,9 +159,9 @@ TEST_F(Download, RangesAreAnsweredWith206) {
 
 TEST_F(Download, RangedHeadAndPartialDownloadReassemble) {
   // ESP-IDF partial_http_download: HEAD, then 64 KiB ranges, the last open-ended.
-  Raw head = raw_request(server_.port(), target_, "Range: bytes=0-0\r\n", "HEAD");
+  RawResponse head = raw_request(server_.port(), target_, "Range: bytes=0-0\r\n", "HEAD");
   EXPECT_EQ(head.status, 206) << head.status_line;
-  EXPECT_EQ(head.get("Content-Range"), "bytes 0-0/" + std::to_string(size_));
+  EXPECT_EQ(head.header("Content-Range"), "bytes 0-0/" + std::to_string(size_));
   EXPECT_TRUE(head.body.empty());
 
   std::string assembled;
@@ -236,7 +170,7 @@ TEST_F(Download, RangedHeadAndPartialDownloadReassemble) {
     std::string range = start + chunk >= size_
                             ? "bytes=" + std::to_string(start) + "-"
                             : "bytes=" + std::to_string(start) + "-" + std::to_string(start + chunk - 1);
-    Raw part = ranged(range);
+    RawResponse part = ranged(range);
     ASSERT_EQ(part.status, 206) << range;
     assembled += part.body;
   }
@@ -245,12 +179,12 @@ TEST_F(Download, RangedHeadAndPartialDownloadReassemble) {
 }
 
 TEST_F(Download, IfNoneMatchGives304) {
-  const std::string etag = "\"" + hex_digest(EVP_sha256(), image_) + "\"";
-  Raw r = get(target_, "If-None-Match: " + etag + "\r\n");
+  const std::string etag = "\"" + sha256_hex(image_) + "\"";
+  RawResponse r = get(target_, "If-None-Match: " + etag + "\r\n");
   EXPECT_EQ(r.status, 304) << r.status_line;
   EXPECT_TRUE(r.body.empty()) << r.body.size();
-  EXPECT_EQ(r.get("ETag"), etag);
-  Raw other = get(target_, "If-None-Match: \"deadbeef\"\r\n");
+  EXPECT_EQ(r.header("ETag"), etag);
+  RawResponse other = get(target_, "If-None-Match: \"deadbeef\"\r\n");
   EXPECT_EQ(other.status, 200);
   EXPECT_EQ(other.body.size(), size_);
 }
@@ -275,20 +209,20 @@ TEST_F(Download, ArduinoHttp10RequestGetsWholeFileAndClose) {
                         "x-ESP32-version: 1.0.0\r\n"
                         "\r\n";
   auto started = std::chrono::steady_clock::now();
-  Raw r = parse_raw(raw_exchange(server_.port(), request, 8000));
+  RawResponse r = parse_raw_response(raw_exchange(server_.port(), request, std::chrono::seconds(8)));
   auto elapsed = std::chrono::steady_clock::now() - started;
   ASSERT_EQ(r.status, 200) << r.status_line;
   EXPECT_TRUE(r.status_line.starts_with("HTTP/1.")) << r.status_line;
-  EXPECT_EQ(r.get("Content-Length"), std::to_string(size_));
-  EXPECT_FALSE(r.has("Transfer-Encoding"));
-  EXPECT_EQ(r.get("x-MD5"), hex_digest(EVP_md5(), image_));
+  EXPECT_EQ(r.header("Content-Length"), std::to_string(size_));
+  EXPECT_FALSE(r.has_header("Transfer-Encoding"));
+  EXPECT_EQ(r.header("x-MD5"), md5_hex(image_));
   EXPECT_TRUE(r.body == image_);
   EXPECT_LT(elapsed, std::chrono::seconds(4)) << "the server did not close the HTTP/1.0 connection";
 
   // Without "Connection: close" an HTTP/1.0 request is still not kept alive.
   std::string bare = "GET " + target_ + " HTTP/1.0\r\nUser-Agent: ESP32-http-Update\r\n\r\n";
   started = std::chrono::steady_clock::now();
-  Raw plain = parse_raw(raw_exchange(server_.port(), bare, 8000));
+  RawResponse plain = parse_raw_response(raw_exchange(server_.port(), bare, std::chrono::seconds(8)));
   elapsed = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(plain.status, 200) << plain.status_line;
   EXPECT_EQ(plain.body.size(), size_);
@@ -296,29 +230,29 @@ TEST_F(Download, ArduinoHttp10RequestGetsWholeFileAndClose) {
 }
 
 TEST_F(Download, NamesThatEscapeTheFolderAreNotFound) {
-  const std::string sha = hex_digest(EVP_sha256(), image_);
+  const std::string sha = sha256_hex(image_);
   const std::string auth = "Authorization: Bearer " + server_.admin_key() + "\r\n";
   for (const std::string& target :
        {std::string("/api/firmware/../../etc/passwd"), std::string("/api/firmware/..%2f..%2fetc%2fpasswd"),
         std::string("/api/firmware/%2e%2e%2fapiota.db"), std::string("/api/firmware/..%2fapiota.db"),
         std::string("/api/firmware/%2e%2e"), "/api/firmware/" + sha, "/api/firmware/" + sha + ".bin",
         std::string("/api/firmware/firmware%2f") + sha + ".bin", std::string("/api/firmware/apiota.db")}) {
-    Raw r = get(target, auth);
+    RawResponse r = get(target, auth);
     EXPECT_EQ(r.status, 404) << target << ": " << r.status_line << " " << r.body;
     EXPECT_NE(r.body.find("\"error\""), std::string::npos) << target;
     EXPECT_NE(static_cast<unsigned char>(r.body.empty() ? 0 : r.body[0]), 0xE9) << target;
   }
-  Raw unknown = get("/api/firmware/fw-9.9.9-stable.bin", auth);
+  RawResponse unknown = get("/api/firmware/fw-9.9.9-stable.bin", auth);
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(error_code_of(unknown), "FIRMWARE_NOT_FOUND");
-  Raw unknown_signed = get("/api/firmware/fw-1.1.1-stable.bin" + target_.substr(target_.find('?')));
+  RawResponse unknown_signed = get("/api/firmware/fw-1.1.1-stable.bin" + target_.substr(target_.find('?')));
   EXPECT_EQ(unknown_signed.status, 404);
   EXPECT_EQ(error_code_of(unknown_signed), "FIRMWARE_NOT_FOUND");
 }
 
 TEST_F(Download, TokensAreChecked) {
   const std::string bare_path = target_.substr(0, target_.find('?'));
-  Raw none = get(bare_path);
+  RawResponse none = get(bare_path);
   EXPECT_EQ(none.status, 401);
   EXPECT_EQ(error_code_of(none), "UNAUTHORIZED");
 
@@ -327,31 +261,31 @@ TEST_F(Download, TokensAreChecked) {
   sig = sig.substr(0, sig.find('&'));
   std::string flipped = sig;
   flipped[0] = flipped[0] == '0' ? '1' : '0';
-  Raw tampered = get(replace_param(target_, "sig", flipped));
+  RawResponse tampered = get(replace_param(target_, "sig", flipped));
   EXPECT_EQ(tampered.status, 403);
   EXPECT_EQ(error_code_of(tampered), "FORBIDDEN");
-  Raw no_sig = get(replace_param(target_, "sig", ""));
+  RawResponse no_sig = get(replace_param(target_, "sig", ""));
   EXPECT_EQ(no_sig.status, 403) << no_sig.body;
 
   // Another device's id with this device's signature.
   ASSERT_EQ(register_device(client_, "dl-other", kSecret, server_.admin_key()), 200);
-  Raw swapped = get(replace_param(target_, "d", "dl-other"));
+  RawResponse swapped = get(replace_param(target_, "d", "dl-other"));
   EXPECT_EQ(swapped.status, 403);
   EXPECT_EQ(error_code_of(swapped), "FORBIDDEN");
   // The other device's own token works.
-  Raw own = get(signed_target("dl-other"));
+  RawResponse own = get(signed_target("dl-other"));
   EXPECT_EQ(own.status, 200);
   EXPECT_EQ(own.body.size(), size_);
 
   // Expired (or re-dated) tokens.
-  Raw expired = get(replace_param(target_, "exp", "1700000000"));
+  RawResponse expired = get(replace_param(target_, "exp", "1700000000"));
   EXPECT_EQ(expired.status, 403);
   EXPECT_EQ(error_code_of(expired), "FORBIDDEN");
   std::string exp = target_.substr(target_.find("exp=") + 4);
   exp = exp.substr(0, exp.find('&'));
-  Raw redated = get(replace_param(target_, "exp", std::to_string(std::stoll(exp) + 3600)));
+  RawResponse redated = get(replace_param(target_, "exp", std::to_string(std::stoll(exp) + 3600)));
   EXPECT_EQ(redated.status, 403);
-  Raw garbage_exp = get(replace_param(target_, "exp", "soon"));
+  RawResponse garbage_exp = get(replace_param(target_, "exp", "soon"));
   EXPECT_EQ(garbage_exp.status, 403);
 
   // A token for one file does not open another.
@@ -362,39 +296,37 @@ TEST_F(Download, TokensAreChecked) {
   ASSERT_EQ(second->status, 200);
   std::string moved = target_;
   moved.replace(0, moved.find('?'), "/api/firmware/fw-1.2.0-stable.bin");
-  Raw other_file = get(moved);
+  RawResponse other_file = get(moved);
   EXPECT_EQ(other_file.status, 403);
 }
 
 TEST_F(Download, DeviceCredentialsAndAdminKeysWork) {
   const std::string bare_path = target_.substr(0, target_.find('?'));
-  Raw creds = get(bare_path + "?device_id=dl-dev&device_secret=" + kSecret);
+  RawResponse creds = get(bare_path + "?device_id=dl-dev&device_secret=" + kSecret);
   EXPECT_EQ(creds.status, 200) << creds.body;
   EXPECT_TRUE(creds.body == image_);
-  Raw header_creds = get(bare_path, std::string("X-Device-Id: dl-dev\r\nX-Device-Secret: ") + kSecret + "\r\n");
+  RawResponse header_creds = get(bare_path, std::string("X-Device-Id: dl-dev\r\nX-Device-Secret: ") + kSecret + "\r\n");
   EXPECT_EQ(header_creds.status, 200) << header_creds.body;
-  Raw wrong = get(bare_path + "?device_id=dl-dev&device_secret=wrong-secret-0123456789");
+  RawResponse wrong = get(bare_path + "?device_id=dl-dev&device_secret=wrong-secret-0123456789");
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(error_code_of(wrong), "INVALID_SECRET");
 
-  Raw admin = get(bare_path, "Authorization: Bearer " + server_.admin_key() + "\r\n");
+  RawResponse admin = get(bare_path, "Authorization: Bearer " + server_.admin_key() + "\r\n");
   EXPECT_EQ(admin.status, 200);
   EXPECT_EQ(admin.body.size(), size_);
-  Raw bad_admin = get(bare_path, "Authorization: Bearer pk_live_notakey000000\r\n");
+  RawResponse bad_admin = get(bare_path, "Authorization: Bearer pk_live_notakey000000\r\n");
   EXPECT_EQ(bad_admin.status, 401);
 
   // Project B: its admin key and its devices cannot fetch project A's files.
   ASSERT_EQ(server_.cli({"projects", "create", "b"}).exit_code, 0);
   auto key_out = server_.cli({"keys", "create", "--role", "admin", "--project", "b"});
   ASSERT_EQ(key_out.exit_code, 0) << key_out.out;
-  std::string out = key_out.out;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  const std::string key_b = out.substr(out.rfind('\n') + 1);
-  Raw cross_admin = get(bare_path, "Authorization: Bearer " + key_b + "\r\n");
+  const std::string key_b = last_line(key_out.out);
+  RawResponse cross_admin = get(bare_path, "Authorization: Bearer " + key_b + "\r\n");
   EXPECT_EQ(cross_admin.status, 403);
   EXPECT_EQ(error_code_of(cross_admin), "FORBIDDEN");
   ASSERT_EQ(register_device(client_, "b-dev", kSecret, key_b), 200);
-  Raw cross_device = get(bare_path + "?device_id=b-dev&device_secret=" + kSecret);
+  RawResponse cross_device = get(bare_path + "?device_id=b-dev&device_secret=" + kSecret);
   EXPECT_GE(cross_device.status, 403) << cross_device.body;
   EXPECT_LE(cross_device.status, 404) << cross_device.body;
   EXPECT_TRUE(cross_device.body.empty() || static_cast<unsigned char>(cross_device.body[0]) != 0xE9);
@@ -404,7 +336,7 @@ TEST_F(Download, BlockedDevicesTokenIsRefused) {
   auto block = client_.Post("/api/admin/devices/dl-dev/block", bearer(server_.admin_key()), "", "application/json");
   ASSERT_TRUE(block);
   ASSERT_EQ(block->status, 200);
-  Raw r = get(target_);
+  RawResponse r = get(target_);
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_EQ(error_code_of(r), "DEVICE_BLOCKED");
   auto unblock = client_.Post("/api/admin/devices/dl-dev/unblock", bearer(server_.admin_key()), "", "application/json");
@@ -424,11 +356,11 @@ TEST(DownloadPublic, PublicModeNeedsNoToken) {
   ASSERT_TRUE(up);
   ASSERT_EQ(up->status, 200) << up->body;
 
-  auto check = client.Get(std::string("/api/check-update?device_id=pub-dev&version=1.0.0&device_secret=") + kSecret);
+  auto check = client.Get(check_update_path("pub-dev", "1.0.0", kSecret));
   ASSERT_TRUE(check);
   std::string url(json_of(check->body).at("url").as_string());
   EXPECT_EQ(url, server.base_url() + "/api/firmware/fw-1.1.0-stable.bin");
-  Raw r = raw_request(server.port(), "/api/firmware/fw-1.1.0-stable.bin");
+  RawResponse r = raw_request(server.port(), "/api/firmware/fw-1.1.0-stable.bin");
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(r.body == std::string(bytes.begin(), bytes.end()));
   EXPECT_EQ(raw_request(server.port(), "/api/firmware/fw-1.1.1-stable.bin").status, 404);

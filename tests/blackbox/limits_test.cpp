@@ -3,40 +3,23 @@
 // config file, many devices behind one address, `--rate-limit off`, oversized
 // headers and JSON bodies, and a stalled client that must not block others.
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
-#include <functional>
+#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "support/http_checks.h"
+#include "support/polling.h"
+#include "support/raw_connection.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
 namespace {
 
 constexpr const char* kSecret = "limits-secret-0123456";
-
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-::testing::AssertionResult is_error(const httplib::Result& res, int status, const std::string& code) {
-  if (!res) return ::testing::AssertionFailure() << "no response (" << httplib::to_string(res.error()) << ")";
-  if (res->status != status) {
-    return ::testing::AssertionFailure() << "status " << res->status << " != " << status << ": " << res->body;
-  }
-  auto body = json_of(res->body);
-  if (!body.is_object() || !body.as_object().contains("error") || body.at("error") != code.c_str()) {
-    return ::testing::AssertionFailure() << "error code is not " << code << ": " << res->body;
-  }
-  return ::testing::AssertionSuccess();
-}
 
 ::testing::AssertionResult is_rate_limited(const httplib::Result& res) {
   auto base = is_error(res, 429, "RATE_LIMITED");
@@ -48,16 +31,7 @@ httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bea
 }
 
 httplib::Result check(httplib::Client& client, const std::string& device_id) {
-  return client.Get("/api/check-update?device_id=" + device_id + "&version=1.0.0&device_secret=" + kSecret);
-}
-
-bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit = std::chrono::seconds(2)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return probe();
+  return client.Get(check_update_path(device_id, "1.0.0", kSecret));
 }
 
 // Sets the default project's device rate via the CLI and waits until the
@@ -69,19 +43,6 @@ void tighten_device_plan(ServerProcess& server, httplib::Client& client) {
     auto res = client.Get("/api/admin/project", bearer(server.admin_key()));
     return res && res->status == 200 && json_of(res->body).at("plan").at("device_burst").to_number<double>() == 3.0;
   }));
-}
-
-int connect_to(std::uint16_t port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
 }
 
 TEST(Limits, PerDeviceRateFromThePlan) {
@@ -162,7 +123,7 @@ TEST(Limits, OversizedHeadersAreRefusedWithoutHarm) {
   ServerProcess server;
   std::string request = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + std::string(40 * 1024, 'a') +
                         "\r\nConnection: close\r\n\r\n";
-  std::string reply = raw_exchange(server.port(), request, 5000);
+  std::string reply = raw_exchange(server.port(), request);
   EXPECT_TRUE(reply.empty() || reply.starts_with("HTTP/1.1 431")) << reply.substr(0, 200);
   if (!reply.empty()) {
     EXPECT_NE(reply.find("\"error\""), std::string::npos) << reply;
@@ -172,7 +133,7 @@ TEST(Limits, OversizedHeadersAreRefusedWithoutHarm) {
   std::string many = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   for (int i = 0; i < 2000; ++i) many += "X-H" + std::to_string(i) + ": " + std::string(20, 'b') + "\r\n";
   many += "Connection: close\r\n\r\n";
-  std::string reply2 = raw_exchange(server.port(), many, 5000);
+  std::string reply2 = raw_exchange(server.port(), many);
   EXPECT_TRUE(reply2.empty() || reply2.starts_with("HTTP/1.1 431")) << reply2.substr(0, 200);
 
   auto client = server.client();
@@ -196,14 +157,9 @@ TEST(Limits, OversizedJsonBodyIs413) {
   std::string chunked =
       "POST /api/register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
       "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
-  for (std::size_t at = 0; at < big.size(); at += 32 * 1024) {
-    std::string piece = big.substr(at, 32 * 1024);
-    char size[32];
-    std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
-    chunked += size + piece + "\r\n";
-  }
+  for (std::size_t at = 0; at < big.size(); at += 32 * 1024) chunked += http_chunk(big.substr(at, 32 * 1024));
   chunked += "0\r\n\r\n";
-  std::string reply = raw_exchange(server.port(), chunked, 5000);
+  std::string reply = raw_exchange(server.port(), chunked);
   EXPECT_TRUE(reply.starts_with("HTTP/1.1 413")) << reply.substr(0, 200);
 
   // Nothing was registered and the server is fine.
@@ -224,22 +180,18 @@ TEST(Limits, StalledClientsDoNotBlockOthers) {
   ASSERT_EQ(register_device(client, "slow-ok", kSecret, server.admin_key()), 200);
 
   // Several connections that send half a request line and stall.
-  std::vector<int> stalled;
+  std::vector<std::unique_ptr<RawConnection>> stalled;
   for (int i = 0; i < 8; ++i) {
-    int fd = connect_to(server.port());
-    ASSERT_GE(fd, 0);
-    const std::string half = "GET /api/check-upd";
-    ASSERT_EQ(::send(fd, half.data(), half.size(), MSG_NOSIGNAL), static_cast<ssize_t>(half.size()));
-    stalled.push_back(fd);
+    stalled.push_back(std::make_unique<RawConnection>(server.port()));
+    ASSERT_TRUE(stalled.back()->ok());
+    ASSERT_TRUE(stalled.back()->send_all("GET /api/check-upd"));
   }
   // One more that stalls in the middle of a body.
-  int body_fd = connect_to(server.port());
-  ASSERT_GE(body_fd, 0);
-  const std::string partial =
-      "POST /api/register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-      "Content-Length: 1000\r\n\r\n{\"device_id\":";
-  ASSERT_EQ(::send(body_fd, partial.data(), partial.size(), MSG_NOSIGNAL), static_cast<ssize_t>(partial.size()));
-  stalled.push_back(body_fd);
+  stalled.push_back(std::make_unique<RawConnection>(server.port()));
+  ASSERT_TRUE(stalled.back()->ok());
+  ASSERT_TRUE(
+      stalled.back()->send_all("POST /api/register HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 1000\r\n\r\n{\"device_id\":"));
 
   for (int i = 0; i < 20; ++i) {
     auto started = std::chrono::steady_clock::now();
@@ -252,7 +204,6 @@ TEST(Limits, StalledClientsDoNotBlockOthers) {
   auto health = client.Get("/api/health");
   ASSERT_TRUE(health);
   EXPECT_EQ(health->status, 200);
-  for (int fd : stalled) ::close(fd);
 }
 
 }  // namespace

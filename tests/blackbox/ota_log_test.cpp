@@ -6,11 +6,11 @@
 
 #include <chrono>
 #include <ctime>
-#include <functional>
 #include <regex>
 #include <string>
-#include <thread>
 
+#include "support/http_checks.h"
+#include "support/polling.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
@@ -19,53 +19,12 @@ namespace {
 constexpr const char* kDevice = "ota-dev";
 constexpr const char* kSecret = "ota-log-secret-0123456";
 
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-::testing::AssertionResult is_error(const httplib::Result& res, int status, const std::string& code) {
-  if (!res) return ::testing::AssertionFailure() << "no response (" << httplib::to_string(res.error()) << ")";
-  if (res->status != status) {
-    return ::testing::AssertionFailure() << "status " << res->status << " != " << status << ": " << res->body;
-  }
-  auto body = json_of(res->body);
-  if (!body.is_object() || !body.as_object().contains("error") || body.at("error") != code.c_str()) {
-    return ::testing::AssertionFailure() << "error code is not " << code << ": " << res->body;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-int status_of(const httplib::Result& res) { return res ? res->status : -1; }
-
 boost::json::object report(const std::string& status) {
   return {{"device_id", kDevice}, {"device_secret", kSecret}, {"status", status}};
 }
 
 httplib::Result post_log(httplib::Client& client, const boost::json::object& body) {
   return client.Post("/api/ota-log", boost::json::serialize(body), "application/json");
-}
-
-std::time_t parse_iso8601(const std::string& text) {
-  std::tm tm{};
-  if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return 0;
-  return timegm(&tm);
-}
-
-boost::json::object admin_get(httplib::Client& client, const std::string& key, const std::string& path) {
-  auto res = client.Get(path, bearer(key));
-  if (!res || res->status != 200) {
-    ADD_FAILURE() << path << ": " << (res ? res->body : "no response");
-    return {};
-  }
-  auto value = json_of(res->body);
-  return value.is_object() ? value.as_object() : boost::json::object{};
-}
-
-bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit = std::chrono::seconds(3)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return probe();
 }
 
 class OtaLog : public ::testing::Test {
@@ -152,11 +111,15 @@ TEST_F(OtaLog, DoneSetsTheDeviceFirmwareVersion) {
   auto res = post_log(client_, done);
   ASSERT_TRUE(res);
   ASSERT_EQ(res->status, 200) << res->body;
-  boost::json::object device;
-  EXPECT_TRUE(eventually([&] {
-    device = admin_get(client_, server_.admin_key(), device_path);
-    return device.contains("firmware_version") && device.at("firmware_version") == "1.5.0";
-  })) << boost::json::serialize(device);
+  boost::json::value device;
+  EXPECT_TRUE(eventually(
+      [&] {
+        device = admin_get(client_, server_.admin_key(), device_path);
+        return device.is_object() && device.as_object().contains("firmware_version") &&
+               device.at("firmware_version") == "1.5.0";
+      },
+      std::chrono::seconds(3)))
+      << boost::json::serialize(device);
 
   // done without to_version leaves the version alone.
   ASSERT_EQ(status_of(post_log(client_, report("done"))), 200);

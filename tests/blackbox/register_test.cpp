@@ -8,12 +8,12 @@
 
 #include <chrono>
 #include <ctime>
-#include <functional>
 #include <regex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "support/http_checks.h"
+#include "support/polling.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
@@ -21,35 +21,12 @@ namespace {
 
 constexpr const char* kSecret = "register-secret-0123";
 
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-::testing::AssertionResult is_error(const httplib::Result& res, int status, const std::string& code) {
-  if (!res) return ::testing::AssertionFailure() << "no response (" << httplib::to_string(res.error()) << ")";
-  if (res->status != status) {
-    return ::testing::AssertionFailure() << "status " << res->status << " != " << status << ": " << res->body;
-  }
-  auto body = json_of(res->body);
-  if (!body.is_object() || !body.as_object().contains("error") || body.at("error") != code.c_str()) {
-    return ::testing::AssertionFailure() << "error code is not " << code << ": " << res->body;
-  }
-  return ::testing::AssertionSuccess();
-}
-
 httplib::Result post_register(httplib::Client& client, const boost::json::object& body) {
   return client.Post("/api/register", boost::json::serialize(body), "application/json");
 }
 
-int status_of(const httplib::Result& res) { return res ? res->status : -1; }
-
 boost::json::object registration(const std::string& id, const std::string& secret, const std::string& key) {
   return {{"device_id", id}, {"device_secret", secret}, {"pk_key", key}, {"firmware_ver", "1.0.0"}};
-}
-
-std::string last_line(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
-  auto nl = trimmed.rfind('\n');
-  return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
 }
 
 // The key id ("key_...") in `keys create` output.
@@ -57,28 +34,6 @@ std::string key_id_in(const std::string& text) {
   std::smatch m;
   static const std::regex kId("(key_[A-Za-z0-9_-]+)");
   return std::regex_search(text, m, kId) ? std::string(m[1]) : std::string();
-}
-
-bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit = std::chrono::seconds(2)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return probe();
-}
-
-std::time_t parse_iso8601(const std::string& text) {
-  std::tm tm{};
-  if (!strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm)) return 0;
-  return timegm(&tm);
-}
-
-void wait_for_next_second() {
-  auto start = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  while (std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) == start) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
 }
 
 TEST(Register, SuccessShapeAndIdempotentReregistration) {
@@ -112,8 +67,7 @@ TEST(Register, SuccessShapeAndIdempotentReregistration) {
       post_register(client, registration("esp32-AA:BB:CC:DD:EE:FF", "another-secret-987654321", server.admin_key())),
       409, "DEVICE_EXISTS"));
   // The original secret still works.
-  auto check = client.Get(
-      std::string("/api/check-update?device_id=esp32-AA:BB:CC:DD:EE:FF&version=1.0.0&device_secret=") + kSecret);
+  auto check = client.Get(check_update_path("esp32-AA:BB:CC:DD:EE:FF", "1.0.0", kSecret));
   ASSERT_TRUE(check);
   EXPECT_EQ(check->status, 200) << check->body;
 }
@@ -149,7 +103,7 @@ TEST(Register, UnknownAndRevokedKeysAreRefused) {
   }));
   EXPECT_TRUE(is_error(post_register(client, registration("dev-3", kSecret, key)), 401, "INVALID_PK_KEY"));
   // Already registered devices keep working.
-  auto check = client.Get(std::string("/api/check-update?device_id=dev-1&version=1.0.0&device_secret=") + kSecret);
+  auto check = client.Get(check_update_path("dev-1", "1.0.0", kSecret));
   ASSERT_TRUE(check);
   EXPECT_EQ(check->status, 200) << check->body;
 }

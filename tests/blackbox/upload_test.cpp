@@ -4,60 +4,28 @@
 // projects), the plan's size limit both from Content-Length and mid-stream
 // with chunked encoding, Expect: 100-continue, and a 16 MiB round trip.
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <openssl/evp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
-#include <functional>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "support/digests.h"
 #include "support/esp_image_builder.h"
+#include "support/http_checks.h"
+#include "support/multipart_request.h"
+#include "support/polling.h"
+#include "support/raw_connection.h"
 #include "support/server_process.h"
 
 namespace apiota::testing {
 namespace {
 
+using namespace std::chrono_literals;
 using Bytes = std::vector<std::uint8_t>;
-
-httplib::Headers bearer(const std::string& key) { return {{"Authorization", "Bearer " + key}}; }
-
-::testing::AssertionResult is_error(const httplib::Result& res, int status, const std::string& code) {
-  if (!res) return ::testing::AssertionFailure() << "no response (" << httplib::to_string(res.error()) << ")";
-  if (res->status != status) {
-    return ::testing::AssertionFailure() << "status " << res->status << " != " << status << ": " << res->body;
-  }
-  auto body = json_of(res->body);
-  if (!body.is_object() || !body.as_object().contains("error") || body.at("error") != code.c_str()) {
-    return ::testing::AssertionFailure() << "error code is not " << code << ": " << res->body;
-  }
-  return ::testing::AssertionSuccess();
-}
-
-int status_of(const httplib::Result& res) { return res ? res->status : -1; }
-
-std::string hex_digest(const EVP_MD* md, const Bytes& bytes) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), out, &len, md, nullptr) != 1) return {};
-  std::string hex;
-  char buf[3];
-  for (unsigned int i = 0; i < len; ++i) {
-    std::snprintf(buf, sizeof buf, "%02x", out[i]);
-    hex += buf;
-  }
-  return hex;
-}
 
 Bytes small_image(const std::string& version, std::uint32_t seed = 1) {
   EspImageSpec spec;
@@ -66,110 +34,10 @@ Bytes small_image(const std::string& version, std::uint32_t seed = 1) {
   return build_esp_app_image(spec);
 }
 
-std::string last_line(const std::string& text) {
-  std::string trimmed = text;
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.pop_back();
-  auto nl = trimmed.rfind('\n');
-  return nl == std::string::npos ? trimmed : trimmed.substr(nl + 1);
-}
-
-bool eventually(const std::function<bool()>& probe, std::chrono::milliseconds limit = std::chrono::seconds(2)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (probe()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return probe();
-}
-
 std::size_t release_count(httplib::Client& client, const std::string& key) {
   auto res = client.Get("/api/admin/releases", bearer(key));
   if (!res || res->status != 200) return 9999;
   return json_of(res->body).at("releases").as_array().size();
-}
-
-// A blocking loopback connection for requests httplib cannot make.
-class Socket {
- public:
-  explicit Socket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(port);
-    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  }
-  ~Socket() { ::close(fd_); }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-
-  bool connected() const { return connected_; }
-
-  // Sends everything; false if the peer stopped accepting data.
-  bool send_all(const std::string& data) {
-    std::size_t sent = 0;
-    while (sent < data.size()) {
-      pollfd p{fd_, POLLOUT, 0};
-      if (::poll(&p, 1, 2000) <= 0) return false;
-      ssize_t n = ::send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return false;
-      sent += static_cast<std::size_t>(n);
-    }
-    return true;
-  }
-
-  // Reads until `marker` has arrived (or the peer closes / time runs out).
-  std::string read_until(const std::string& marker, int wait_ms) {
-    std::string out;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
-    while (out.find(marker) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, 20) <= 0) continue;
-      char buf[4096];
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) break;
-      out.append(buf, static_cast<std::size_t>(n));
-    }
-    return out;
-  }
-
-  bool readable_within(int ms) {
-    pollfd p{fd_, POLLIN, 0};
-    return ::poll(&p, 1, ms) > 0;
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
-
-constexpr const char* kBoundary = "----apiotaTestBoundary7MA4YWxkTrZu0gW";
-
-std::string field_part(const std::string& name, const std::string& value) {
-  return std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value +
-         "\r\n";
-}
-
-std::string file_part_head() {
-  return std::string("--") + kBoundary +
-         "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"firmware.bin\"\r\n"
-         "Content-Type: application/octet-stream\r\n\r\n";
-}
-
-std::string closing() { return std::string("\r\n--") + kBoundary + "--\r\n"; }
-
-std::string upload_head(const std::string& key, const std::string& length_or_encoding) {
-  return "POST /api/firmware/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + key +
-         "\r\nContent-Type: multipart/form-data; boundary=" + kBoundary + "\r\n" + length_or_encoding;
-}
-
-std::string chunk(const std::string& data) {
-  char size[32];
-  std::snprintf(size, sizeof size, "%zx\r\n", data.size());
-  return size + data + "\r\n";
-}
-
-int raw_status(const std::string& raw) {
-  return raw.size() >= 12 && raw.starts_with("HTTP/1.") ? std::atoi(raw.substr(9, 3).c_str()) : -1;
 }
 
 class Upload : public ::testing::Test {
@@ -202,8 +70,8 @@ TEST_F(Upload, SuccessReportsTheImage) {
   EXPECT_EQ(body.at("project_id"), "default");
   EXPECT_EQ(body.at("filename"), "fw-2.3.4-beta.bin");
   EXPECT_EQ(body.at("url"), (server_.base_url() + "/api/firmware/fw-2.3.4-beta.bin").c_str());
-  EXPECT_EQ(body.at("sha256"), hex_digest(EVP_sha256(), image).c_str());
-  EXPECT_EQ(body.at("md5"), hex_digest(EVP_md5(), image).c_str());
+  EXPECT_EQ(body.at("sha256"), sha256_hex(image).c_str());
+  EXPECT_EQ(body.at("md5"), md5_hex(image).c_str());
   EXPECT_EQ(body.at("size").to_number<std::int64_t>(), static_cast<std::int64_t>(image.size()));
   EXPECT_EQ(body.at("chip"), "esp32s3");
   EXPECT_EQ(body.at("image_version"), "2.3.4-rc.1");
@@ -215,7 +83,7 @@ TEST_F(Upload, SuccessReportsTheImage) {
   ASSERT_TRUE(releases);
   auto list = json_of(releases->body);
   ASSERT_EQ(list.at("releases").as_array().size(), 1u);
-  EXPECT_EQ(list.at("releases").as_array()[0].at("sha256"), hex_digest(EVP_sha256(), image).c_str());
+  EXPECT_EQ(list.at("releases").as_array()[0].at("sha256"), sha256_hex(image).c_str());
 
   // Default channel is stable, and "v" is dropped from the stored version.
   Bytes second = small_image("3.0.0");
@@ -343,7 +211,7 @@ TEST_F(Upload, KeysAndProjectsAreChecked) {
 TEST_F(Upload, DeclaredLengthOverTheLimitIsRefusedBeforeTheBody) {
   auto started = std::chrono::steady_clock::now();
   std::string reply =
-      raw_exchange(server_.port(), upload_head(server_.admin_key(), "Content-Length: 40000000\r\n\r\n"), 5000);
+      raw_exchange(server_.port(), upload_request_head(server_.admin_key(), "Content-Length: 40000000\r\n\r\n"));
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4)) << "server waited for the body";
   ASSERT_EQ(raw_status(reply), 413) << reply;
   EXPECT_NE(reply.find("\"PAYLOAD_TOO_LARGE\""), std::string::npos) << reply;
@@ -352,8 +220,7 @@ TEST_F(Upload, DeclaredLengthOverTheLimitIsRefusedBeforeTheBody) {
       server_.port(),
       std::string("POST /api/firmware/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; "
                   "boundary=") +
-          kBoundary + "\r\nContent-Length: 40000000\r\n\r\n",
-      5000);
+          kUploadBoundary + "\r\nContent-Length: 40000000\r\n\r\n");
   EXPECT_EQ(raw_status(anonymous), 401) << anonymous;
   EXPECT_EQ(release_count(client_, server_.admin_key()), 0u);
 }
@@ -366,10 +233,10 @@ TEST_F(Upload, ChunkedUploadOverTheLimitIsRefusedMidStream) {
     return res && res->status == 200 && json_of(res->body).at("plan").at("max_firmware_bytes") == 65536;
   }));
 
-  Socket sock(server_.port());
-  ASSERT_TRUE(sock.connected());
-  ASSERT_TRUE(sock.send_all(upload_head(server_.admin_key(), "Transfer-Encoding: chunked\r\n\r\n")));
-  ASSERT_TRUE(sock.send_all(chunk(field_part("version", "1.0.0") + file_part_head())));
+  RawConnection sock(server_.port());
+  ASSERT_TRUE(sock.ok());
+  ASSERT_TRUE(sock.send_all(upload_request_head(server_.admin_key(), "Transfer-Encoding: chunked\r\n\r\n")));
+  ASSERT_TRUE(sock.send_all(http_chunk(multipart_field("version", "1.0.0") + multipart_file_head())));
   EspImageSpec spec;
   spec.payload_bytes = 1024 * 1024;
   Bytes big = build_esp_app_image(spec);
@@ -377,13 +244,13 @@ TEST_F(Upload, ChunkedUploadOverTheLimitIsRefusedMidStream) {
   std::size_t sent = 0;
   const std::size_t piece = 16 * 1024;
   while (sent < big.size()) {
-    if (sock.readable_within(2)) break;  // the server answered early
+    if (sock.readable_within(2ms)) break;  // the server answered early
     std::size_t n = std::min(piece, big.size() - sent);
-    if (!sock.send_all(chunk(std::string(big.begin() + sent, big.begin() + sent + n)))) break;
+    if (!sock.send_all(http_chunk(std::string(big.begin() + sent, big.begin() + sent + n)))) break;
     sent += n;
   }
-  if (sent >= big.size()) sock.send_all(chunk(closing()) + "0\r\n\r\n");
-  reply = sock.read_until("}", 5000);
+  if (sent >= big.size()) sock.send_all(http_chunk(multipart_closing()) + "0\r\n\r\n");
+  reply = sock.read_until("}", 5000ms);
   EXPECT_LT(sent, big.size()) << "the server read the whole 1 MiB before answering";
   ASSERT_EQ(raw_status(reply), 413) << reply;
   EXPECT_NE(reply.find("\"PAYLOAD_TOO_LARGE\""), std::string::npos) << reply;
@@ -400,24 +267,24 @@ TEST_F(Upload, ChunkedUploadOverTheLimitIsRefusedMidStream) {
 
 TEST_F(Upload, ExpectContinueIsHonoured) {
   Bytes image = small_image("4.0.0");
-  std::string body = field_part("version", "4.0.0") + field_part("channel", "dev") + file_part_head() +
-                     std::string(image.begin(), image.end()) + closing();
-  Socket sock(server_.port());
-  ASSERT_TRUE(sock.connected());
+  std::string body = multipart_field("version", "4.0.0") + multipart_field("channel", "dev") + multipart_file_head() +
+                     std::string(image.begin(), image.end()) + multipart_closing();
+  RawConnection sock(server_.port());
+  ASSERT_TRUE(sock.ok());
   ASSERT_TRUE(
-      sock.send_all(upload_head(server_.admin_key(), "Content-Length: " + std::to_string(body.size()) +
+      sock.send_all(upload_request_head(server_.admin_key(), "Content-Length: " + std::to_string(body.size()) +
                                                          "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")));
-  std::string interim = sock.read_until("\r\n\r\n", 3000);
+  std::string interim = sock.read_until("\r\n\r\n", 3000ms);
   ASSERT_TRUE(interim.starts_with("HTTP/1.1 100 Continue\r\n")) << interim;
   ASSERT_EQ(interim.find("\r\n\r\n") + 4, interim.size()) << "final answer came before the body: " << interim;
   ASSERT_TRUE(sock.send_all(body));
-  std::string reply = sock.read_until("}", 5000);
+  std::string reply = sock.read_until("}", 5000ms);
   ASSERT_EQ(raw_status(reply), 200) << reply;
   auto json_start = reply.find("\r\n\r\n");
   auto answer = json_of(reply.substr(json_start + 4));
   EXPECT_EQ(answer.at("version"), "4.0.0");
   EXPECT_EQ(answer.at("channel"), "dev");
-  EXPECT_EQ(answer.at("sha256"), hex_digest(EVP_sha256(), image).c_str());
+  EXPECT_EQ(answer.at("sha256"), sha256_hex(image).c_str());
 }
 
 TEST_F(Upload, SixteenMebibytesRoundTrip) {
@@ -434,7 +301,7 @@ TEST_F(Upload, SixteenMebibytesRoundTrip) {
   ASSERT_TRUE(res) << httplib::to_string(res.error());
   ASSERT_EQ(res->status, 200) << res->body;
   EXPECT_EQ(json_of(res->body).at("size").to_number<std::int64_t>(), 16 * 1024 * 1024);
-  EXPECT_EQ(json_of(res->body).at("sha256"), hex_digest(EVP_sha256(), image).c_str());
+  EXPECT_EQ(json_of(res->body).at("sha256"), sha256_hex(image).c_str());
 
   auto dl = client_.Get("/api/firmware/fw-5.0.0-stable.bin", bearer(server_.admin_key()));
   ASSERT_TRUE(dl);

@@ -82,8 +82,4 @@ httplib::Result upload_firmware(httplib::Client& client, const std::string& admi
                                 const std::vector<std::uint8_t>& image, const std::string& version,
                                 const std::string& channel = "stable", const std::string& project_id = "");
 
-// Sends raw bytes on a fresh connection and returns everything the server
-// sends back until it closes the connection or `timeout_ms` passes.
-std::string raw_exchange(std::uint16_t port, const std::string& request, int timeout_ms = 5000);
-
 }  // namespace apiota::testing
