@@ -3,20 +3,66 @@
 #include <iostream>
 #include <memory>
 
+#include "api/admin/release_operations.h"
 #include "api/admin/render.h"
+#include "api/api_error.h"
 #include "api/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 
 namespace apiota::cli {
+namespace {
+
+// The CLI acts as the operator with access to the data folder; its audit
+// entries name it so.
+constexpr std::string_view kCliActor = "cli";
+
+struct Args {
+  std::string data, project = std::string(api::kDefaultProjectId), notes, reason;
+  std::int64_t id = 0;
+  std::int64_t target = 0;
+  double percent = 100;
+  std::int64_t limit = 100;
+};
+
+void print(const boost::json::object& object) { std::cout << boost::json::serialize(object) << std::endl; }
+
+CLI::App* release_command(CLI::App* releases, const char* name, const char* help, Args& args) {
+  auto* cmd = releases->add_subcommand(name, help);
+  cmd->add_option("ID", args.id, "release id (from `releases list`)")->required();
+  cmd->add_option("--project", args.project, "project id (default: default)");
+  add_data_option(cmd, args.data);
+  return cmd;
+}
+
+void apply(const Args& args, const api::admin::ReleaseChange& change, std::string_view action) {
+  DataFolder data = DataFolder::open(args.data);
+  try {
+    print(api::admin::render(api::admin::change_release(*data.store, args.project, args.id, change, kCliActor, action)));
+  } catch (const api::ApiError& e) {
+    throw std::invalid_argument(e.what());
+  }
+}
+
+void add_state_command(CLI::App* releases, const std::shared_ptr<Args>& args, const char* name, const char* help,
+                       domain::ReleaseState state, const char* action) {
+  auto* cmd = release_command(releases, name, help, *args);
+  cmd->add_option("--reason", args->reason, "why (kept in the audit log)");
+  cmd->callback([args, state, action] {
+    api::admin::ReleaseChange change;
+    change.state = state;
+    change.reason = args->reason;
+    apply(*args, change, action);
+  });
+}
+
+}  // namespace
 
 void add_releases_command(CLI::App& app) {
-  auto* releases = app.add_subcommand("releases", "list uploaded firmware");
+  auto* releases = app.add_subcommand("releases", "list and manage uploaded firmware");
   releases->require_subcommand(1);
-  struct Args {
-    std::string data, project = std::string(api::kDefaultProjectId);
-  };
   auto args = std::make_shared<Args>();
+
   auto* list = releases->add_subcommand("list", "a project's releases, newest first (JSON lines)");
   list->add_option("--project", args->project, "project id (default: default)");
   add_data_option(list, args->data);
@@ -24,6 +70,56 @@ void add_releases_command(CLI::App& app) {
     DataFolder data = DataFolder::open(args->data);
     for (const auto& r : data.store->list_releases(args->project)) {
       std::cout << boost::json::serialize(api::admin::render(r)) << "\n";
+    }
+  });
+
+  auto* show = release_command(releases, "show", "one release", *args);
+  show->callback([args] {
+    DataFolder data = DataFolder::open(args->data);
+    auto release = data.store->find_release(args->project, args->id);
+    if (!release) throw std::invalid_argument("no release " + std::to_string(args->id));
+    print(api::admin::render(*release));
+  });
+
+  auto* notes = release_command(releases, "notes", "replace a release's notes (markdown)", *args);
+  notes->add_option("TEXT", args->notes, "the notes")->required();
+  notes->callback([args] {
+    api::admin::ReleaseChange change;
+    change.notes = args->notes;
+    apply(*args, change, "release.edit");
+  });
+
+  auto* rollout = release_command(releases, "rollout", "offer a release to a share of eligible devices", *args);
+  rollout->add_option("--percent", args->percent, "0..100")->required();
+  rollout->callback([args] {
+    api::admin::ReleaseChange change;
+    change.rollout_percent = args->percent;
+    apply(*args, change, "release.edit");
+  });
+
+  auto* target = release_command(releases, "rollback-target", "the release devices go back to on revoke", *args);
+  target->add_option("TARGET_ID", args->target, "release id")->required();
+  target->callback([args] {
+    api::admin::ReleaseChange change;
+    change.rollback_target_id = args->target;
+    apply(*args, change, "release.edit");
+  });
+
+  add_state_command(releases, args, "pause", "stop offering a release to more devices", domain::ReleaseState::Paused,
+                    "release.pause");
+  add_state_command(releases, args, "resume", "offer a paused release again", domain::ReleaseState::Active,
+                    "release.resume");
+  add_state_command(releases, args, "revoke", "stop offering a release and send its devices to the rollback target",
+                    domain::ReleaseState::Revoked, "release.revoke");
+
+  auto* audit = app.add_subcommand("audit", "the project's audit log, newest first (JSON lines)");
+  audit->add_option("--project", args->project, "project id (default: default)");
+  audit->add_option("--limit", args->limit, "at most this many");
+  add_data_option(audit, args->data);
+  audit->callback([args] {
+    DataFolder data = DataFolder::open(args->data);
+    for (const auto& a : data.store->list_audit(args->project, args->limit)) {
+      std::cout << boost::json::serialize(api::admin::render(a)) << "\n";
     }
   });
 }

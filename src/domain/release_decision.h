@@ -1,10 +1,9 @@
 #pragma once
 
-// The check-update decision for projects with staged rollouts: which release,
-// if any, a device should install next, and whether installing it is a
-// rollback. It supersedes choose_update() (domain/update_decision.h) for such
-// projects by adding release states, targeting, pins, revocation with a
-// rollback target, anti-rollback and per-device refusals.
+// The check-update decision: which release, if any, a device should install
+// next, and whether installing it is a rollback. It applies channels, release
+// states, rollout targeting, pins, revocation with a rollback target,
+// anti-rollback and per-device refusals.
 //
 // decide_release() applies these rules in order; the first that decides wins.
 // They are the product's contract.

@@ -72,6 +72,25 @@ struct ReleaseRecord {
   std::string elf_sha256;
   std::string uploaded_by;  // key id
   std::int64_t uploaded_at = 0;
+  // What operators change after upload (src/api/admin/release_operations.h).
+  std::string state = "active";  // active | paused | revoked
+  std::string state_reason;      // why it was last paused or revoked
+  std::string notes;             // markdown
+  double rollout_percent = 100;  // share of eligible devices offered the release
+  std::optional<std::int64_t> rollback_target_id;
+};
+
+// One operator action, kept forever: who (key id, or "cli"), what, on what,
+// and the subject's state before and after (serialized JSON objects).
+struct AuditRecord {
+  std::int64_t id = 0;
+  std::string project_id;
+  std::string actor;
+  std::string action;   // e.g. "release.pause"
+  std::string subject;  // e.g. "release:12"
+  std::string before;
+  std::string after;
+  std::int64_t at = 0;
 };
 
 struct OtaLogRecord {

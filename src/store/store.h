@@ -87,6 +87,11 @@ class Store {
   virtual bool insert_release(ReleaseRecord& release) = 0;
   virtual std::vector<ReleaseRecord> list_releases(std::string_view project_id) = 0;
   virtual std::optional<ReleaseRecord> find_release_by_filename(std::string_view filename) = 0;
+  virtual std::optional<ReleaseRecord> find_release(std::string_view project_id, std::int64_t id) = 0;
+  // Replaces the operator-managed fields (state, state_reason, notes,
+  // rollout_percent, rollback_target_id) of `release` and appends `audit`, in
+  // one transaction. False if the release does not exist in its project.
+  virtual bool update_release(const ReleaseRecord& release, const AuditRecord& audit) = 0;
   // The sha256 of every stored release: blobs are stored by content hash, and
   // a blob no release references is an orphan that start-up cleanup removes.
   virtual std::vector<std::string> referenced_sha256s() = 0;
@@ -101,6 +106,10 @@ class Store {
   virtual std::optional<ConfigRecord> device_config(std::string_view device_id) = 0;
   virtual void set_project_config(std::string_view project_id, const ConfigRecord& config) = 0;
   virtual void set_device_config(std::string_view device_id, const ConfigRecord& config) = 0;
+
+  // Audit. append_audit fills nothing in; list_audit is newest first.
+  virtual void append_audit(const AuditRecord& audit) = 0;
+  virtual std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) = 0;
 
   // A number that changes whenever any process commits a change to the store.
   virtual std::uint64_t data_version() = 0;

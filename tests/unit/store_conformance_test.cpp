@@ -170,6 +170,55 @@ TEST_P(StoreConformance, ReleasesAreUniquePerVersionAndChannel) {
   EXPECT_EQ(store_->referenced_sha256s(), std::vector<std::string>{std::string(64, 'a')});
 }
 
+TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
+  auto r = release("1.0.0", "stable");
+  ASSERT_TRUE(store_->insert_release(r));
+  auto fresh = store_->find_release("default", r.id);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->state, "active");
+  EXPECT_EQ(fresh->rollout_percent, 100);
+  EXPECT_FALSE(fresh->rollback_target_id);
+  EXPECT_FALSE(store_->find_release("other", r.id));
+
+  auto target = release("0.9.0", "stable");
+  ASSERT_TRUE(store_->insert_release(target));
+  ReleaseRecord changed = *fresh;
+  changed.state = "revoked";
+  changed.state_reason = "boot loop";
+  changed.notes = "# 1.0.0";
+  changed.rollout_percent = 12.5;
+  changed.rollback_target_id = target.id;
+  AuditRecord audit{0, "default", "key_1", "release.revoke", "release:1", R"({"a":1})", R"({"a":2})", 42};
+  EXPECT_TRUE(store_->update_release(changed, audit));
+  auto after = store_->find_release("default", r.id);
+  EXPECT_EQ(after->state, "revoked");
+  EXPECT_EQ(after->state_reason, "boot loop");
+  EXPECT_EQ(after->notes, "# 1.0.0");
+  EXPECT_EQ(after->rollout_percent, 12.5);
+  EXPECT_EQ(after->rollback_target_id, target.id);
+  auto log = store_->list_audit("default", 10);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].action, "release.revoke");
+  EXPECT_EQ(log[0].before, R"({"a":1})");
+  EXPECT_EQ(log[0].after, R"({"a":2})");
+
+  ReleaseRecord missing = changed;
+  missing.id = 999;
+  EXPECT_FALSE(store_->update_release(missing, audit));
+  EXPECT_EQ(store_->list_audit("default", 10).size(), 1u);
+}
+
+TEST_P(StoreConformance, AuditIsNewestFirstAndPerProject) {
+  for (int i = 0; i < 3; ++i) {
+    store_->append_audit({0, "default", "cli", "key.create", "key:" + std::to_string(i), "{}", "{}", 100 + i});
+  }
+  store_->append_audit({0, "other", "cli", "key.create", "key:x", "{}", "{}", 200});
+  auto log = store_->list_audit("default", 2);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].subject, "key:2");
+  EXPECT_EQ(log[1].subject, "key:1");
+}
+
 TEST_P(StoreConformance, OtaLogsListNewestFirst) {
   store_->register_device(device("a"), 10);
   for (int i = 0; i < 5; ++i) {

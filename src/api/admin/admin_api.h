@@ -24,5 +24,11 @@ Response put_device_config(Context& ctx, const Request& req);   // PUT    /api/a
 Response get_project_config(Context& ctx, const Request& req);  // GET    /api/admin/config
 Response put_project_config(Context& ctx, const Request& req);  // PUT    /api/admin/config
 Response list_releases(Context& ctx, const Request& req);       // GET    /api/admin/releases
+Response get_release(Context& ctx, const Request& req);         // GET    /api/admin/releases/{id}
+Response patch_release(Context& ctx, const Request& req);       // PATCH  /api/admin/releases/{id}
+Response pause_release(Context& ctx, const Request& req);       // POST   /api/admin/releases/{id}/pause
+Response resume_release(Context& ctx, const Request& req);      // POST   /api/admin/releases/{id}/resume
+Response revoke_release(Context& ctx, const Request& req);      // POST   /api/admin/releases/{id}/revoke
+Response list_audit(Context& ctx, const Request& req);          // GET    /api/admin/audit
 
 }  // namespace apiota::api::admin

@@ -1,8 +1,7 @@
 #include <boost/json.hpp>
 
-#include <charconv>
-
 #include "api/admin/admin_api.h"
+#include "api/admin/admin_support.h"
 #include "api/admin/config_document.h"
 #include "api/admin/render.h"
 #include "api/api_error.h"
@@ -14,24 +13,6 @@
 
 namespace apiota::api::admin {
 namespace {
-
-Response json(const boost::json::value& value) {
-  Response res;
-  res.body = boost::json::serialize(value);
-  return res;
-}
-
-std::int64_t int_query(const Request& req, std::string_view name, std::int64_t fallback, std::int64_t max) {
-  auto text = req.query_param(name);
-  if (!text) return fallback;
-  std::int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || ptr != text->data() + text->size() || value < 0 || value > max) {
-    throw ApiError(ErrorCode::InvalidParameter,
-                   std::string(name) + " must be an integer between 0 and " + std::to_string(max));
-  }
-  return value;
-}
 
 // The device named in the path, which must belong to the key's project; a
 // device of another project is reported exactly like a missing one.
@@ -45,7 +26,7 @@ Response config_response(const std::optional<store::ConfigRecord>& record) {
   boost::json::object out;
   out["config"] = record ? boost::json::parse(record->json) : boost::json::object{};
   out["updated_at"] = record ? boost::json::value(iso8601(record->updated_at)) : boost::json::value(nullptr);
-  return json(out);
+  return json_response(out);
 }
 
 Response set_blocked(Context& ctx, const Request& req, bool blocked) {
@@ -53,7 +34,7 @@ Response set_blocked(Context& ctx, const Request& req, bool blocked) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   ctx.store.set_device_blocked(admin.project.id, dev.device_id, blocked);
   dev.blocked = blocked;
-  return json(render(dev));
+  return json_response(render(dev));
 }
 
 }  // namespace
@@ -62,14 +43,14 @@ Response project_info(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   boost::json::object out = render(admin.project);
   out["device_count"] = ctx.store.count_devices(admin.project.id);
-  return json(out);
+  return json_response(out);
 }
 
 Response list_keys(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   boost::json::array keys;
   for (const auto& k : ctx.store.list_keys(std::string_view(admin.project.id))) keys.push_back(render(k));
-  return json(boost::json::object{{"keys", std::move(keys)}});
+  return json_response(boost::json::object{{"keys", std::move(keys)}});
 }
 
 Response create_key(Context& ctx, const Request& req) {
@@ -80,7 +61,7 @@ Response create_key(Context& ctx, const Request& req) {
   IssuedKey issued = issue_key(ctx.store, ctx.hasher, admin.project.id, *role);
   boost::json::object out = render(issued.record);
   out["key"] = issued.plaintext;
-  Response res = json(out);
+  Response res = json_response(out);
   res.status = 201;
   return res;
 }
@@ -91,7 +72,7 @@ Response revoke_key(Context& ctx, const Request& req) {
   for (const auto& k : ctx.store.list_keys(std::string_view(admin.project.id))) {
     if (k.id == key_id) {
       ctx.store.revoke_key(key_id, now_ms());
-      return json(boost::json::object{{"success", true}, {"id", key_id}});
+      return json_response(boost::json::object{{"success", true}, {"id", key_id}});
     }
   }
   throw ApiError(ErrorCode::NotFound, "no such key");
@@ -103,13 +84,13 @@ Response list_devices(Context& ctx, const Request& req) {
                                                                                            INT64_MAX)};
   boost::json::array devices;
   for (const auto& d : ctx.store.list_devices(query)) devices.push_back(render(d));
-  return json(boost::json::object{{"devices", std::move(devices)},
+  return json_response(boost::json::object{{"devices", std::move(devices)},
                                   {"total", ctx.store.count_devices(admin.project.id)}});
 }
 
 Response get_device(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
-  return json(render(project_device(ctx, admin, req)));
+  return json_response(render(project_device(ctx, admin, req)));
 }
 
 Response block_device(Context& ctx, const Request& req) { return set_blocked(ctx, req, true); }
@@ -124,7 +105,7 @@ Response set_device_channel(Context& ctx, const Request& req) {
   if (!channel) throw ApiError(ErrorCode::InvalidChannel, "channel must be stable, beta or dev");
   dev.channel = std::string(domain::to_string(*channel));
   ctx.store.set_device_channel(admin.project.id, dev.device_id, dev.channel);
-  return json(render(dev));
+  return json_response(render(dev));
 }
 
 Response device_logs(Context& ctx, const Request& req) {
@@ -134,7 +115,7 @@ Response device_logs(Context& ctx, const Request& req) {
   for (const auto& l : ctx.store.list_ota_logs(dev.device_id, int_query(req, "limit", 100, 10000))) {
     logs.push_back(render(l));
   }
-  return json(boost::json::object{{"device_id", dev.device_id}, {"logs", std::move(logs)}});
+  return json_response(boost::json::object{{"device_id", dev.device_id}, {"logs", std::move(logs)}});
 }
 
 Response get_device_config(Context& ctx, const Request& req) {
@@ -161,13 +142,6 @@ Response put_project_config(Context& ctx, const Request& req) {
   store::ConfigRecord record = make_config_record(req.body);
   ctx.store.set_project_config(admin.project.id, record);
   return config_response(record);
-}
-
-Response list_releases(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
-  boost::json::array releases;
-  for (const auto& r : ctx.store.list_releases(admin.project.id)) releases.push_back(render(r));
-  return json(boost::json::object{{"releases", std::move(releases)}});
 }
 
 }  // namespace apiota::api::admin

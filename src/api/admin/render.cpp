@@ -76,6 +76,29 @@ boost::json::object render(const store::ReleaseRecord& r) {
       {"elf_sha256", r.elf_sha256},
       {"uploaded_by", r.uploaded_by},
       {"uploaded_at", iso8601(r.uploaded_at)},
+      {"state", r.state},
+      {"state_reason", r.state_reason},
+      {"notes", r.notes},
+      {"rollout_percent", r.rollout_percent},
+      {"rollback_target_id",
+       r.rollback_target_id ? boost::json::value(*r.rollback_target_id) : boost::json::value(nullptr)},
+  };
+}
+
+boost::json::object render(const store::AuditRecord& a) {
+  auto parsed = [](const std::string& text) {
+    boost::system::error_code ec;
+    auto value = boost::json::parse(text, ec);
+    return ec ? boost::json::value(text) : value;
+  };
+  return {
+      {"id", a.id},
+      {"actor", a.actor},
+      {"action", a.action},
+      {"subject", a.subject},
+      {"before", parsed(a.before)},
+      {"after", parsed(a.after)},
+      {"at", iso8601(a.at)},
   };
 }
 

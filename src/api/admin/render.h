@@ -13,5 +13,6 @@ boost::json::object render(const store::KeyRecord& key);
 boost::json::object render(const store::DeviceRecord& device);
 boost::json::object render(const store::ReleaseRecord& release);
 boost::json::object render(const store::OtaLogRecord& log);
+boost::json::object render(const store::AuditRecord& audit);
 
 }  // namespace apiota::api::admin

@@ -1,5 +1,6 @@
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <vector>
 
 #include "api/api_error.h"
@@ -8,9 +9,9 @@
 #include "api/device/device_api.h"
 #include "api/firmware_url.h"
 #include "api/json_body.h"
-#include "domain/channel.h"
+#include "api/release_view.h"
+#include "domain/release_decision.h"
 #include "domain/semver.h"
-#include "domain/update_decision.h"
 
 namespace apiota::api::device {
 
@@ -24,34 +25,42 @@ Response check_update(Context& ctx, const Request& req) {
   std::int64_t now = now_ms();
   ctx.seen.record({dev.row_id, current->to_string(), now, req.remote_address});
 
-  auto releases = ctx.store.list_releases(dev.project_id);
-  std::vector<domain::ReleaseCandidate> candidates;
-  candidates.reserve(releases.size());
-  for (const auto& r : releases) {
-    auto version = domain::parse_semver(r.version);
-    auto channel = domain::parse_channel(r.channel);
-    if (version && channel) candidates.push_back({r.id, *version, *channel});
+  domain::DeviceView device;
+  device.device_id = dev.device_id;
+  device.current = *current;
+  device.channel = domain::parse_channel(dev.channel).value_or(domain::Channel::Stable);
+  auto records = ctx.store.list_releases(dev.project_id);
+  std::vector<domain::ReleaseView> releases;
+  releases.reserve(records.size());
+  for (const auto& record : records) {
+    auto view = release_view(record);
+    if (!view) continue;
+    // The image the device runs is known when its version was released
+    // here; its secure_version bounds what the device can still install.
+    if (domain::same_precedence(view->version, *current)) {
+      device.current_secure_version = std::max(device.current_secure_version.value_or(0), view->secure_version);
+    }
+    releases.push_back(std::move(*view));
   }
-  auto device_channel = domain::parse_channel(dev.channel).value_or(domain::Channel::Stable);
-  auto chosen = domain::choose_update(*current, device_channel, candidates);
+  domain::Decision decision = domain::decide_release(device, releases);
 
   Response res;
-  if (!chosen) {
+  if (decision.kind == domain::Decision::Kind::NoUpdate) {
     res.body = R"({"update":false})";
     return res;
   }
-  const store::ReleaseRecord* release = nullptr;
-  for (const auto& r : releases) {
-    if (r.id == chosen->id) release = &r;
-  }
-  res.body = boost::json::serialize(boost::json::object{
+  auto release = std::find_if(records.begin(), records.end(),
+                              [&](const store::ReleaseRecord& r) { return r.id == decision.release_id; });
+  boost::json::object out{
       {"update", true},
       {"version", release->version},
       {"url", download_url(ctx.settings, ctx.hasher, release->filename, dev.device_id, now / 1000)},
       {"sha256", release->sha256},
       {"size", release->size},
       {"channel", release->channel},
-  });
+  };
+  if (decision.kind == domain::Decision::Kind::Rollback) out["rollback"] = true;
+  res.body = boost::json::serialize(out);
   return res;
 }
 

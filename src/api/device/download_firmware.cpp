@@ -18,14 +18,17 @@ std::optional<std::int64_t> to_int(std::string_view text) {
 
 // Who may download: an admin key of the release's project; a device of that
 // project with its credentials; a signed URL from check-update; or anyone
-// when downloads are public.
+// when downloads are public. A revoked release is served to operators only.
 void authorize_download(Context& ctx, const Request& req, const store::ReleaseRecord& release) {
-  if (ctx.settings.download_auth == DownloadAuth::Public) return;
   if (req.header("authorization")) {
     AdminPrincipal admin = authenticate_admin(ctx, req);
     require_same_project(admin, release.project_id);
     return;
   }
+  if (release.state == "revoked") {
+    throw ApiError(ErrorCode::Forbidden, "this release was revoked; call check-update again");
+  }
+  if (ctx.settings.download_auth == DownloadAuth::Public) return;
   std::string device_id;
   if (req.query_param("device_id") || req.header("x-device-id")) {
     device_id = authenticate_device(ctx, req, nullptr).device_id;

@@ -86,6 +86,28 @@ CREATE TABLE device_config (
 );
 )sql";
 
+// Releases become operator-managed (state, notes, rollout share, rollback
+// target), and every operator action is audited.
+constexpr const char* kSchemaV2 = R"sql(
+ALTER TABLE releases ADD COLUMN state TEXT NOT NULL DEFAULT 'active'
+  CHECK (state IN ('active', 'paused', 'revoked'));
+ALTER TABLE releases ADD COLUMN state_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN rollout_percent REAL NOT NULL DEFAULT 100;
+ALTER TABLE releases ADD COLUMN rollback_target_id INTEGER REFERENCES releases(id);
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  before_json TEXT NOT NULL,
+  after_json TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX audit_log_by_project ON audit_log(project_id, id);
+)sql";
+
 }  // namespace
 
 void migrate(Connection& conn) {
@@ -100,6 +122,7 @@ void migrate(Connection& conn) {
                      " is newer than this apiota supports (" + std::to_string(kSchemaVersion) + ")");
   }
   if (version < 1) conn.exec(kSchemaV1);
+  if (version < 2) conn.exec(kSchemaV2);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();
 }

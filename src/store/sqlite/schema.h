@@ -7,7 +7,7 @@
 
 namespace apiota::store::sqlite {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 void migrate(Connection& conn);
 

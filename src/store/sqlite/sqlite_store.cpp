@@ -31,7 +31,9 @@ constexpr const char* kDeviceColumns =
     "firmware_version, last_seen_at, last_address";
 constexpr const char* kReleaseColumns =
     "id, project_id, version, channel, filename, size, sha256, md5, chip, chip_id, image_project_name, "
-    "image_version, secure_version, idf_version, signature, appended_sha256, elf_sha256, uploaded_by, uploaded_at";
+    "image_version, secure_version, idf_version, signature, appended_sha256, elf_sha256, uploaded_by, uploaded_at, "
+    "state, state_reason, notes, rollout_percent, rollback_target_id";
+constexpr const char* kAuditColumns = "id, project_id, actor, action, subject, before_json, after_json, at";
 constexpr const char* kLogColumns =
     "id, device_id, project_id, status, from_version, to_version, message, received_at";
 
@@ -102,7 +104,25 @@ ReleaseRecord release_row(const Statement& s) {
   r.elf_sha256 = s.text(16);
   r.uploaded_by = s.text(17);
   r.uploaded_at = s.int64(18);
+  r.state = s.text(19);
+  r.state_reason = s.text(20);
+  r.notes = s.text(21);
+  r.rollout_percent = s.real(22);
+  r.rollback_target_id = s.optional_int64(23);
   return r;
+}
+
+AuditRecord audit_row(const Statement& s) {
+  return {s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.int64(7)};
+}
+
+void insert_audit(Connection& conn, const AuditRecord& a) {
+  auto stmt = conn.prepare(
+      "INSERT INTO audit_log (project_id, actor, action, subject, before_json, after_json, at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+  stmt.bind(1, a.project_id).bind(2, a.actor).bind(3, a.action).bind(4, a.subject).bind(5, a.before);
+  stmt.bind(6, a.after).bind(7, a.at);
+  stmt.run();
 }
 
 OtaLogRecord log_row(const Statement& s) {
@@ -350,6 +370,31 @@ std::optional<ReleaseRecord> SqliteStore::find_release_by_filename(std::string_v
   return release_row(stmt);
 }
 
+std::optional<ReleaseRecord> SqliteStore::find_release(std::string_view project_id, std::int64_t id) {
+  auto conn = reader();
+  auto stmt = conn->prepare(select_from(kReleaseColumns, "FROM releases WHERE project_id = ? AND id = ?"));
+  stmt.bind(1, project_id).bind(2, id);
+  if (!stmt.step()) return std::nullopt;
+  return release_row(stmt);
+}
+
+bool SqliteStore::update_release(const ReleaseRecord& r, const AuditRecord& audit) {
+  std::lock_guard lock(writer_mutex_);
+  Transaction tx(*writer_);
+  {
+    auto stmt = writer_->prepare(
+        "UPDATE releases SET state = ?, state_reason = ?, notes = ?, rollout_percent = ?, rollback_target_id = ? "
+        "WHERE project_id = ? AND id = ?");
+    stmt.bind(1, r.state).bind(2, r.state_reason).bind(3, r.notes).bind(4, r.rollout_percent);
+    stmt.bind(5, r.rollback_target_id).bind(6, r.project_id).bind(7, r.id);
+    stmt.run();
+  }
+  if (writer_->changes() == 0) return false;
+  insert_audit(*writer_, audit);
+  tx.commit();
+  return true;
+}
+
 std::vector<std::string> SqliteStore::referenced_sha256s() {
   auto conn = reader();
   auto stmt = conn->prepare("SELECT DISTINCT sha256 FROM releases");
@@ -419,6 +464,21 @@ void SqliteStore::set_device_config(std::string_view device_id, const ConfigReco
       "ON CONFLICT(device_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at");
   stmt.bind(1, device_id).bind(2, c.json).bind(3, c.updated_at);
   stmt.run();
+}
+
+void SqliteStore::append_audit(const AuditRecord& audit) {
+  std::lock_guard lock(writer_mutex_);
+  insert_audit(*writer_, audit);
+}
+
+std::vector<AuditRecord> SqliteStore::list_audit(std::string_view project_id, std::int64_t limit) {
+  auto conn = reader();
+  auto stmt =
+      conn->prepare(select_from(kAuditColumns, "FROM audit_log WHERE project_id = ? ORDER BY id DESC LIMIT ?"));
+  stmt.bind(1, project_id).bind(2, limit);
+  std::vector<AuditRecord> out;
+  while (stmt.step()) out.push_back(audit_row(stmt));
+  return out;
 }
 
 std::uint64_t SqliteStore::data_version() {

@@ -45,6 +45,8 @@ class SqliteStore final : public Store {
   bool insert_release(ReleaseRecord& release) override;
   std::vector<ReleaseRecord> list_releases(std::string_view project_id) override;
   std::optional<ReleaseRecord> find_release_by_filename(std::string_view filename) override;
+  std::optional<ReleaseRecord> find_release(std::string_view project_id, std::int64_t id) override;
+  bool update_release(const ReleaseRecord& release, const AuditRecord& audit) override;
   std::vector<std::string> referenced_sha256s() override;
 
   std::int64_t append_ota_log(const OtaLogRecord& log, std::optional<std::string_view> new_current_version) override;
@@ -54,6 +56,9 @@ class SqliteStore final : public Store {
   std::optional<ConfigRecord> device_config(std::string_view device_id) override;
   void set_project_config(std::string_view project_id, const ConfigRecord& config) override;
   void set_device_config(std::string_view device_id, const ConfigRecord& config) override;
+
+  void append_audit(const AuditRecord& audit) override;
+  std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) override;
 
   std::uint64_t data_version() override;
 

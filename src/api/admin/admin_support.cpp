@@ -1,0 +1,39 @@
+#include "api/admin/admin_support.h"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+#include "api/api_error.h"
+
+namespace apiota::api::admin {
+
+Response json_response(const boost::json::value& value) {
+  Response res;
+  res.body = boost::json::serialize(value);
+  return res;
+}
+
+std::int64_t int_query(const Request& req, std::string_view name, std::int64_t fallback, std::int64_t max) {
+  auto text = req.query_param(name);
+  if (!text) return fallback;
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || ptr != text->data() + text->size() || value < 0 || value > max) {
+    throw ApiError(ErrorCode::InvalidParameter,
+                   std::string(name) + " must be an integer between 0 and " + std::to_string(max));
+  }
+  return value;
+}
+
+std::int64_t path_id(const Request& req) {
+  const std::string& text = req.path_params.at(0);
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value <= 0) {
+    throw ApiError(ErrorCode::NotFound, "no such release");
+  }
+  return value;
+}
+
+}  // namespace apiota::api::admin

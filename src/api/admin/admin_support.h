@@ -1,0 +1,19 @@
+#pragma once
+// Small pieces every admin handler uses: a JSON 200 response, and an integer
+// query parameter with bounds (INVALID_PARAMETER outside [0, max]).
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <string_view>
+
+#include "api/request.h"
+
+namespace apiota::api::admin {
+
+Response json_response(const boost::json::value& value);
+std::int64_t int_query(const Request& req, std::string_view name, std::int64_t fallback, std::int64_t max);
+// The integer id in the first path parameter; NOT_FOUND when it is not one.
+std::int64_t path_id(const Request& req);
+
+}  // namespace apiota::api::admin

@@ -1,0 +1,92 @@
+#include <boost/json.hpp>
+
+#include "api/admin/admin_api.h"
+#include "api/admin/admin_support.h"
+#include "api/admin/release_operations.h"
+#include "api/admin/render.h"
+#include "api/api_error.h"
+#include "api/auth.h"
+#include "api/json_body.h"
+
+namespace apiota::api::admin {
+namespace {
+
+std::optional<double> number_field(const boost::json::object& body, std::string_view name) {
+  const auto* v = body.if_contains(name);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_number()) throw ApiError(ErrorCode::InvalidParameter, std::string(name) + " must be a number");
+  return v->to_number<double>();
+}
+
+std::optional<std::int64_t> id_field(const boost::json::object& body, std::string_view name) {
+  auto value = number_field(body, name);
+  if (!value) return std::nullopt;
+  if (*value != static_cast<double>(static_cast<std::int64_t>(*value)) || *value <= 0) {
+    throw ApiError(ErrorCode::InvalidParameter, std::string(name) + " must be a release id");
+  }
+  return static_cast<std::int64_t>(*value);
+}
+
+// pause / resume / revoke: a state change with an optional {"reason": "..."}.
+Response change_state(Context& ctx, const Request& req, domain::ReleaseState state, std::string_view action) {
+  AdminPrincipal admin = authenticate_admin(ctx, req);
+  boost::json::object body = req.body.empty() ? boost::json::object{} : parse_json_object(req.body);
+  ReleaseChange change;
+  change.state = state;
+  change.reason = param(req, &body, "reason").value_or("");
+  change.rollback_target_id = id_field(body, "rollback_target_id");
+  return json_response(render(change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, action)));
+}
+
+}  // namespace
+
+Response list_releases(Context& ctx, const Request& req) {
+  AdminPrincipal admin = authenticate_admin(ctx, req);
+  boost::json::array releases;
+  for (const auto& r : ctx.store.list_releases(admin.project.id)) releases.push_back(render(r));
+  return json_response(boost::json::object{{"releases", std::move(releases)}});
+}
+
+Response get_release(Context& ctx, const Request& req) {
+  AdminPrincipal admin = authenticate_admin(ctx, req);
+  auto release = ctx.store.find_release(admin.project.id, path_id(req));
+  if (!release) throw ApiError(ErrorCode::NotFound, "no such release");
+  return json_response(render(*release));
+}
+
+Response patch_release(Context& ctx, const Request& req) {
+  AdminPrincipal admin = authenticate_admin(ctx, req);
+  boost::json::object body = parse_json_object(req.body);
+  ReleaseChange change;
+  change.notes = param(req, &body, "notes");
+  change.rollout_percent = number_field(body, "rollout_percent");
+  change.rollback_target_id = id_field(body, "rollback_target_id");
+  if (!change.notes && !change.rollout_percent && !change.rollback_target_id) {
+    throw ApiError(ErrorCode::MissingParameter, "give notes, rollout_percent or rollback_target_id");
+  }
+  return json_response(
+      render(change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, "release.edit")));
+}
+
+Response pause_release(Context& ctx, const Request& req) {
+  return change_state(ctx, req, domain::ReleaseState::Paused, "release.pause");
+}
+
+Response resume_release(Context& ctx, const Request& req) {
+  return change_state(ctx, req, domain::ReleaseState::Active, "release.resume");
+}
+
+Response revoke_release(Context& ctx, const Request& req) {
+  return change_state(ctx, req, domain::ReleaseState::Revoked, "release.revoke");
+}
+
+Response list_audit(Context& ctx, const Request& req) {
+  AdminPrincipal admin = authenticate_admin(ctx, req);
+  boost::json::array entries;
+  for (const auto& a : ctx.store.list_audit(admin.project.id, int_query(req, "limit", 100, 10000))) {
+    entries.push_back(render(a));
+  }
+  return json_response(boost::json::object{{"audit", std::move(entries)}});
+}
+
+}  // namespace apiota::api::admin

@@ -1,0 +1,83 @@
+#include "api/admin/release_operations.h"
+
+#include <boost/json.hpp>
+
+#include <cmath>
+
+#include "api/admin/render.h"
+#include "api/api_error.h"
+#include "api/release_view.h"
+#include "api/clock.h"
+
+namespace apiota::api::admin {
+namespace {
+
+constexpr std::size_t kMaxNotesBytes = 64 * 1024;
+
+// The newest active release of `revoked`'s channel below it that devices
+// could install instead.
+std::optional<std::int64_t> default_rollback_target(store::Store& store, const domain::ReleaseView& revoked,
+                                                    std::string_view project_id) {
+  std::optional<domain::ReleaseView> best;
+  for (const auto& record : store.list_releases(project_id)) {
+    auto view = release_view(record);
+    if (!view || view->channel != revoked.channel || view->state != domain::ReleaseState::Active) continue;
+    if (domain::compare(view->version, revoked.version) >= 0) continue;
+    if (!domain::validate_rollback_target(revoked, *view).empty()) continue;
+    if (!best || domain::compare(view->version, best->version) > 0) best = view;
+  }
+  if (!best) return std::nullopt;
+  return best->id;
+}
+
+}  // namespace
+
+store::ReleaseRecord change_release(store::Store& store, std::string_view project_id, std::int64_t id,
+                                    const ReleaseChange& change, std::string_view actor, std::string_view action) {
+  auto before = store.find_release(project_id, id);
+  if (!before) throw ApiError(ErrorCode::NotFound, "no such release");
+  store::ReleaseRecord after = *before;
+  if (change.notes) {
+    if (change.notes->size() > kMaxNotesBytes) throw ApiError(ErrorCode::InvalidParameter, "notes exceed 64 KiB");
+    after.notes = *change.notes;
+  }
+  if (change.rollout_percent) {
+    double p = *change.rollout_percent;
+    if (!std::isfinite(p) || p < 0 || p > 100) {
+      throw ApiError(ErrorCode::InvalidParameter, "rollout_percent must be between 0 and 100");
+    }
+    after.rollout_percent = std::round(p * 100) / 100;
+  }
+  if (change.state) {
+    after.state = std::string(state_name(*change.state));
+    after.state_reason = change.reason;
+  }
+  if (change.rollback_target_id) after.rollback_target_id = *change.rollback_target_id;
+
+  auto view = release_view(after);
+  if (!view) throw ApiError(ErrorCode::InternalError, "stored release is unreadable");
+  if (view->state == domain::ReleaseState::Revoked && !after.rollback_target_id) {
+    after.rollback_target_id = default_rollback_target(store, *view, project_id);
+  }
+  if (after.rollback_target_id && after.rollback_target_id != before->rollback_target_id) {
+    auto target = store.find_release(project_id, *after.rollback_target_id);
+    auto target_view = target ? release_view(*target) : std::nullopt;
+    if (!target_view) throw ApiError(ErrorCode::InvalidParameter, "the rollback target is not a release of this project");
+    if (auto problem = domain::validate_rollback_target(*view, *target_view); !problem.empty()) {
+      throw ApiError(ErrorCode::InvalidParameter, problem);
+    }
+  }
+
+  store::AuditRecord audit{0,
+                           std::string(project_id),
+                           std::string(actor),
+                           std::string(action),
+                           "release:" + std::to_string(id),
+                           boost::json::serialize(render(*before)),
+                           boost::json::serialize(render(after)),
+                           now_ms()};
+  if (!store.update_release(after, audit)) throw ApiError(ErrorCode::NotFound, "no such release");
+  return after;
+}
+
+}  // namespace apiota::api::admin

@@ -1,0 +1,38 @@
+#pragma once
+// Operator changes to a release, shared by the admin API and the CLI so both
+// apply the same rules and leave the same audit trail.
+//
+// change_release() loads release `id` of `project_id`, applies the change,
+// validates the result, and stores it together with an audit record (actor,
+// action, the release before and after). Throws ApiError: NOT_FOUND for a
+// release outside the project, INVALID_PARAMETER for a rollout share outside
+// [0, 100] or notes over 64 KiB, INVALID_PARAMETER with the domain's reason
+// for a rollback target that devices could not install (another project,
+// revoked, same version, lower secure_version).
+//
+// Revoking a release without a rollback target picks one: the newest active
+// release of the same channel below it that validate_rollback_target()
+// accepts (none if there is none; devices then stay put until one is named).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/release_decision.h"
+#include "store/store.h"
+
+namespace apiota::api::admin {
+
+struct ReleaseChange {
+  std::optional<std::string> notes;
+  std::optional<double> rollout_percent;
+  std::optional<std::int64_t> rollback_target_id;
+  std::optional<domain::ReleaseState> state;
+  std::string reason;  // recorded with a state change
+};
+
+store::ReleaseRecord change_release(store::Store& store, std::string_view project_id, std::int64_t id,
+                                    const ReleaseChange& change, std::string_view actor, std::string_view action);
+
+}  // namespace apiota::api::admin

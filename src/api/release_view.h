@@ -1,0 +1,21 @@
+#pragma once
+// Mapping between stored releases and the domain's view of them (the input of
+// domain::decide_release), and the names of release states as stored and
+// rendered ("active", "paused", "revoked").
+
+#include <optional>
+#include <string_view>
+
+#include "domain/release_decision.h"
+#include "store/records.h"
+
+namespace apiota::api {
+
+// Nullopt if the stored version or channel no longer parses; an unknown
+// state is read as Paused, so a damaged row is never offered.
+std::optional<domain::ReleaseView> release_view(const store::ReleaseRecord& release);
+
+std::string_view state_name(domain::ReleaseState state);
+std::optional<domain::ReleaseState> parse_state(std::string_view name);
+
+}  // namespace apiota::api

@@ -1,0 +1,169 @@
+// Release management against the real binary: pause/resume, staged rollout
+// share, revoke with rollback target (and its anti-rollback guard), revoked
+// downloads, the audit trail, and the same operations from the CLI while the
+// server runs.
+
+#include <gtest/gtest.h>
+
+#include "support/esp_image_builder.h"
+#include "support/firmware_images.h"
+#include "support/http_checks.h"
+#include "support/server_process.h"
+
+namespace apiota::testing {
+namespace {
+
+constexpr const char* kSecret = "release-secret-0123456";
+
+class Releases : public ::testing::Test {
+ protected:
+  Releases() : client_(server_.client()) {}
+
+  std::int64_t upload(const std::string& version, std::uint32_t secure_version = 0) {
+    EspImageSpec spec;
+    spec.version = version;
+    spec.secure_version = secure_version;
+    spec.payload_bytes = 2048;
+    auto res = upload_firmware(client_, server_.admin_key(), build_esp_app_image(spec), version);
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no response");
+    return res ? json_of(res->body).at("id").to_number<std::int64_t>() : 0;
+  }
+
+  void add_device(const std::string& id) { ASSERT_EQ(register_device(client_, id, kSecret, server_.admin_key()), 200); }
+
+  boost::json::object check(const std::string& id, const std::string& version) {
+    auto res = client_.Get(check_update_path(id, version, kSecret));
+    EXPECT_TRUE(res && res->status == 200);
+    return res ? json_of(res->body).as_object() : boost::json::object{};
+  }
+
+  httplib::Result post(const std::string& path, const std::string& body = "") {
+    return client_.Post(path, bearer(server_.admin_key()), body, "application/json");
+  }
+
+  httplib::Result patch(const std::string& path, const std::string& body) {
+    return client_.Patch(path, bearer(server_.admin_key()), body, "application/json");
+  }
+
+  ServerProcess server_;
+  httplib::Client client_;
+};
+
+TEST_F(Releases, PausedReleasesAreNotOfferedUntilResumed) {
+  add_device("dev-1");
+  std::int64_t id = upload("1.1.0");
+  EXPECT_EQ(check("dev-1", "1.0.0").at("version"), "1.1.0");
+  auto paused = post("/api/admin/releases/" + std::to_string(id) + "/pause", R"({"reason":"investigating"})");
+  ASSERT_TRUE(paused);
+  ASSERT_EQ(paused->status, 200) << paused->body;
+  EXPECT_EQ(json_of(paused->body).at("state"), "paused");
+  EXPECT_EQ(json_of(paused->body).at("state_reason"), "investigating");
+  EXPECT_EQ(check("dev-1", "1.0.0").at("update"), false);
+  ASSERT_EQ(status_of(post("/api/admin/releases/" + std::to_string(id) + "/resume")), 200);
+  EXPECT_EQ(check("dev-1", "1.0.0").at("version"), "1.1.0");
+}
+
+TEST_F(Releases, RolloutShareOffersTheReleaseToThatShareOfDevices) {
+  constexpr int kDevices = 200;
+  for (int i = 0; i < kDevices; ++i) add_device("fleet-" + std::to_string(i));
+  std::int64_t id = upload("2.0.0");
+  auto set = patch("/api/admin/releases/" + std::to_string(id), R"({"rollout_percent":25})");
+  ASSERT_TRUE(set);
+  ASSERT_EQ(set->status, 200) << set->body;
+  std::vector<bool> offered(kDevices);
+  int count = 0;
+  for (int i = 0; i < kDevices; ++i) {
+    offered[i] = check("fleet-" + std::to_string(i), "1.0.0").at("update") == true;
+    count += offered[i];
+  }
+  // 25% of 200 is 50; a uniform hash stays well inside 30..70 (p < 1e-3).
+  EXPECT_GT(count, 30);
+  EXPECT_LT(count, 70);
+  // Raising the share keeps every device that was already in.
+  ASSERT_EQ(status_of(patch("/api/admin/releases/" + std::to_string(id), R"({"rollout_percent":60})")), 200);
+  int raised = 0;
+  for (int i = 0; i < kDevices; ++i) {
+    bool now = check("fleet-" + std::to_string(i), "1.0.0").at("update") == true;
+    if (offered[i]) {
+      EXPECT_TRUE(now) << "fleet-" << i << " dropped out when the share grew";
+    }
+    raised += now;
+  }
+  EXPECT_GT(raised, count);
+}
+
+TEST_F(Releases, RevokeSendsDevicesBackToThePreviousRelease) {
+  add_device("dev-1");
+  add_device("dev-2");
+  std::int64_t old_id = upload("1.0.0");
+  std::int64_t bad_id = upload("1.1.0");
+  auto revoked = post("/api/admin/releases/" + std::to_string(bad_id) + "/revoke", R"({"reason":"boot loop"})");
+  ASSERT_TRUE(revoked);
+  ASSERT_EQ(revoked->status, 200) << revoked->body;
+  EXPECT_EQ(json_of(revoked->body).at("rollback_target_id").to_number<std::int64_t>(), old_id);
+
+  auto on_bad = check("dev-1", "1.1.0");
+  EXPECT_EQ(on_bad.at("update"), true);
+  EXPECT_EQ(on_bad.at("version"), "1.0.0");
+  EXPECT_EQ(on_bad.at("rollback"), true);
+  // A device that never installed it is not offered the revoked release.
+  EXPECT_EQ(check("dev-2", "1.0.0").at("update"), false);
+  // Its download URL stops working for devices.
+  auto url = std::string("/api/firmware/fw-1.1.0-stable.bin?device_id=dev-2&device_secret=") + kSecret;
+  EXPECT_TRUE(is_error(client_.Get(url), 403, "FORBIDDEN"));
+}
+
+TEST_F(Releases, RollbackTargetBelowTheSecureVersionIsRefused) {
+  std::int64_t old_id = upload("1.0.0", 1);
+  std::int64_t new_id = upload("2.0.0", 2);
+  auto res = patch("/api/admin/releases/" + std::to_string(new_id),
+                   R"({"rollback_target_id":)" + std::to_string(old_id) + "}");
+  EXPECT_TRUE(is_error(res, 400, "INVALID_PARAMETER"));
+  auto revoked = post("/api/admin/releases/" + std::to_string(new_id) + "/revoke");
+  ASSERT_EQ(status_of(revoked), 200);
+  EXPECT_TRUE(json_of(revoked->body).at("rollback_target_id").is_null());
+}
+
+TEST_F(Releases, BadEditsAreRefused) {
+  std::int64_t id = upload("1.0.0");
+  std::string path = "/api/admin/releases/" + std::to_string(id);
+  EXPECT_TRUE(is_error(patch(path, R"({"rollout_percent":101})"), 400, "INVALID_PARAMETER"));
+  EXPECT_TRUE(is_error(patch(path, R"({"rollout_percent":"ten"})"), 400, "INVALID_PARAMETER"));
+  EXPECT_TRUE(is_error(patch(path, R"({})"), 400, "MISSING_PARAMETER"));
+  EXPECT_TRUE(is_error(patch(path, R"({"rollback_target_id":999})"), 400, "INVALID_PARAMETER"));
+  EXPECT_TRUE(is_error(patch("/api/admin/releases/999", R"({"notes":"x"})"), 404, "NOT_FOUND"));
+  EXPECT_TRUE(is_error(patch("/api/admin/releases/abc", R"({"notes":"x"})"), 404, "NOT_FOUND"));
+}
+
+TEST_F(Releases, EveryChangeIsAuditedWithActorAndBeforeAfter) {
+  std::int64_t id = upload("1.0.0");
+  ASSERT_EQ(status_of(patch("/api/admin/releases/" + std::to_string(id), R"({"notes":"first build"})")), 200);
+  ASSERT_EQ(status_of(post("/api/admin/releases/" + std::to_string(id) + "/pause")), 200);
+  auto audit = admin_get(server_, "/api/admin/audit").at("audit").as_array();
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0].at("action"), "release.pause");
+  EXPECT_EQ(audit[0].at("before").at("state"), "active");
+  EXPECT_EQ(audit[0].at("after").at("state"), "paused");
+  EXPECT_TRUE(audit[0].at("actor").as_string().starts_with("key_"));
+  EXPECT_EQ(audit[1].at("action"), "release.edit");
+  EXPECT_EQ(audit[1].at("after").at("notes"), "first build");
+}
+
+TEST_F(Releases, CliChangesApplyToTheRunningServer) {
+  add_device("dev-1");
+  std::int64_t id = upload("3.0.0");
+  auto paused = server_.cli({"releases", "pause", std::to_string(id), "--reason", "from cli"});
+  ASSERT_EQ(paused.exit_code, 0) << paused.out;
+  EXPECT_EQ(check("dev-1", "1.0.0").at("update"), false);
+  auto resumed = server_.cli({"releases", "resume", std::to_string(id)});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out;
+  EXPECT_EQ(check("dev-1", "1.0.0").at("version"), "3.0.0");
+  auto bad = server_.cli({"releases", "rollout", std::to_string(id), "--percent", "150"});
+  EXPECT_NE(bad.exit_code, 0);
+  auto audit = admin_get(server_, "/api/admin/audit").at("audit").as_array();
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0].at("actor"), "cli");
+}
+
+}  // namespace
+}  // namespace apiota::testing
