@@ -7,6 +7,7 @@
 
 #include "api/admin/config_document.h"
 #include "api/api_error.h"
+#include "api/audit.h"
 #include "api/clock.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
@@ -73,9 +74,16 @@ void add_config_command(CLI::App& app) {
       throw std::invalid_argument(e.what());
     }
     if (!args->project.empty()) {
+      auto before = data.store->project_config(args->project);
       data.store->set_project_config(args->project, record);
+      api::record_audit(*data.store, args->project, api::kCliActor, "config.project", "project:" + args->project,
+                        api::config_json(before), api::config_json(record));
     } else {
+      auto before = data.store->device_config(args->device);
       data.store->set_device_config(args->device, record);
+      api::record_audit(*data.store, data.store->find_device(args->device)->project_id, api::kCliActor,
+                        "config.device", "device:" + args->device, api::config_json(before),
+                        api::config_json(record));
     }
     std::cout << record.json << std::endl;
   });

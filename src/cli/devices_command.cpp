@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "api/admin/render.h"
+#include "api/audit.h"
 #include "api/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
@@ -33,8 +34,11 @@ void add_block(CLI::App* devices, const std::shared_ptr<Args>& args, const char*
   cmd->callback([args, blocked] {
     DataFolder data = DataFolder::open(args->data);
     store::DeviceRecord dev = existing_device(data, args->id);
+    boost::json::object before = api::admin::render(dev);
     data.store->set_device_blocked(dev.project_id, dev.device_id, blocked);
     dev.blocked = blocked;
+    api::record_audit(*data.store, dev.project_id, api::kCliActor, blocked ? "device.block" : "device.unblock",
+                      "device:" + dev.device_id, before, api::admin::render(dev));
     print(api::admin::render(dev));
   });
 }
@@ -78,8 +82,11 @@ void add_devices_command(CLI::App& app) {
     if (!parsed) throw std::invalid_argument("channel must be stable, beta or dev");
     DataFolder data = DataFolder::open(args->data);
     store::DeviceRecord dev = existing_device(data, args->id);
+    boost::json::object before = api::admin::render(dev);
     dev.channel = std::string(domain::to_string(*parsed));
     data.store->set_device_channel(dev.project_id, dev.device_id, dev.channel);
+    api::record_audit(*data.store, dev.project_id, api::kCliActor, "device.channel", "device:" + dev.device_id, before,
+                      api::admin::render(dev));
     print(api::admin::render(dev));
   });
 

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "api/admin/render.h"
+#include "api/audit.h"
 #include "api/clock.h"
 #include "api/key_issuer.h"
 #include "cli/commands.h"
@@ -28,6 +29,8 @@ void add_keys_command(CLI::App& app) {
     if (!role) throw std::invalid_argument("--role must be admin or provision");
     DataFolder data = DataFolder::open(create_args->data);
     api::IssuedKey issued = api::issue_key(*data.store, *data.hasher, create_args->project, *role);
+    api::record_audit(*data.store, issued.record.project_id, api::kCliActor, "key.create", "key:" + issued.record.id,
+                      nullptr, api::admin::render(issued.record));
     std::cout << "Created " << api::role_name(*role) << " key " << issued.record.id << " for project "
               << issued.record.project_id << ". It is shown only once:\n"
               << issued.plaintext << std::endl;
@@ -56,9 +59,15 @@ void add_keys_command(CLI::App& app) {
   add_data_option(revoke, revoke_args->data);
   revoke->callback([revoke_args] {
     DataFolder data = DataFolder::open(revoke_args->data);
-    if (!data.store->revoke_key(revoke_args->key_id, api::now_ms())) {
+    std::optional<store::KeyRecord> before;
+    for (auto& k : data.store->list_keys(std::nullopt)) {
+      if (k.id == revoke_args->key_id) before = std::move(k);
+    }
+    if (!before || !data.store->revoke_key(revoke_args->key_id, api::now_ms())) {
       throw std::invalid_argument("no key with id " + revoke_args->key_id);
     }
+    api::record_audit(*data.store, before->project_id, api::kCliActor, "key.revoke", "key:" + before->id,
+                      api::admin::render(*before), api::admin::render(*data.store->find_key_by_hash(before->hash)));
     std::cout << "Revoked " << revoke_args->key_id << std::endl;
   });
 }

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "api/admin/render.h"
+#include "api/audit.h"
 #include "api/clock.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
@@ -60,7 +61,10 @@ void add_projects_command(CLI::App& app) {
     if (args->device_rpm) project->plan.device_requests_per_minute = *args->device_rpm;
     if (args->device_burst) project->plan.device_burst = *args->device_burst;
     if (auto problem = domain::validate_plan(project->plan); !problem.empty()) throw std::invalid_argument(problem);
+    auto before = data.store->find_project(args->id);
     data.store->upsert_project(*project);
+    api::record_audit(*data.store, project->id, api::kCliActor, "project.plan", "project:" + project->id,
+                      api::admin::render(*before), api::admin::render(*project));
     std::cout << boost::json::serialize(api::admin::render(*project)) << std::endl;
   });
 }

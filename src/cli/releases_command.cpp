@@ -6,16 +6,13 @@
 #include "api/admin/release_operations.h"
 #include "api/admin/render.h"
 #include "api/api_error.h"
+#include "api/audit.h"
 #include "api/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 
 namespace apiota::cli {
 namespace {
-
-// The CLI acts as the operator with access to the data folder; its audit
-// entries name it so.
-constexpr std::string_view kCliActor = "cli";
 
 struct Args {
   std::string data, project = std::string(api::kDefaultProjectId), notes, reason;
@@ -38,7 +35,7 @@ CLI::App* release_command(CLI::App* releases, const char* name, const char* help
 void apply(const Args& args, const api::admin::ReleaseChange& change, std::string_view action) {
   DataFolder data = DataFolder::open(args.data);
   try {
-    print(api::admin::render(api::admin::change_release(*data.store, args.project, args.id, change, kCliActor, action)));
+    print(api::admin::render(api::admin::change_release(*data.store, args.project, args.id, change, api::kCliActor, action)));
   } catch (const api::ApiError& e) {
     throw std::invalid_argument(e.what());
   }

@@ -149,6 +149,45 @@ TEST_F(Releases, EveryChangeIsAuditedWithActorAndBeforeAfter) {
   EXPECT_EQ(audit[1].at("after").at("notes"), "first build");
 }
 
+TEST_F(Releases, DeviceKeyConfigAndPlanChangesAreAuditedToo) {
+  add_device("dev-1");
+  auto admin = bearer(server_.admin_key());
+  ASSERT_EQ(status_of(post("/api/admin/devices/dev-1/block")), 200);
+  ASSERT_EQ(status_of(client_.Put("/api/admin/devices/dev-1/channel", admin, R"({"channel":"beta"})",
+                                  "application/json")),
+            200);
+  ASSERT_EQ(status_of(client_.Put("/api/admin/config", admin, R"({"interval":5})", "application/json")), 200);
+  auto created = post("/api/admin/keys", R"({"role":"provision"})");
+  ASSERT_EQ(status_of(created), 201);
+  std::string key_id(json_of(created->body).at("id").as_string());
+  std::string plaintext(json_of(created->body).at("key").as_string());
+  ASSERT_EQ(status_of(client_.Delete("/api/admin/keys/" + key_id, admin)), 200);
+  ASSERT_EQ(server_.cli({"devices", "unblock", "dev-1"}).exit_code, 0);
+  ASSERT_EQ(server_.cli({"config", "set", "--device", "dev-1", R"({"interval":9})"}).exit_code, 0);
+  ASSERT_EQ(server_.cli({"projects", "plan", "default", "--max-devices", "500"}).exit_code, 0);
+
+  auto audit = admin_get(server_, "/api/admin/audit").at("audit").as_array();
+  std::vector<std::string> actions;
+  for (const auto& entry : audit) actions.emplace_back(entry.at("action").as_string());
+  EXPECT_EQ(actions, (std::vector<std::string>{"project.plan", "config.device", "device.unblock", "key.revoke",
+                                               "key.create", "config.project", "device.channel", "device.block"}));
+  EXPECT_EQ(audit[0].at("after").at("plan").at("max_devices"), 500);
+  EXPECT_EQ(audit[1].at("after").at("interval"), 9);
+  EXPECT_EQ(audit[2].at("actor"), "cli");
+  EXPECT_TRUE(audit[3].at("before").at("revoked_at").is_null());
+  EXPECT_FALSE(audit[3].at("after").at("revoked_at").is_null());
+  EXPECT_TRUE(audit[4].at("before").is_null());
+  EXPECT_EQ(audit[6].at("before").at("channel"), "stable");
+  EXPECT_EQ(audit[6].at("after").at("channel"), "beta");
+  EXPECT_EQ(audit[7].at("after").at("blocked"), true);
+  // Keys are never in the audit log, only their ids and hints.
+  for (const auto& entry : audit) {
+    std::string text = boost::json::serialize(entry);
+    EXPECT_EQ(text.find(plaintext), std::string::npos);
+    EXPECT_EQ(text.find(server_.admin_key()), std::string::npos);
+  }
+}
+
 TEST_F(Releases, CliChangesApplyToTheRunningServer) {
   add_device("dev-1");
   std::int64_t id = upload("3.0.0");

@@ -5,6 +5,7 @@
 #include "api/admin/config_document.h"
 #include "api/admin/render.h"
 #include "api/api_error.h"
+#include "api/audit.h"
 #include "api/auth.h"
 #include "api/clock.h"
 #include "api/json_body.h"
@@ -32,8 +33,11 @@ Response config_response(const std::optional<store::ConfigRecord>& record) {
 Response set_blocked(Context& ctx, const Request& req, bool blocked) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   store::DeviceRecord dev = project_device(ctx, admin, req);
+  boost::json::object before = render(dev);
   ctx.store.set_device_blocked(admin.project.id, dev.device_id, blocked);
   dev.blocked = blocked;
+  record_audit(ctx.store, admin.project.id, admin.key.id, blocked ? "device.block" : "device.unblock",
+               "device:" + dev.device_id, before, render(dev));
   return json_response(render(dev));
 }
 
@@ -59,6 +63,8 @@ Response create_key(Context& ctx, const Request& req) {
   auto role = parse_role(required_param(req, &body, "role"));
   if (!role) throw ApiError(ErrorCode::InvalidParameter, "role must be admin or provision");
   IssuedKey issued = issue_key(ctx.store, ctx.hasher, admin.project.id, *role);
+  record_audit(ctx.store, admin.project.id, admin.key.id, "key.create", "key:" + issued.record.id, nullptr,
+               render(issued.record));
   boost::json::object out = render(issued.record);
   out["key"] = issued.plaintext;
   Response res = json_response(out);
@@ -72,6 +78,8 @@ Response revoke_key(Context& ctx, const Request& req) {
   for (const auto& k : ctx.store.list_keys(std::string_view(admin.project.id))) {
     if (k.id == key_id) {
       ctx.store.revoke_key(key_id, now_ms());
+      record_audit(ctx.store, admin.project.id, admin.key.id, "key.revoke", "key:" + key_id, render(k),
+                   render(*ctx.store.find_key_by_hash(k.hash)));
       return json_response(boost::json::object{{"success", true}, {"id", key_id}});
     }
   }
@@ -103,8 +111,11 @@ Response set_device_channel(Context& ctx, const Request& req) {
   boost::json::object body = parse_json_object(req.body);
   auto channel = domain::parse_channel(required_param(req, &body, "channel"));
   if (!channel) throw ApiError(ErrorCode::InvalidChannel, "channel must be stable, beta or dev");
+  boost::json::object before = render(dev);
   dev.channel = std::string(domain::to_string(*channel));
   ctx.store.set_device_channel(admin.project.id, dev.device_id, dev.channel);
+  record_audit(ctx.store, admin.project.id, admin.key.id, "device.channel", "device:" + dev.device_id, before,
+               render(dev));
   return json_response(render(dev));
 }
 
@@ -128,7 +139,10 @@ Response put_device_config(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   store::DeviceRecord dev = project_device(ctx, admin, req);
   store::ConfigRecord record = make_config_record(req.body);
+  auto before = ctx.store.device_config(dev.device_id);
   ctx.store.set_device_config(dev.device_id, record);
+  record_audit(ctx.store, admin.project.id, admin.key.id, "config.device", "device:" + dev.device_id,
+               config_json(before), config_json(record));
   return config_response(record);
 }
 
@@ -140,7 +154,10 @@ Response get_project_config(Context& ctx, const Request& req) {
 Response put_project_config(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   store::ConfigRecord record = make_config_record(req.body);
+  auto before = ctx.store.project_config(admin.project.id);
   ctx.store.set_project_config(admin.project.id, record);
+  record_audit(ctx.store, admin.project.id, admin.key.id, "config.project", "project:" + admin.project.id,
+               config_json(before), config_json(record));
   return config_response(record);
 }
 
