@@ -140,7 +140,10 @@ TEST_F(Releases, EveryChangeIsAuditedWithActorAndBeforeAfter) {
   ASSERT_EQ(status_of(patch("/api/admin/releases/" + std::to_string(id), R"({"notes":"first build"})")), 200);
   ASSERT_EQ(status_of(post("/api/admin/releases/" + std::to_string(id) + "/pause")), 200);
   auto audit = admin_get(server_, "/api/admin/audit").at("audit").as_array();
-  ASSERT_EQ(audit.size(), 2u);
+  ASSERT_EQ(audit.size(), 3u);
+  EXPECT_EQ(audit[2].at("action"), "release.upload");
+  EXPECT_TRUE(audit[2].at("before").is_null());
+  EXPECT_EQ(audit[2].at("after").at("version"), "1.0.0");
   EXPECT_EQ(audit[0].at("action"), "release.pause");
   EXPECT_EQ(audit[0].at("before").at("state"), "active");
   EXPECT_EQ(audit[0].at("after").at("state"), "paused");
@@ -200,8 +203,29 @@ TEST_F(Releases, CliChangesApplyToTheRunningServer) {
   auto bad = server_.cli({"releases", "rollout", std::to_string(id), "--percent", "150"});
   EXPECT_NE(bad.exit_code, 0);
   auto audit = admin_get(server_, "/api/admin/audit").at("audit").as_array();
-  ASSERT_EQ(audit.size(), 2u);
+  ASSERT_EQ(audit.size(), 3u);
   EXPECT_EQ(audit[0].at("actor"), "cli");
+  EXPECT_EQ(audit[1].at("actor"), "cli");
+  EXPECT_EQ(audit[2].at("action"), "release.upload");
+}
+
+TEST_F(Releases, RaisingSecureVersionIsWarnedAbout) {
+  auto first = upload_firmware(client_, server_.admin_key(), firmware_image("1.0.0", 2048), "1.0.0");
+  ASSERT_EQ(status_of(first), 200);
+  EXPECT_TRUE(json_of(first->body).at("warnings").as_array().empty());
+  EspImageSpec spec;
+  spec.version = "2.0.0";
+  spec.secure_version = 3;
+  auto raised = upload_firmware(client_, server_.admin_key(), build_esp_app_image(spec), "2.0.0");
+  ASSERT_EQ(status_of(raised), 200);
+  auto warnings = json_of(raised->body).at("warnings").as_array();
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(std::string(warnings[0].as_string()).find("from 0 to 3"), std::string::npos) << warnings[0];
+  auto audit = admin_get(server_, "/api/admin/audit").at("audit").as_array();
+  EXPECT_EQ(audit[0].at("after").at("warnings"), warnings);
+  spec.version = "2.1.0";
+  auto same = upload_firmware(client_, server_.admin_key(), build_esp_app_image(spec), "2.1.0");
+  EXPECT_TRUE(json_of(same->body).at("warnings").as_array().empty());
 }
 
 }  // namespace

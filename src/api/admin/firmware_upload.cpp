@@ -5,7 +5,9 @@
 
 #include <algorithm>
 
+#include "api/admin/render.h"
 #include "api/api_error.h"
+#include "api/audit.h"
 #include "api/clock.h"
 #include "api/firmware_url.h"
 #include "domain/channel.h"
@@ -117,6 +119,19 @@ Response FirmwareUpload::finish() {
   release.uploaded_by = admin_.key.id;
   release.uploaded_at = now_ms();
 
+  // Anti-rollback devices burn a release's secure_version into eFuse once
+  // they run it: raising it is irreversible for the fleet, so say so.
+  boost::json::array warnings;
+  std::optional<std::int64_t> highest_secure_version;
+  for (const auto& existing : ctx_.store.list_releases(release.project_id)) {
+    highest_secure_version = std::max(highest_secure_version.value_or(0), existing.secure_version);
+  }
+  if (highest_secure_version && release.secure_version > *highest_secure_version) {
+    warnings.emplace_back("secure_version rises from " + std::to_string(*highest_secure_version) + " to " +
+                          std::to_string(release.secure_version) +
+                          ": devices with anti-rollback that install this release can never go back below it");
+  }
+
   {
     std::lock_guard lock(ctx_.release_commit_mutex);
     ctx_.blobs.commit(*file_, release.sha256);
@@ -129,6 +144,10 @@ Response FirmwareUpload::finish() {
                      "version " + release.version + " already exists on channel " + release.channel);
     }
   }
+  boost::json::object audited = render(release);
+  audited["warnings"] = warnings;
+  record_audit(ctx_.store, release.project_id, admin_.key.id, "release.upload", "release:" + std::to_string(release.id),
+               nullptr, audited);
   spdlog::info("release {} {} ({}) uploaded to project {} by {}: {} bytes, chip {}, sha256 {}", release.version,
                release.channel, release.filename, release.project_id, release.uploaded_by, release.size,
                release.chip, release.sha256);
@@ -152,6 +171,7 @@ Response FirmwareUpload::finish() {
       {"idf_version", release.idf_version},
       {"signature", release.signature},
       {"uploaded_at", iso8601(release.uploaded_at)},
+      {"warnings", std::move(warnings)},
   });
   return res;
 }
