@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "api/admin/config_document.h"
-#include "api/api_error.h"
 #include "api/audit.h"
 #include "api/clock.h"
 #include "cli/commands.h"
@@ -67,12 +66,7 @@ void add_config_command(CLI::App& app) {
   set->callback([args] {
     DataFolder data = DataFolder::open(args->data);
     check_scope(data, *args);
-    store::ConfigRecord record;
-    try {
-      record = api::admin::make_config_record(document_text(args->json));
-    } catch (const api::ApiError& e) {
-      throw std::invalid_argument(e.what());
-    }
+    store::ConfigRecord record = api::admin::make_config_record(document_text(args->json));
     if (!args->project.empty()) {
       auto before = data.store->project_config(args->project);
       data.store->set_project_config(args->project, record);

@@ -5,7 +5,6 @@
 
 #include "api/admin/release_operations.h"
 #include "api/admin/render.h"
-#include "api/api_error.h"
 #include "api/audit.h"
 #include "api/key_issuer.h"
 #include "cli/commands.h"
@@ -15,7 +14,7 @@ namespace apiota::cli {
 namespace {
 
 struct Args {
-  std::string data, project = std::string(api::kDefaultProjectId), notes, reason;
+  std::string data, project = std::string(api::kDefaultProjectId), notes, reason, channel;
   std::int64_t id = 0;
   std::int64_t target = 0;
   double percent = 100;
@@ -32,13 +31,12 @@ CLI::App* release_command(CLI::App* releases, const char* name, const char* help
   return cmd;
 }
 
+// Operations shared with the admin API throw ApiError, which main() reports
+// like any other failure.
 void apply(const Args& args, const api::admin::ReleaseChange& change, std::string_view action) {
   DataFolder data = DataFolder::open(args.data);
-  try {
-    print(api::admin::render(api::admin::change_release(*data.store, args.project, args.id, change, api::kCliActor, action)));
-  } catch (const api::ApiError& e) {
-    throw std::invalid_argument(e.what());
-  }
+  print(api::admin::render(
+      api::admin::change_release(*data.store, args.project, args.id, change, api::kCliActor, action)));
 }
 
 void add_state_command(CLI::App* releases, const std::shared_ptr<Args>& args, const char* name, const char* help,
@@ -92,6 +90,14 @@ void add_releases_command(CLI::App& app) {
     api::admin::ReleaseChange change;
     change.rollout_percent = args->percent;
     apply(*args, change, "release.edit");
+  });
+
+  auto* promote = release_command(releases, "promote", "offer a release on another channel too", *args);
+  promote->add_option("CHANNEL", args->channel, "stable, beta or dev")->required();
+  promote->callback([args] {
+    DataFolder data = DataFolder::open(args->data);
+    print(api::admin::render(
+        api::admin::promote_release(*data.store, args->project, args->id, args->channel, api::kCliActor)));
   });
 
   auto* target = release_command(releases, "rollback-target", "the release devices go back to on revoke", *args);

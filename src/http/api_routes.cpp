@@ -36,6 +36,7 @@ Router make_api_router() {
   r.add("POST", "/api/admin/releases/{id}/pause", admin::pause_release);
   r.add("POST", "/api/admin/releases/{id}/resume", admin::resume_release);
   r.add("POST", "/api/admin/releases/{id}/revoke", admin::revoke_release);
+  r.add("POST", "/api/admin/releases/{id}/promote", admin::promote_release);
   r.add("GET", "/api/admin/audit", admin::list_audit);
   return r;
 }

@@ -124,6 +124,40 @@ TEST_F(Releases, RollbackTargetBelowTheSecureVersionIsRefused) {
   EXPECT_TRUE(json_of(revoked->body).at("rollback_target_id").is_null());
 }
 
+TEST_F(Releases, PromoteOffersTheSameFirmwareOnAnotherChannel) {
+  add_device("stable-dev");
+  EspImageSpec spec;
+  spec.version = "4.0.0";
+  spec.payload_bytes = 4096;
+  auto image = build_esp_app_image(spec);
+  auto up = upload_firmware(client_, server_.admin_key(), image, "4.0.0", "beta");
+  ASSERT_EQ(status_of(up), 200);
+  std::string beta_id = std::to_string(json_of(up->body).at("id").to_number<std::int64_t>());
+  EXPECT_EQ(check("stable-dev", "1.0.0").at("update"), false);
+
+  auto promoted = post("/api/admin/releases/" + beta_id + "/promote", R"({"channel":"stable"})");
+  ASSERT_EQ(status_of(promoted), 201) << promoted->body;
+  auto release = json_of(promoted->body);
+  EXPECT_EQ(release.at("channel"), "stable");
+  EXPECT_EQ(release.at("filename"), "fw-4.0.0-stable.bin");
+  EXPECT_EQ(release.at("sha256"), json_of(up->body).at("sha256"));
+  auto offer = check("stable-dev", "1.0.0");
+  ASSERT_EQ(offer.at("update"), true);
+  EXPECT_EQ(offer.at("channel"), "stable");
+  std::string url(offer.at("url").as_string());
+  auto body = client_.Get(url.substr(server_.base_url().size()));
+  ASSERT_EQ(status_of(body), 200);
+  EXPECT_EQ(body->body, as_string(image));
+
+  EXPECT_TRUE(is_error(post("/api/admin/releases/" + beta_id + "/promote", R"({"channel":"stable"})"), 409,
+                       "VERSION_EXISTS"));
+  EXPECT_TRUE(is_error(post("/api/admin/releases/" + beta_id + "/promote", R"({"channel":"gold"})"), 400,
+                       "INVALID_CHANNEL"));
+  auto cli = server_.cli({"releases", "promote", beta_id, "dev"});
+  EXPECT_EQ(cli.exit_code, 0) << cli.out;
+  EXPECT_EQ(admin_get(server_, "/api/admin/releases").at("releases").as_array().size(), 3u);
+}
+
 TEST_F(Releases, BadEditsAreRefused) {
   std::int64_t id = upload("1.0.0");
   std::string path = "/api/admin/releases/" + std::to_string(id);

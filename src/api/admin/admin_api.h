@@ -29,6 +29,7 @@ Response patch_release(Context& ctx, const Request& req);       // PATCH  /api/a
 Response pause_release(Context& ctx, const Request& req);       // POST   /api/admin/releases/{id}/pause
 Response resume_release(Context& ctx, const Request& req);      // POST   /api/admin/releases/{id}/resume
 Response revoke_release(Context& ctx, const Request& req);      // POST   /api/admin/releases/{id}/revoke
+Response promote_release(Context& ctx, const Request& req);     // POST   /api/admin/releases/{id}/promote
 Response list_audit(Context& ctx, const Request& req);          // GET    /api/admin/audit
 
 }  // namespace apiota::api::admin

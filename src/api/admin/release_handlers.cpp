@@ -80,6 +80,16 @@ Response revoke_release(Context& ctx, const Request& req) {
   return change_state(ctx, req, domain::ReleaseState::Revoked, "release.revoke");
 }
 
+Response promote_release(Context& ctx, const Request& req) {
+  AdminPrincipal admin = authenticate_admin(ctx, req);
+  boost::json::object body = parse_json_object(req.body);
+  std::string channel = required_param(req, &body, "channel");
+  Response res = json_response(
+      render(admin::promote_release(ctx.store, admin.project.id, path_id(req), channel, admin.key.id)));
+  res.status = 201;
+  return res;
+}
+
 Response list_audit(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   boost::json::array entries;

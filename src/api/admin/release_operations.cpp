@@ -6,6 +6,8 @@
 
 #include "api/admin/render.h"
 #include "api/api_error.h"
+#include "api/audit.h"
+#include "api/firmware_url.h"
 #include "api/release_view.h"
 #include "api/clock.h"
 
@@ -78,6 +80,31 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
                            now_ms()};
   if (!store.update_release(after, audit)) throw ApiError(ErrorCode::NotFound, "no such release");
   return after;
+}
+
+store::ReleaseRecord promote_release(store::Store& store, std::string_view project_id, std::int64_t id,
+                                     std::string_view channel, std::string_view actor) {
+  auto source = store.find_release(project_id, id);
+  if (!source) throw ApiError(ErrorCode::NotFound, "no such release");
+  auto target_channel = domain::parse_channel(channel);
+  if (!target_channel) throw ApiError(ErrorCode::InvalidChannel, "channel must be stable, beta or dev");
+  store::ReleaseRecord promoted = *source;
+  promoted.id = 0;
+  promoted.channel = std::string(domain::to_string(*target_channel));
+  promoted.filename = release_filename(promoted.project_id, promoted.version, promoted.channel);
+  promoted.uploaded_by = std::string(actor);
+  promoted.uploaded_at = now_ms();
+  promoted.state = "active";
+  promoted.state_reason.clear();
+  promoted.rollout_percent = 100;
+  promoted.rollback_target_id.reset();
+  if (!store.insert_release(promoted)) {
+    throw ApiError(ErrorCode::VersionExists,
+                   "version " + promoted.version + " already exists on channel " + promoted.channel);
+  }
+  record_audit(store, project_id, actor, "release.promote", "release:" + std::to_string(promoted.id), render(*source),
+               render(promoted));
+  return promoted;
 }
 
 }  // namespace apiota::api::admin

@@ -35,4 +35,11 @@ struct ReleaseChange {
 store::ReleaseRecord change_release(store::Store& store, std::string_view project_id, std::int64_t id,
                                     const ReleaseChange& change, std::string_view actor, std::string_view action);
 
+// Offers the same firmware on another channel (e.g. beta -> stable) without
+// re-uploading: a new active release sharing the blob, with the source's
+// notes, audited as "release.promote". Throws ApiError: NOT_FOUND,
+// INVALID_CHANNEL, VERSION_EXISTS when that channel already has the version.
+store::ReleaseRecord promote_release(store::Store& store, std::string_view project_id, std::int64_t id,
+                                     std::string_view channel, std::string_view actor);
+
 }  // namespace apiota::api::admin
