@@ -25,6 +25,7 @@ ErrorInfo describe(ErrorCode code) {
     case ErrorCode::MethodNotAllowed: return {"METHOD_NOT_ALLOWED", 405};
     case ErrorCode::DeviceExists: return {"DEVICE_EXISTS", 409};
     case ErrorCode::VersionExists: return {"VERSION_EXISTS", 409};
+    case ErrorCode::ReleaseInUse: return {"RELEASE_IN_USE", 409};
     case ErrorCode::PayloadTooLarge: return {"PAYLOAD_TOO_LARGE", 413};
     case ErrorCode::RangeNotSatisfiable: return {"RANGE_NOT_SATISFIABLE", 416};
     case ErrorCode::HeadersTooLarge: return {"HEADERS_TOO_LARGE", 431};

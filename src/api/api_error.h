@@ -32,6 +32,7 @@ enum class ErrorCode {
   MethodNotAllowed,
   DeviceExists,
   VersionExists,
+  ReleaseInUse,
   PayloadTooLarge,
   RangeNotSatisfiable,
   HeadersTooLarge,

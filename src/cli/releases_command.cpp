@@ -100,6 +100,14 @@ void add_releases_command(CLI::App& app) {
         api::admin::promote_release(*data.store, args->project, args->id, args->channel, api::kCliActor)));
   });
 
+  auto* remove = release_command(releases, "delete",
+                                 "delete a release no device runs (its file goes at the next server start)", *args);
+  remove->callback([args] {
+    DataFolder data = DataFolder::open(args->data);
+    api::admin::delete_release(*data.store, args->project, args->id, api::kCliActor);
+    std::cout << "Deleted release " << args->id << std::endl;
+  });
+
   auto* target = release_command(releases, "rollback-target", "the release devices go back to on revoke", *args);
   target->add_option("TARGET_ID", args->target, "release id")->required();
   target->callback([args] {

@@ -33,6 +33,7 @@ Router make_api_router() {
   r.add("GET", "/api/admin/releases", admin::list_releases);
   r.add("GET", "/api/admin/releases/{id}", admin::get_release);
   r.add("PATCH", "/api/admin/releases/{id}", admin::patch_release);
+  r.add("DELETE", "/api/admin/releases/{id}", admin::delete_release);
   r.add("POST", "/api/admin/releases/{id}/pause", admin::pause_release);
   r.add("POST", "/api/admin/releases/{id}/resume", admin::resume_release);
   r.add("POST", "/api/admin/releases/{id}/revoke", admin::revoke_release);

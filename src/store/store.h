@@ -92,6 +92,11 @@ class Store {
   // rollout_percent, rollback_target_id) of `release` and appends `audit`, in
   // one transaction. False if the release does not exist in its project.
   virtual bool update_release(const ReleaseRecord& release, const AuditRecord& audit) = 0;
+  enum class DeleteOutcome { Deleted, NotFound, InUse };
+  // Deletes a release and appends `audit` in one transaction, unless a device
+  // of the project reports running its version or another release names it
+  // as rollback target (InUse).
+  virtual DeleteOutcome delete_release(std::string_view project_id, std::int64_t id, const AuditRecord& audit) = 0;
   // The sha256 of every stored release: blobs are stored by content hash, and
   // a blob no release references is an orphan that start-up cleanup removes.
   virtual std::vector<std::string> referenced_sha256s() = 0;

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "support/esp_image_builder.h"
 #include "support/firmware_images.h"
 #include "support/http_checks.h"
@@ -156,6 +158,37 @@ TEST_F(Releases, PromoteOffersTheSameFirmwareOnAnotherChannel) {
   auto cli = server_.cli({"releases", "promote", beta_id, "dev"});
   EXPECT_EQ(cli.exit_code, 0) << cli.out;
   EXPECT_EQ(admin_get(server_, "/api/admin/releases").at("releases").as_array().size(), 3u);
+}
+
+TEST_F(Releases, OnlyReleasesNobodyNeedsCanBeDeleted) {
+  add_device("dev-1");
+  std::int64_t old_id = upload("1.0.0");
+  std::int64_t new_id = upload("1.1.0");
+  // dev-1 reports running 1.1.0.
+  std::string done = std::string(R"({"device_id":"dev-1","device_secret":")") + kSecret +
+                     R"(","status":"done","to_version":"1.1.0"})";
+  ASSERT_EQ(status_of(client_.Post("/api/ota-log", done, "application/json")), 200);
+  auto admin = bearer(server_.admin_key());
+  EXPECT_TRUE(is_error(client_.Delete("/api/admin/releases/" + std::to_string(new_id), admin), 409, "RELEASE_IN_USE"));
+  ASSERT_EQ(status_of(patch("/api/admin/releases/" + std::to_string(new_id),
+                            R"({"rollback_target_id":)" + std::to_string(old_id) + "}")),
+            200);
+  EXPECT_TRUE(is_error(client_.Delete("/api/admin/releases/" + std::to_string(old_id), admin), 409, "RELEASE_IN_USE"));
+
+  std::int64_t unused = upload("0.9.0");
+  auto blob_count = [&] {
+    return std::distance(std::filesystem::directory_iterator(server_.data_dir() / "firmware"),
+                         std::filesystem::directory_iterator{});
+  };
+  auto files_before = blob_count();
+  ASSERT_EQ(status_of(client_.Delete("/api/admin/releases/" + std::to_string(unused), admin)), 200);
+  EXPECT_EQ(blob_count(), files_before - 1);
+  EXPECT_TRUE(is_error(client_.Get("/api/admin/releases/" + std::to_string(unused), admin), 404, "NOT_FOUND"));
+  EXPECT_TRUE(is_error(client_.Delete("/api/admin/releases/" + std::to_string(unused), admin), 404, "NOT_FOUND"));
+  EXPECT_EQ(admin_get(server_, "/api/admin/audit").at("audit").at(0).at("action"), "release.delete");
+  auto cli = server_.cli({"releases", "delete", std::to_string(new_id)});
+  EXPECT_NE(cli.exit_code, 0);
+  EXPECT_NE(cli.out.find("revoke it instead"), std::string::npos) << cli.out;
 }
 
 TEST_F(Releases, BadEditsAreRefused) {

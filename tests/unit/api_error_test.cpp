@@ -35,6 +35,7 @@ const Row kRows[] = {
     {ErrorCode::MethodNotAllowed, "METHOD_NOT_ALLOWED", 405},
     {ErrorCode::DeviceExists, "DEVICE_EXISTS", 409},
     {ErrorCode::VersionExists, "VERSION_EXISTS", 409},
+    {ErrorCode::ReleaseInUse, "RELEASE_IN_USE", 409},
     {ErrorCode::PayloadTooLarge, "PAYLOAD_TOO_LARGE", 413},
     {ErrorCode::RangeNotSatisfiable, "RANGE_NOT_SATISFIABLE", 416},
     {ErrorCode::RateLimited, "RATE_LIMITED", 429},

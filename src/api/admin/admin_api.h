@@ -30,6 +30,7 @@ Response pause_release(Context& ctx, const Request& req);       // POST   /api/a
 Response resume_release(Context& ctx, const Request& req);      // POST   /api/admin/releases/{id}/resume
 Response revoke_release(Context& ctx, const Request& req);      // POST   /api/admin/releases/{id}/revoke
 Response promote_release(Context& ctx, const Request& req);     // POST   /api/admin/releases/{id}/promote
+Response delete_release(Context& ctx, const Request& req);      // DELETE /api/admin/releases/{id}
 Response list_audit(Context& ctx, const Request& req);          // GET    /api/admin/audit
 
 }  // namespace apiota::api::admin

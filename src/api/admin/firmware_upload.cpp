@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "api/admin/blob_cleanup.h"
 #include "api/admin/render.h"
 #include "api/api_error.h"
 #include "api/audit.h"
@@ -136,10 +137,7 @@ Response FirmwareUpload::finish() {
     std::lock_guard lock(ctx_.release_commit_mutex);
     ctx_.blobs.commit(*file_, release.sha256);
     if (!ctx_.store.insert_release(release)) {
-      auto referenced = ctx_.store.referenced_sha256s();
-      if (std::find(referenced.begin(), referenced.end(), release.sha256) == referenced.end()) {
-        ctx_.blobs.remove(release.sha256);
-      }
+      remove_unreferenced_blob(ctx_.store, ctx_.blobs, release.sha256);
       throw ApiError(ErrorCode::VersionExists,
                      "version " + release.version + " already exists on channel " + release.channel);
     }

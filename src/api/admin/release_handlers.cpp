@@ -2,6 +2,7 @@
 
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
+#include "api/admin/blob_cleanup.h"
 #include "api/admin/release_operations.h"
 #include "api/admin/render.h"
 #include "api/api_error.h"
@@ -88,6 +89,16 @@ Response promote_release(Context& ctx, const Request& req) {
       render(admin::promote_release(ctx.store, admin.project.id, path_id(req), channel, admin.key.id)));
   res.status = 201;
   return res;
+}
+
+Response delete_release(Context& ctx, const Request& req) {
+  AdminPrincipal admin = authenticate_admin(ctx, req);
+  // Under the upload lock, so an upload of the same bytes cannot commit its
+  // blob between the reference check and the removal.
+  std::lock_guard lock(ctx.release_commit_mutex);
+  store::ReleaseRecord deleted = admin::delete_release(ctx.store, admin.project.id, path_id(req), admin.key.id);
+  remove_unreferenced_blob(ctx.store, ctx.blobs, deleted.sha256);
+  return json_response(boost::json::object{{"success", true}, {"id", deleted.id}});
 }
 
 Response list_audit(Context& ctx, const Request& req) {

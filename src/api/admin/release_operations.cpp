@@ -82,6 +82,24 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
   return after;
 }
 
+store::ReleaseRecord delete_release(store::Store& store, std::string_view project_id, std::int64_t id,
+                                    std::string_view actor) {
+  auto release = store.find_release(project_id, id);
+  if (!release) throw ApiError(ErrorCode::NotFound, "no such release");
+  store::AuditRecord audit{0,       std::string(project_id), std::string(actor), "release.delete",
+                           "release:" + std::to_string(id), boost::json::serialize(render(*release)), "null", now_ms()};
+  switch (store.delete_release(project_id, id, audit)) {
+    case store::Store::DeleteOutcome::Deleted:
+      return *release;
+    case store::Store::DeleteOutcome::InUse:
+      throw ApiError(ErrorCode::ReleaseInUse,
+                     "devices still run " + release->version + " or a release rolls back to it; revoke it instead");
+    case store::Store::DeleteOutcome::NotFound:
+      break;
+  }
+  throw ApiError(ErrorCode::NotFound, "no such release");
+}
+
 store::ReleaseRecord promote_release(store::Store& store, std::string_view project_id, std::int64_t id,
                                      std::string_view channel, std::string_view actor) {
   auto source = store.find_release(project_id, id);

@@ -39,6 +39,14 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
 // re-uploading: a new active release sharing the blob, with the source's
 // notes, audited as "release.promote". Throws ApiError: NOT_FOUND,
 // INVALID_CHANNEL, VERSION_EXISTS when that channel already has the version.
+// Deletes a release nobody needs, audited as "release.delete", and returns
+// it. Throws ApiError: NOT_FOUND, RELEASE_IN_USE while a device of the
+// project runs its version or a release names it as rollback target. The
+// firmware file stays until no release references it (the caller or the next
+// start-up removes it).
+store::ReleaseRecord delete_release(store::Store& store, std::string_view project_id, std::int64_t id,
+                                    std::string_view actor);
+
 store::ReleaseRecord promote_release(store::Store& store, std::string_view project_id, std::int64_t id,
                                      std::string_view channel, std::string_view actor);
 

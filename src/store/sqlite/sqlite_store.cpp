@@ -395,6 +395,29 @@ bool SqliteStore::update_release(const ReleaseRecord& r, const AuditRecord& audi
   return true;
 }
 
+Store::DeleteOutcome SqliteStore::delete_release(std::string_view project_id, std::int64_t id,
+                                                const AuditRecord& audit) {
+  std::lock_guard lock(writer_mutex_);
+  Transaction tx(*writer_);
+  {
+    auto in_use = writer_->prepare(
+        "SELECT (SELECT COUNT(*) FROM devices d WHERE d.project_id = r.project_id AND d.firmware_version = r.version) "
+        "+ (SELECT COUNT(*) FROM releases t WHERE t.rollback_target_id = r.id) "
+        "FROM releases r WHERE r.project_id = ? AND r.id = ?");
+    in_use.bind(1, project_id).bind(2, id);
+    if (!in_use.step()) return DeleteOutcome::NotFound;
+    if (in_use.int64(0) > 0) return DeleteOutcome::InUse;
+  }
+  {
+    auto stmt = writer_->prepare("DELETE FROM releases WHERE project_id = ? AND id = ?");
+    stmt.bind(1, project_id).bind(2, id);
+    stmt.run();
+  }
+  insert_audit(*writer_, audit);
+  tx.commit();
+  return DeleteOutcome::Deleted;
+}
+
 std::vector<std::string> SqliteStore::referenced_sha256s() {
   auto conn = reader();
   auto stmt = conn->prepare("SELECT DISTINCT sha256 FROM releases");

@@ -47,6 +47,7 @@ class SqliteStore final : public Store {
   std::optional<ReleaseRecord> find_release_by_filename(std::string_view filename) override;
   std::optional<ReleaseRecord> find_release(std::string_view project_id, std::int64_t id) override;
   bool update_release(const ReleaseRecord& release, const AuditRecord& audit) override;
+  DeleteOutcome delete_release(std::string_view project_id, std::int64_t id, const AuditRecord& audit) override;
   std::vector<std::string> referenced_sha256s() override;
 
   std::int64_t append_ota_log(const OtaLogRecord& log, std::optional<std::string_view> new_current_version) override;
