@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "api/admin/changelog.h"
 #include "api/admin/release_operations.h"
 #include "api/admin/render.h"
 #include "api/audit.h"
@@ -19,6 +20,7 @@ struct Args {
   std::int64_t target = 0;
   double percent = 100;
   std::int64_t limit = 100;
+  bool markdown = false;
 };
 
 void print(const boost::json::object& object) { std::cout << boost::json::serialize(object) << std::endl; }
@@ -122,6 +124,20 @@ void add_releases_command(CLI::App& app) {
                     "release.resume");
   add_state_command(releases, args, "revoke", "stop offering a release and send its devices to the rollback target",
                     domain::ReleaseState::Revoked, "release.revoke");
+
+  auto* changelog = app.add_subcommand("changelog", "every release with its history and rollback command");
+  changelog->add_option("--project", args->project, "project id (default: default)");
+  changelog->add_flag("--markdown", args->markdown, "Markdown instead of JSON");
+  add_data_option(changelog, args->data);
+  changelog->callback([args] {
+    DataFolder data = DataFolder::open(args->data);
+    auto releases = api::admin::changelog_json(*data.store, args->project);
+    if (args->markdown) {
+      std::cout << api::admin::changelog_markdown(releases, args->project);
+    } else {
+      std::cout << boost::json::serialize(releases) << std::endl;
+    }
+  });
 
   auto* audit = app.add_subcommand("audit", "the project's audit log, newest first (JSON lines)");
   audit->add_option("--project", args->project, "project id (default: default)");

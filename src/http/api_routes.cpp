@@ -39,6 +39,7 @@ Router make_api_router() {
   r.add("POST", "/api/admin/releases/{id}/revoke", admin::revoke_release);
   r.add("POST", "/api/admin/releases/{id}/promote", admin::promote_release);
   r.add("GET", "/api/admin/audit", admin::list_audit);
+  r.add("GET", "/api/admin/changelog", admin::changelog);
   return r;
 }
 

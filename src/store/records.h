@@ -80,6 +80,13 @@ struct ReleaseRecord {
   std::optional<std::int64_t> rollback_target_id;
 };
 
+// How a release fared, from the devices' OTA reports naming it as to_version.
+struct ReleaseOutcomes {
+  std::string version;
+  std::int64_t installs = 0;  // `done` reports
+  std::int64_t failures = 0;  // `failed` reports
+};
+
 // One operator action, kept forever: who (key id, or "cli"), what, on what,
 // and the subject's state before and after (serialized JSON objects).
 struct AuditRecord {

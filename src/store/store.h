@@ -112,6 +112,9 @@ class Store {
   virtual void set_project_config(std::string_view project_id, const ConfigRecord& config) = 0;
   virtual void set_device_config(std::string_view device_id, const ConfigRecord& config) = 0;
 
+  // done/failed report counts per to_version in a project.
+  virtual std::vector<ReleaseOutcomes> release_outcomes(std::string_view project_id) = 0;
+
   // Audit. append_audit fills nothing in; list_audit is newest first.
   virtual void append_audit(const AuditRecord& audit) = 0;
   virtual std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) = 0;

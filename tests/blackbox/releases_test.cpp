@@ -191,6 +191,55 @@ TEST_F(Releases, OnlyReleasesNobodyNeedsCanBeDeleted) {
   EXPECT_NE(cli.out.find("revoke it instead"), std::string::npos) << cli.out;
 }
 
+TEST_F(Releases, ChangelogListsReleasesWithHistoryCountsAndRollbackCommand) {
+  add_device("dev-1");
+  add_device("dev-2");
+  std::int64_t old_id = upload("1.0.0");
+  std::int64_t new_id = upload("1.1.0");
+  ASSERT_EQ(status_of(patch("/api/admin/releases/" + std::to_string(new_id), R"({"notes":"Fixes **Wi-Fi** reconnect"})")),
+            200);
+  auto report = [&](const std::string& device, const std::string& status) {
+    std::string body = R"({"device_id":")" + device + R"(","device_secret":")" + kSecret + R"(","status":")" + status +
+                       R"(","from_version":"1.0.0","to_version":"1.1.0"})";
+    ASSERT_EQ(status_of(client_.Post("/api/ota-log", body, "application/json")), 200);
+  };
+  report("dev-1", "done");
+  report("dev-2", "failed");
+  ASSERT_EQ(status_of(post("/api/admin/releases/" + std::to_string(new_id) + "/revoke", R"({"reason":"crash loop"})")),
+            200);
+
+  auto log = admin_get(server_, "/api/admin/changelog");
+  auto releases = log.at("releases").as_array();
+  ASSERT_EQ(releases.size(), 2u);
+  const auto& newest = releases[0].as_object();
+  EXPECT_EQ(newest.at("version"), "1.1.0");
+  EXPECT_EQ(newest.at("notes"), "Fixes **Wi-Fi** reconnect");
+  EXPECT_EQ(newest.at("state"), "revoked");
+  EXPECT_EQ(newest.at("installs"), 1);
+  EXPECT_EQ(newest.at("failures"), 1);
+  EXPECT_EQ(newest.at("rollback").at("target_id"), old_id);
+  EXPECT_EQ(newest.at("rollback").at("api").as_string(), "POST /api/admin/releases/" + std::to_string(new_id) + "/revoke");
+  auto history = newest.at("history").as_array();
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[0].at("action"), "release.revoke");
+  EXPECT_EQ(history[0].at("state_reason"), "crash loop");
+  EXPECT_EQ(history[2].at("action"), "release.upload");
+  EXPECT_EQ(releases[1].at("installs"), 0);
+
+  auto md = client_.Get("/api/admin/changelog?format=markdown", bearer(server_.admin_key()));
+  ASSERT_EQ(status_of(md), 200);
+  EXPECT_EQ(md->get_header_value("Content-Type"), "text/markdown; charset=utf-8");
+  EXPECT_NE(md->body.find("## 1.1.0 (stable)"), std::string::npos) << md->body;
+  EXPECT_NE(md->body.find("Fixes **Wi-Fi** reconnect"), std::string::npos);
+  EXPECT_NE(md->body.find("release.revoke by key_"), std::string::npos);
+  EXPECT_NE(md->body.find("apiota releases revoke " + std::to_string(new_id)), std::string::npos);
+  EXPECT_TRUE(is_error(client_.Get("/api/admin/changelog?format=pdf", bearer(server_.admin_key())), 400,
+                       "INVALID_PARAMETER"));
+  auto cli = server_.cli({"changelog", "--markdown"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.out;
+  EXPECT_EQ(cli.out, md->body);
+}
+
 TEST_F(Releases, BadEditsAreRefused) {
   std::int64_t id = upload("1.0.0");
   std::string path = "/api/admin/releases/" + std::to_string(id);

@@ -31,6 +31,7 @@ Response resume_release(Context& ctx, const Request& req);      // POST   /api/a
 Response revoke_release(Context& ctx, const Request& req);      // POST   /api/admin/releases/{id}/revoke
 Response promote_release(Context& ctx, const Request& req);     // POST   /api/admin/releases/{id}/promote
 Response delete_release(Context& ctx, const Request& req);      // DELETE /api/admin/releases/{id}
+Response changelog(Context& ctx, const Request& req);           // GET    /api/admin/changelog[?format=markdown]
 Response list_audit(Context& ctx, const Request& req);          // GET    /api/admin/audit
 
 }  // namespace apiota::api::admin

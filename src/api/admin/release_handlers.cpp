@@ -3,6 +3,7 @@
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
 #include "api/admin/blob_cleanup.h"
+#include "api/admin/changelog.h"
 #include "api/admin/release_operations.h"
 #include "api/admin/render.h"
 #include "api/api_error.h"
@@ -99,6 +100,20 @@ Response delete_release(Context& ctx, const Request& req) {
   store::ReleaseRecord deleted = admin::delete_release(ctx.store, admin.project.id, path_id(req), admin.key.id);
   remove_unreferenced_blob(ctx.store, ctx.blobs, deleted.sha256);
   return json_response(boost::json::object{{"success", true}, {"id", deleted.id}});
+}
+
+Response changelog(Context& ctx, const Request& req) {
+  AdminPrincipal admin = authenticate_admin(ctx, req);
+  boost::json::array releases = changelog_json(ctx.store, admin.project.id);
+  auto format = req.query_param("format").value_or("json");
+  if (format == "markdown") {
+    Response res;
+    res.content_type = "text/markdown; charset=utf-8";
+    res.body = changelog_markdown(releases, admin.project.id);
+    return res;
+  }
+  if (format != "json") throw ApiError(ErrorCode::InvalidParameter, "format must be json or markdown");
+  return json_response(boost::json::object{{"project_id", admin.project.id}, {"releases", std::move(releases)}});
 }
 
 Response list_audit(Context& ctx, const Request& req) {

@@ -489,6 +489,17 @@ void SqliteStore::set_device_config(std::string_view device_id, const ConfigReco
   stmt.run();
 }
 
+std::vector<ReleaseOutcomes> SqliteStore::release_outcomes(std::string_view project_id) {
+  auto conn = reader();
+  auto stmt = conn->prepare(
+      "SELECT to_version, SUM(status = 'done'), SUM(status = 'failed') FROM ota_logs "
+      "WHERE project_id = ? AND to_version IS NOT NULL AND status IN ('done', 'failed') GROUP BY to_version");
+  stmt.bind(1, project_id);
+  std::vector<ReleaseOutcomes> out;
+  while (stmt.step()) out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2)});
+  return out;
+}
+
 void SqliteStore::append_audit(const AuditRecord& audit) {
   std::lock_guard lock(writer_mutex_);
   insert_audit(*writer_, audit);

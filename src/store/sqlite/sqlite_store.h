@@ -58,6 +58,7 @@ class SqliteStore final : public Store {
   void set_project_config(std::string_view project_id, const ConfigRecord& config) override;
   void set_device_config(std::string_view device_id, const ConfigRecord& config) override;
 
+  std::vector<ReleaseOutcomes> release_outcomes(std::string_view project_id) override;
   void append_audit(const AuditRecord& audit) override;
   std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) override;
 
