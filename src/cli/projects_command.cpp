@@ -56,15 +56,15 @@ void add_projects_command(CLI::App& app) {
     DataFolder data = DataFolder::open(args->data);
     auto project = data.store->find_project(args->id);
     if (!project) throw std::invalid_argument("no project " + args->id);
+    const store::ProjectRecord before = *project;
     if (args->max_devices) project->plan.max_devices = *args->max_devices;
     if (args->max_firmware_bytes) project->plan.max_firmware_bytes = *args->max_firmware_bytes;
     if (args->device_rpm) project->plan.device_requests_per_minute = *args->device_rpm;
     if (args->device_burst) project->plan.device_burst = *args->device_burst;
     if (auto problem = domain::validate_plan(project->plan); !problem.empty()) throw std::invalid_argument(problem);
-    auto before = data.store->find_project(args->id);
     data.store->upsert_project(*project);
     api::record_audit(*data.store, project->id, api::kCliActor, "project.plan", "project:" + project->id,
-                      api::admin::render(*before), api::admin::render(*project));
+                      api::admin::render(before), api::admin::render(*project));
     std::cout << boost::json::serialize(api::admin::render(*project)) << std::endl;
   });
 }
