@@ -35,6 +35,8 @@ void add_projects_command(CLI::App& app) {
     if (data.store->find_project(args->id)) throw std::invalid_argument("project " + args->id + " already exists");
     store::ProjectRecord project{args->id, args->name.empty() ? args->id : args->name, domain::Plan{}, api::now_ms()};
     data.store->upsert_project(project);
+    api::record_audit(*data.store, project.id, api::kCliActor, "project.create", "project:" + project.id, nullptr,
+                      api::admin::render(project));
     std::cout << boost::json::serialize(api::admin::render(project)) << std::endl;
   });
 
