@@ -29,6 +29,8 @@ std::optional<domain::ReleaseView> release_view(const store::ReleaseRecord& r) {
   view.state = parse_state(r.state).value_or(domain::ReleaseState::Paused);
   view.secure_version = static_cast<std::uint32_t>(r.secure_version);
   view.targeting.percent = r.rollout_percent;
+  view.targeting.tags = r.rollout_tags;
+  view.targeting.device_ids = r.rollout_devices;
   view.rollback_target_id = r.rollback_target_id;
   return view;
 }

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "domain/channel.h"
+#include "domain/identifiers.h"
 
 namespace apiota::cli {
 namespace {
@@ -16,6 +17,7 @@ namespace {
 struct Args {
   std::string data, id, channel, project = std::string(api::kDefaultProjectId);
   std::int64_t limit = 100, offset = 0;
+  std::vector<std::string> tags;
 };
 
 store::DeviceRecord existing_device(DataFolder& data, const std::string& id) {
@@ -88,6 +90,24 @@ void add_devices_command(CLI::App& app) {
     api::record_audit(*data.store, dev.project_id, api::kCliActor, "device.channel", "device:" + dev.device_id, before,
                       api::admin::render(dev));
     print(api::admin::render(dev));
+  });
+
+  auto* tags = devices->add_subcommand("tags", "replace a device's tags (none: clear them)");
+  tags->add_option("ID", args->id, "device id")->required();
+  tags->add_option("TAGS", args->tags, "tags: 1-32 of a-z 0-9 . _ -");
+  add_data_option(tags, args->data);
+  tags->callback([args] {
+    for (const auto& tag : args->tags) {
+      if (!domain::is_valid_tag(tag)) throw std::invalid_argument("invalid tag: " + tag);
+    }
+    DataFolder data = DataFolder::open(args->data);
+    store::DeviceRecord dev = existing_device(data, args->id);
+    auto before = data.store->device_tags(dev.device_id);
+    data.store->set_device_tags(dev.device_id, args->tags);
+    auto after = data.store->device_tags(dev.device_id);
+    api::record_audit(*data.store, dev.project_id, api::kCliActor, "device.tags", "device:" + dev.device_id,
+                      boost::json::value_from(before), boost::json::value_from(after));
+    print(boost::json::object{{"device_id", dev.device_id}, {"tags", boost::json::value_from(after)}});
   });
 
   auto* logs = devices->add_subcommand("logs", "a device's OTA reports, newest first (JSON lines)");

@@ -21,6 +21,7 @@ struct Args {
   double percent = 100;
   std::int64_t limit = 100;
   bool markdown = false;
+  std::vector<std::string> tags, devices;
 };
 
 void print(const boost::json::object& object) { std::cout << boost::json::serialize(object) << std::endl; }
@@ -86,11 +87,18 @@ void add_releases_command(CLI::App& app) {
     apply(*args, change, "release.edit");
   });
 
-  auto* rollout = release_command(releases, "rollout", "offer a release to a share of eligible devices", *args);
-  rollout->add_option("--percent", args->percent, "0..100")->required();
-  rollout->callback([args] {
+  auto* rollout = release_command(releases, "rollout", "choose which devices are offered a release", *args);
+  auto* percent = rollout->add_option("--percent", args->percent, "share of eligible devices, 0..100");
+  auto* tags = rollout->add_option("--tags", args->tags, "only devices with one of these tags")->delimiter(',');
+  auto* devices = rollout->add_option("--devices", args->devices, "these devices always")->delimiter(',');
+  rollout->callback([args, percent, tags, devices] {
     api::admin::ReleaseChange change;
-    change.rollout_percent = args->percent;
+    if (percent->count() > 0) change.rollout_percent = args->percent;
+    if (tags->count() > 0) change.rollout_tags = args->tags;
+    if (devices->count() > 0) change.rollout_devices = args->devices;
+    if (!change.rollout_percent && !change.rollout_tags && !change.rollout_devices) {
+      throw std::invalid_argument("give --percent, --tags or --devices");
+    }
     apply(*args, change, "release.edit");
   });
 

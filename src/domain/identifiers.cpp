@@ -15,6 +15,8 @@ bool is_project_id_char(char c) { return is_lower_or_digit(c) || c == '-'; }
 
 bool is_secret_char(char c) { return c >= 0x21 && c <= 0x7e; }
 
+bool is_tag_char(char c) { return is_lower_or_digit(c) || c == '.' || c == '_' || c == '-'; }
+
 }  // namespace
 
 bool is_valid_device_id(std::string_view id) {
@@ -29,6 +31,10 @@ bool is_valid_project_id(std::string_view id) {
 bool is_valid_device_secret(std::string_view secret) {
   return secret.size() >= kMinDeviceSecretLength && secret.size() <= kMaxDeviceSecretLength &&
          std::all_of(secret.begin(), secret.end(), is_secret_char);
+}
+
+bool is_valid_tag(std::string_view tag) {
+  return !tag.empty() && tag.size() <= kMaxTagLength && std::all_of(tag.begin(), tag.end(), is_tag_char);
 }
 
 }  // namespace apiota::domain

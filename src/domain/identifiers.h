@@ -11,6 +11,8 @@
 // is_valid_device_secret(): kMinDeviceSecretLength..kMaxDeviceSecretLength
 //   characters of printable, non-space ASCII (0x21..0x7e). The lower bound
 //   keeps secrets out of brute-force range; the upper bound caps hashing work.
+// is_valid_tag(): 1..32 characters of [a-z0-9._-], a device group label
+//   used for rollout targeting and pins.
 //
 // Each returns true when the input is acceptable, false otherwise. All are
 // pure and safe to call concurrently.
@@ -30,5 +32,7 @@ bool is_valid_device_id(std::string_view id);
 bool is_valid_project_id(std::string_view id);
 
 bool is_valid_device_secret(std::string_view secret);
+inline constexpr std::size_t kMaxTagLength = 32;
+bool is_valid_tag(std::string_view tag);
 
 }  // namespace apiota::domain

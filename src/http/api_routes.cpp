@@ -25,6 +25,7 @@ Router make_api_router() {
   r.add("POST", "/api/admin/devices/{id}/block", admin::block_device);
   r.add("POST", "/api/admin/devices/{id}/unblock", admin::unblock_device);
   r.add("PUT", "/api/admin/devices/{id}/channel", admin::set_device_channel);
+  r.add("PUT", "/api/admin/devices/{id}/tags", admin::set_device_tags);
   r.add("GET", "/api/admin/devices/{id}/logs", admin::device_logs);
   r.add("GET", "/api/admin/devices/{id}/config", admin::get_device_config);
   r.add("PUT", "/api/admin/devices/{id}/config", admin::put_device_config);

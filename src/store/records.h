@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "domain/plan.h"
 
@@ -77,6 +78,8 @@ struct ReleaseRecord {
   std::string state_reason;      // why it was last paused or revoked
   std::string notes;             // markdown
   double rollout_percent = 100;  // share of eligible devices offered the release
+  std::vector<std::string> rollout_tags;     // when set, only devices with one of these tags are eligible
+  std::vector<std::string> rollout_devices;  // always eligible, whatever the share and tags
   std::optional<std::int64_t> rollback_target_id;
 };
 

@@ -81,6 +81,9 @@ class Store {
   // only replaces the stored one if it was observed after the stored one was
   // set (an ota-log `done` written meanwhile wins over an older poll).
   virtual void record_seen(std::span<const SeenUpdate> updates) = 0;
+  // A device's tags (sorted); set_device_tags replaces them all.
+  virtual std::vector<std::string> device_tags(std::string_view device_id) = 0;
+  virtual void set_device_tags(std::string_view device_id, std::span<const std::string> tags) = 0;
 
   // Releases. insert_release fills in `id`; false when the project already
   // has that version on that channel.

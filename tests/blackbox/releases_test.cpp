@@ -94,6 +94,41 @@ TEST_F(Releases, RolloutShareOffersTheReleaseToThatShareOfDevices) {
   EXPECT_GT(raised, count);
 }
 
+TEST_F(Releases, TagsAndDeviceListsChooseWhoIsOffered) {
+  for (const char* id : {"canary-1", "canary-2", "plain-1", "listed-1"}) add_device(id);
+  auto admin = bearer(server_.admin_key());
+  auto tagged = client_.Put("/api/admin/devices/canary-1/tags", admin, R"({"tags":["canary","lab"]})",
+                            "application/json");
+  ASSERT_EQ(status_of(tagged), 200) << tagged->body;
+  EXPECT_EQ(json_of(tagged->body).at("tags"), json_of(R"(["canary","lab"])"));
+  ASSERT_EQ(server_.cli({"devices", "tags", "canary-2", "canary"}).exit_code, 0);
+  EXPECT_TRUE(is_error(client_.Put("/api/admin/devices/plain-1/tags", admin, R"({"tags":["Bad Tag"]})",
+                                   "application/json"),
+                       400, "INVALID_PARAMETER"));
+  EXPECT_EQ(admin_get(server_, "/api/admin/devices/canary-2").at("tags"), json_of(R"(["canary"])"));
+
+  std::int64_t id = upload("5.0.0");
+  std::string path = "/api/admin/releases/" + std::to_string(id);
+  auto set = patch(path, R"({"rollout_tags":["canary"],"rollout_devices":["listed-1"]})");
+  ASSERT_EQ(status_of(set), 200) << set->body;
+  EXPECT_EQ(json_of(set->body).at("rollout_tags"), json_of(R"(["canary"])"));
+  EXPECT_EQ(check("canary-1", "1.0.0").at("update"), true);
+  EXPECT_EQ(check("canary-2", "1.0.0").at("update"), true);
+  EXPECT_EQ(check("listed-1", "1.0.0").at("update"), true);
+  EXPECT_EQ(check("plain-1", "1.0.0").at("update"), false);
+
+  // A listed device is offered even at 0%; tagged ones follow the share.
+  auto cli = server_.cli({"releases", "rollout", std::to_string(id), "--percent", "0"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.out;
+  EXPECT_EQ(check("listed-1", "1.0.0").at("update"), true);
+  EXPECT_EQ(check("canary-1", "1.0.0").at("update"), false);
+
+  ASSERT_EQ(status_of(patch(path, R"({"rollout_tags":[],"rollout_devices":[],"rollout_percent":100})")), 200);
+  EXPECT_EQ(check("plain-1", "1.0.0").at("update"), true);
+  EXPECT_TRUE(is_error(patch(path, R"({"rollout_tags":["a,b"]})"), 400, "INVALID_PARAMETER"));
+  EXPECT_TRUE(is_error(patch(path, R"({"rollout_devices":"listed-1"})"), 400, "INVALID_PARAMETER"));
+}
+
 TEST_F(Releases, RevokeSendsDevicesBackToThePreviousRelease) {
   add_device("dev-1");
   add_device("dev-2");

@@ -87,4 +87,18 @@ TEST(DeviceSecret, BoundsAreAsDocumented) {
   EXPECT_EQ(kMaxDeviceSecretLength, 128u);
 }
 
+TEST(Tags, AcceptLowercaseLabels) {
+  EXPECT_TRUE(is_valid_tag("canary"));
+  EXPECT_TRUE(is_valid_tag("site-7.floor_2"));
+  EXPECT_TRUE(is_valid_tag(std::string(32, 'a')));
+}
+
+TEST(Tags, RejectOthers) {
+  EXPECT_FALSE(is_valid_tag(""));
+  EXPECT_FALSE(is_valid_tag(std::string(33, 'a')));
+  EXPECT_FALSE(is_valid_tag("Canary"));
+  EXPECT_FALSE(is_valid_tag("a,b"));
+  EXPECT_FALSE(is_valid_tag("a b"));
+}
+
 }  // namespace

@@ -18,6 +18,7 @@ Response get_device(Context& ctx, const Request& req);          // GET    /api/a
 Response block_device(Context& ctx, const Request& req);        // POST   /api/admin/devices/{id}/block
 Response unblock_device(Context& ctx, const Request& req);      // POST   /api/admin/devices/{id}/unblock
 Response set_device_channel(Context& ctx, const Request& req);  // PUT    /api/admin/devices/{id}/channel
+Response set_device_tags(Context& ctx, const Request& req);     // PUT    /api/admin/devices/{id}/tags
 Response device_logs(Context& ctx, const Request& req);         // GET    /api/admin/devices/{id}/logs
 Response get_device_config(Context& ctx, const Request& req);   // GET    /api/admin/devices/{id}/config
 Response put_device_config(Context& ctx, const Request& req);   // PUT    /api/admin/devices/{id}/config

@@ -11,6 +11,7 @@
 #include "api/json_body.h"
 #include "api/key_issuer.h"
 #include "domain/channel.h"
+#include "domain/identifiers.h"
 
 namespace apiota::api::admin {
 namespace {
@@ -98,7 +99,29 @@ Response list_devices(Context& ctx, const Request& req) {
 
 Response get_device(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
-  return json_response(render(project_device(ctx, admin, req)));
+  store::DeviceRecord dev = project_device(ctx, admin, req);
+  boost::json::object out = render(dev);
+  out["tags"] = boost::json::value_from(ctx.store.device_tags(dev.device_id));
+  return json_response(out);
+}
+
+Response set_device_tags(Context& ctx, const Request& req) {
+  AdminPrincipal admin = authenticate_admin(ctx, req);
+  store::DeviceRecord dev = project_device(ctx, admin, req);
+  boost::json::object body = parse_json_object(req.body);
+  auto tags = string_list(body, "tags");
+  if (!tags) throw ApiError(ErrorCode::MissingParameter, "tags is required (an array, possibly empty)");
+  for (const auto& tag : *tags) {
+    if (!domain::is_valid_tag(tag)) {
+      throw ApiError(ErrorCode::InvalidParameter, "a tag is 1-32 characters of a-z 0-9 . _ -: " + tag);
+    }
+  }
+  auto before = ctx.store.device_tags(dev.device_id);
+  ctx.store.set_device_tags(dev.device_id, *tags);
+  auto after = ctx.store.device_tags(dev.device_id);
+  record_audit(ctx.store, admin.project.id, admin.key.id, "device.tags", "device:" + dev.device_id,
+               boost::json::value_from(before), boost::json::value_from(after));
+  return json_response(boost::json::object{{"device_id", dev.device_id}, {"tags", boost::json::value_from(after)}});
 }
 
 Response block_device(Context& ctx, const Request& req) { return set_blocked(ctx, req, true); }

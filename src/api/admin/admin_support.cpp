@@ -26,6 +26,19 @@ std::int64_t int_query(const Request& req, std::string_view name, std::int64_t f
   return value;
 }
 
+std::optional<std::vector<std::string>> string_list(const boost::json::object& body, std::string_view name) {
+  const auto* v = body.if_contains(name);
+  if (!v || v->is_null()) return std::nullopt;
+  auto invalid = ApiError(ErrorCode::InvalidParameter, std::string(name) + " must be an array of strings");
+  if (!v->is_array()) throw invalid;
+  std::vector<std::string> out;
+  for (const auto& item : v->as_array()) {
+    if (!item.is_string()) throw invalid;
+    out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
 std::int64_t path_id(const Request& req) {
   const std::string& text = req.path_params.at(0);
   std::int64_t value = 0;

@@ -63,8 +63,12 @@ Response patch_release(Context& ctx, const Request& req) {
   change.notes = param(req, &body, "notes");
   change.rollout_percent = number_field(body, "rollout_percent");
   change.rollback_target_id = id_field(body, "rollback_target_id");
-  if (!change.notes && !change.rollout_percent && !change.rollback_target_id) {
-    throw ApiError(ErrorCode::MissingParameter, "give notes, rollout_percent or rollback_target_id");
+  change.rollout_tags = string_list(body, "rollout_tags");
+  change.rollout_devices = string_list(body, "rollout_devices");
+  if (!change.notes && !change.rollout_percent && !change.rollback_target_id && !change.rollout_tags &&
+      !change.rollout_devices) {
+    throw ApiError(ErrorCode::MissingParameter,
+                   "give notes, rollout_percent, rollout_tags, rollout_devices or rollback_target_id");
   }
   return json_response(
       render(change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, "release.edit")));

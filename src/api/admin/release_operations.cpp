@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "api/admin/render.h"
+#include "domain/identifiers.h"
 #include "api/api_error.h"
 #include "api/audit.h"
 #include "api/firmware_url.h"
@@ -15,6 +16,16 @@ namespace apiota::api::admin {
 namespace {
 
 constexpr std::size_t kMaxNotesBytes = 64 * 1024;
+constexpr std::size_t kMaxTargets = 1000;
+
+std::vector<std::string> checked_list(const std::vector<std::string>& items, bool (*valid)(std::string_view),
+                                      std::string_view what) {
+  if (items.size() > kMaxTargets) throw ApiError(ErrorCode::InvalidParameter, "at most 1000 " + std::string(what));
+  for (const auto& item : items) {
+    if (!valid(item)) throw ApiError(ErrorCode::InvalidParameter, "invalid " + std::string(what) + ": " + item);
+  }
+  return items;
+}
 
 // The newest active release of `revoked`'s channel below it that devices
 // could install instead.
@@ -49,6 +60,10 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
       throw ApiError(ErrorCode::InvalidParameter, "rollout_percent must be between 0 and 100");
     }
     after.rollout_percent = std::round(p * 100) / 100;
+  }
+  if (change.rollout_tags) after.rollout_tags = checked_list(*change.rollout_tags, domain::is_valid_tag, "tags");
+  if (change.rollout_devices) {
+    after.rollout_devices = checked_list(*change.rollout_devices, domain::is_valid_device_id, "device ids");
   }
   if (change.state) {
     after.state = std::string(state_name(*change.state));
@@ -115,6 +130,8 @@ store::ReleaseRecord promote_release(store::Store& store, std::string_view proje
   promoted.state = "active";
   promoted.state_reason.clear();
   promoted.rollout_percent = 100;
+  promoted.rollout_tags.clear();
+  promoted.rollout_devices.clear();
   promoted.rollback_target_id.reset();
   if (!store.insert_release(promoted)) {
     throw ApiError(ErrorCode::VersionExists,

@@ -6,7 +6,8 @@
 // validates the result, and stores it together with an audit record (actor,
 // action, the release before and after). Throws ApiError: NOT_FOUND for a
 // release outside the project, INVALID_PARAMETER for a rollout share outside
-// [0, 100] or notes over 64 KiB, INVALID_PARAMETER with the domain's reason
+// [0, 100], notes over 64 KiB, a malformed tag or device id (or over 1000 of
+// them), INVALID_PARAMETER with the domain's reason
 // for a rollback target that devices could not install (another project,
 // revoked, same version, lower secure_version).
 //
@@ -18,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/release_decision.h"
 #include "store/store.h"
@@ -27,6 +29,8 @@ namespace apiota::api::admin {
 struct ReleaseChange {
   std::optional<std::string> notes;
   std::optional<double> rollout_percent;
+  std::optional<std::vector<std::string>> rollout_tags;     // each a valid tag
+  std::optional<std::vector<std::string>> rollout_devices;  // each a valid device id
   std::optional<std::int64_t> rollback_target_id;
   std::optional<domain::ReleaseState> state;
   std::string reason;  // recorded with a state change

@@ -80,6 +80,8 @@ boost::json::object render(const store::ReleaseRecord& r) {
       {"state_reason", r.state_reason},
       {"notes", r.notes},
       {"rollout_percent", r.rollout_percent},
+      {"rollout_tags", boost::json::value_from(r.rollout_tags)},
+      {"rollout_devices", boost::json::value_from(r.rollout_devices)},
       {"rollback_target_id",
        r.rollback_target_id ? boost::json::value(*r.rollback_target_id) : boost::json::value(nullptr)},
   };

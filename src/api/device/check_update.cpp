@@ -42,6 +42,10 @@ Response check_update(Context& ctx, const Request& req) {
     }
     releases.push_back(std::move(*view));
   }
+  // Tags are read only when some release targets them.
+  if (std::any_of(records.begin(), records.end(), [](const auto& r) { return !r.rollout_tags.empty(); })) {
+    device.tags = ctx.store.device_tags(dev.device_id);
+  }
   domain::Decision decision = domain::decide_release(device, releases);
 
   Response res;

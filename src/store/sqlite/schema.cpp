@@ -108,6 +108,18 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_by_project ON audit_log(project_id, id);
 )sql";
 
+// Rollout targeting by device tags and explicit device lists. Lists are
+// stored comma-separated: tags and device ids cannot contain commas.
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE releases ADD COLUMN rollout_tags TEXT NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN rollout_devices TEXT NOT NULL DEFAULT '';
+CREATE TABLE device_tags (
+  device_id TEXT NOT NULL,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (device_id, tag)
+);
+)sql";
+
 }  // namespace
 
 void migrate(Connection& conn) {
@@ -123,6 +135,7 @@ void migrate(Connection& conn) {
   }
   if (version < 1) conn.exec(kSchemaV1);
   if (version < 2) conn.exec(kSchemaV2);
+  if (version < 3) conn.exec(kSchemaV3);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();
 }

@@ -7,7 +7,7 @@
 
 namespace apiota::store::sqlite {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 void migrate(Connection& conn);
 

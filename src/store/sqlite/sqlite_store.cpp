@@ -32,7 +32,7 @@ constexpr const char* kDeviceColumns =
 constexpr const char* kReleaseColumns =
     "id, project_id, version, channel, filename, size, sha256, md5, chip, chip_id, image_project_name, "
     "image_version, secure_version, idf_version, signature, appended_sha256, elf_sha256, uploaded_by, uploaded_at, "
-    "state, state_reason, notes, rollout_percent, rollback_target_id";
+    "state, state_reason, notes, rollout_percent, rollback_target_id, rollout_tags, rollout_devices";
 constexpr const char* kAuditColumns = "id, project_id, actor, action, subject, before_json, after_json, at";
 constexpr const char* kLogColumns =
     "id, device_id, project_id, status, from_version, to_version, message, received_at";
@@ -83,6 +83,25 @@ DeviceRecord device_row(const Statement& s) {
   return d;
 }
 
+std::vector<std::string> split_list(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    auto comma = text.find(',');
+    out.emplace_back(text.substr(0, comma));
+    text.remove_prefix(comma == std::string_view::npos ? text.size() : comma + 1);
+  }
+  return out;
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out.push_back(',');
+    out += item;
+  }
+  return out;
+}
+
 ReleaseRecord release_row(const Statement& s) {
   ReleaseRecord r;
   r.id = s.int64(0);
@@ -109,6 +128,8 @@ ReleaseRecord release_row(const Statement& s) {
   r.notes = s.text(21);
   r.rollout_percent = s.real(22);
   r.rollback_target_id = s.optional_int64(23);
+  r.rollout_tags = split_list(s.text(24));
+  r.rollout_devices = split_list(s.text(25));
   return r;
 }
 
@@ -329,6 +350,31 @@ void SqliteStore::record_seen(std::span<const SeenUpdate> updates) {
   tx.commit();
 }
 
+std::vector<std::string> SqliteStore::device_tags(std::string_view device_id) {
+  auto conn = reader();
+  auto stmt = conn->prepare("SELECT tag FROM device_tags WHERE device_id = ? ORDER BY tag");
+  stmt.bind(1, device_id);
+  std::vector<std::string> out;
+  while (stmt.step()) out.push_back(stmt.text(0));
+  return out;
+}
+
+void SqliteStore::set_device_tags(std::string_view device_id, std::span<const std::string> tags) {
+  std::lock_guard lock(writer_mutex_);
+  Transaction tx(*writer_);
+  {
+    auto clear = writer_->prepare("DELETE FROM device_tags WHERE device_id = ?");
+    clear.bind(1, device_id);
+    clear.run();
+  }
+  for (const auto& tag : tags) {
+    auto insert = writer_->prepare("INSERT OR IGNORE INTO device_tags (device_id, tag) VALUES (?, ?)");
+    insert.bind(1, device_id).bind(2, tag);
+    insert.run();
+  }
+  tx.commit();
+}
+
 bool SqliteStore::insert_release(ReleaseRecord& r) {
   std::lock_guard lock(writer_mutex_);
   Transaction tx(*writer_);
@@ -383,10 +429,11 @@ bool SqliteStore::update_release(const ReleaseRecord& r, const AuditRecord& audi
   Transaction tx(*writer_);
   {
     auto stmt = writer_->prepare(
-        "UPDATE releases SET state = ?, state_reason = ?, notes = ?, rollout_percent = ?, rollback_target_id = ? "
-        "WHERE project_id = ? AND id = ?");
+        "UPDATE releases SET state = ?, state_reason = ?, notes = ?, rollout_percent = ?, rollback_target_id = ?, "
+        "rollout_tags = ?, rollout_devices = ? WHERE project_id = ? AND id = ?");
     stmt.bind(1, r.state).bind(2, r.state_reason).bind(3, r.notes).bind(4, r.rollout_percent);
-    stmt.bind(5, r.rollback_target_id).bind(6, r.project_id).bind(7, r.id);
+    stmt.bind(5, r.rollback_target_id).bind(6, join_list(r.rollout_tags)).bind(7, join_list(r.rollout_devices));
+    stmt.bind(8, r.project_id).bind(9, r.id);
     stmt.run();
   }
   if (writer_->changes() == 0) return false;

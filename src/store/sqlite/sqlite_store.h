@@ -41,6 +41,8 @@ class SqliteStore final : public Store {
   bool set_device_channel(std::string_view project_id, std::string_view device_id,
                           std::string_view channel) override;
   void record_seen(std::span<const SeenUpdate> updates) override;
+  std::vector<std::string> device_tags(std::string_view device_id) override;
+  void set_device_tags(std::string_view device_id, std::span<const std::string> tags) override;
 
   bool insert_release(ReleaseRecord& release) override;
   std::vector<ReleaseRecord> list_releases(std::string_view project_id) override;
