@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   apiota::cli::add_devices_command(app);
   apiota::cli::add_config_command(app);
   apiota::cli::add_releases_command(app);
+  apiota::cli::add_pins_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -41,6 +41,9 @@ Router make_api_router() {
   r.add("POST", "/api/admin/releases/{id}/promote", admin::promote_release);
   r.add("GET", "/api/admin/audit", admin::list_audit);
   r.add("GET", "/api/admin/changelog", admin::changelog);
+  r.add("GET", "/api/admin/pins", admin::list_pins);
+  r.add("PUT", "/api/admin/pins", admin::put_pin);
+  r.add("DELETE", "/api/admin/pins", admin::delete_pin);
   return r;
 }
 

@@ -83,6 +83,16 @@ struct ReleaseRecord {
   std::optional<std::int64_t> rollback_target_id;
 };
 
+// An operator's pin: hold a device, or every device with a tag, at an exact
+// version (a device pin beats a tag pin).
+struct PinRecord {
+  std::string project_id;
+  std::string scope;    // "device" or "tag"
+  std::string subject;  // the device id or the tag
+  std::string version;
+  std::int64_t created_at = 0;
+};
+
 // How a release fared, from the devices' OTA reports naming it as to_version.
 struct ReleaseOutcomes {
   std::string version;

@@ -115,6 +115,11 @@ class Store {
   virtual void set_project_config(std::string_view project_id, const ConfigRecord& config) = 0;
   virtual void set_device_config(std::string_view device_id, const ConfigRecord& config) = 0;
 
+  // Pins: set_pin creates or replaces; clear_pin is false when there was none.
+  virtual std::vector<PinRecord> list_pins(std::string_view project_id) = 0;
+  virtual void set_pin(const PinRecord& pin) = 0;
+  virtual bool clear_pin(std::string_view project_id, std::string_view scope, std::string_view subject) = 0;
+
   // done/failed report counts per to_version in a project.
   virtual std::vector<ReleaseOutcomes> release_outcomes(std::string_view project_id) = 0;
 

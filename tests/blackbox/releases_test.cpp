@@ -129,6 +129,45 @@ TEST_F(Releases, TagsAndDeviceListsChooseWhoIsOffered) {
   EXPECT_TRUE(is_error(patch(path, R"({"rollout_devices":"listed-1"})"), 400, "INVALID_PARAMETER"));
 }
 
+TEST_F(Releases, PinsHoldDevicesAtAVersionDevicePinFirst) {
+  for (const char* id : {"held", "tagged", "free"}) add_device(id);
+  ASSERT_EQ(server_.cli({"devices", "tags", "tagged", "lab"}).exit_code, 0);
+  ASSERT_EQ(server_.cli({"devices", "tags", "held", "lab"}).exit_code, 0);
+  upload("1.0.0");
+  upload("2.0.0");
+  auto admin = bearer(server_.admin_key());
+  auto pinned = client_.Put("/api/admin/pins", admin, R"({"tag":"lab","version":"1.0.0"})", "application/json");
+  ASSERT_EQ(status_of(pinned), 200) << pinned->body;
+  auto cli = server_.cli({"pins", "set", "--device", "held", "2.0.0"});
+  ASSERT_EQ(cli.exit_code, 0) << cli.out;
+
+  // The tag pin holds "tagged" at 1.0.0: from 2.0.0 that is a rollback.
+  auto tagged = check("tagged", "2.0.0");
+  EXPECT_EQ(tagged.at("version"), "1.0.0");
+  EXPECT_EQ(tagged.at("rollback"), true);
+  EXPECT_EQ(check("tagged", "1.0.0").at("update"), false);
+  // The device pin beats the tag pin.
+  EXPECT_EQ(check("held", "1.0.0").at("version"), "2.0.0");
+  EXPECT_EQ(check("held", "2.0.0").at("update"), false);
+  EXPECT_EQ(check("free", "1.0.0").at("version"), "2.0.0");
+
+  EXPECT_EQ(admin_get(server_, "/api/admin/pins").at("pins").as_array().size(), 2u);
+  EXPECT_TRUE(is_error(client_.Put("/api/admin/pins", admin, R"({"tag":"lab","version":"one"})", "application/json"),
+                       400, "INVALID_VERSION"));
+  EXPECT_TRUE(is_error(client_.Put("/api/admin/pins", admin, R"({"device_id":"nobody","version":"1.0.0"})",
+                                   "application/json"),
+                       404, "NOT_FOUND"));
+  EXPECT_TRUE(is_error(client_.Put("/api/admin/pins", admin, R"({"version":"1.0.0"})", "application/json"), 400,
+                       "MISSING_PARAMETER"));
+  ASSERT_EQ(status_of(client_.Delete("/api/admin/pins?tag=lab", admin)), 200);
+  EXPECT_EQ(check("tagged", "1.0.0").at("version"), "2.0.0");
+  EXPECT_TRUE(is_error(client_.Delete("/api/admin/pins?tag=lab", admin), 404, "NOT_FOUND"));
+  auto audit = admin_get(server_, "/api/admin/audit").at("audit").as_array();
+  EXPECT_EQ(audit[0].at("action"), "pin.clear");
+  EXPECT_EQ(audit[1].at("action"), "pin.set");
+  EXPECT_EQ(audit[1].at("actor"), "cli");
+}
+
 TEST_F(Releases, RevokeSendsDevicesBackToThePreviousRelease) {
   add_device("dev-1");
   add_device("dev-2");

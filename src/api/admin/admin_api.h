@@ -32,6 +32,9 @@ Response resume_release(Context& ctx, const Request& req);      // POST   /api/a
 Response revoke_release(Context& ctx, const Request& req);      // POST   /api/admin/releases/{id}/revoke
 Response promote_release(Context& ctx, const Request& req);     // POST   /api/admin/releases/{id}/promote
 Response delete_release(Context& ctx, const Request& req);      // DELETE /api/admin/releases/{id}
+Response list_pins(Context& ctx, const Request& req);           // GET    /api/admin/pins
+Response put_pin(Context& ctx, const Request& req);             // PUT    /api/admin/pins
+Response delete_pin(Context& ctx, const Request& req);          // DELETE /api/admin/pins?device_id=|tag=
 Response changelog(Context& ctx, const Request& req);           // GET    /api/admin/changelog[?format=markdown]
 Response list_audit(Context& ctx, const Request& req);          // GET    /api/admin/audit
 

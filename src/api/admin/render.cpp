@@ -87,6 +87,14 @@ boost::json::object render(const store::ReleaseRecord& r) {
   };
 }
 
+boost::json::object render(const store::PinRecord& p) {
+  return {
+      {p.scope == "tag" ? "tag" : "device_id", p.subject},
+      {"version", p.version},
+      {"created_at", iso8601(p.created_at)},
+  };
+}
+
 boost::json::object render(const store::AuditRecord& a) {
   auto parsed = [](const std::string& text) {
     boost::system::error_code ec;

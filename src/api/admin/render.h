@@ -14,5 +14,6 @@ boost::json::object render(const store::DeviceRecord& device);
 boost::json::object render(const store::ReleaseRecord& release);
 boost::json::object render(const store::OtaLogRecord& log);
 boost::json::object render(const store::AuditRecord& audit);
+boost::json::object render(const store::PinRecord& pin);
 
 }  // namespace apiota::api::admin

@@ -42,9 +42,21 @@ Response check_update(Context& ctx, const Request& req) {
     }
     releases.push_back(std::move(*view));
   }
-  // Tags are read only when some release targets them.
-  if (std::any_of(records.begin(), records.end(), [](const auto& r) { return !r.rollout_tags.empty(); })) {
+  // Tags are read only when a release or a pin needs them.
+  auto pins = ctx.store.list_pins(dev.project_id);
+  bool tag_pins = std::any_of(pins.begin(), pins.end(), [](const auto& p) { return p.scope == "tag"; });
+  if (tag_pins ||
+      std::any_of(records.begin(), records.end(), [](const auto& r) { return !r.rollout_tags.empty(); })) {
     device.tags = ctx.store.device_tags(dev.device_id);
+  }
+  for (const auto& pin : pins) {
+    auto version = domain::parse_semver(pin.version);
+    if (!version) continue;
+    if (pin.scope == "device" && pin.subject == dev.device_id) device.device_pin = domain::DevicePin{*version};
+    if (pin.scope == "tag" && !device.tag_pin &&
+        std::find(device.tags.begin(), device.tags.end(), pin.subject) != device.tags.end()) {
+      device.tag_pin = domain::DevicePin{*version};
+    }
   }
   domain::Decision decision = domain::decide_release(device, releases);
 

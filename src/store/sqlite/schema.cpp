@@ -120,6 +120,18 @@ CREATE TABLE device_tags (
 );
 )sql";
 
+// Pins hold a device, or all devices with a tag, at an exact version.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE pins (
+  project_id TEXT NOT NULL REFERENCES projects(id),
+  scope TEXT NOT NULL CHECK (scope IN ('device', 'tag')),
+  subject TEXT NOT NULL,
+  version TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (project_id, scope, subject)
+);
+)sql";
+
 }  // namespace
 
 void migrate(Connection& conn) {
@@ -136,6 +148,7 @@ void migrate(Connection& conn) {
   if (version < 1) conn.exec(kSchemaV1);
   if (version < 2) conn.exec(kSchemaV2);
   if (version < 3) conn.exec(kSchemaV3);
+  if (version < 4) conn.exec(kSchemaV4);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();
 }

@@ -7,7 +7,7 @@
 
 namespace apiota::store::sqlite {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 void migrate(Connection& conn);
 

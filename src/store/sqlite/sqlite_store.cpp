@@ -536,6 +536,34 @@ void SqliteStore::set_device_config(std::string_view device_id, const ConfigReco
   stmt.run();
 }
 
+std::vector<PinRecord> SqliteStore::list_pins(std::string_view project_id) {
+  auto conn = reader();
+  auto stmt = conn->prepare(
+      "SELECT project_id, scope, subject, version, created_at FROM pins WHERE project_id = ? ORDER BY scope, subject");
+  stmt.bind(1, project_id);
+  std::vector<PinRecord> out;
+  while (stmt.step()) out.push_back({stmt.text(0), stmt.text(1), stmt.text(2), stmt.text(3), stmt.int64(4)});
+  return out;
+}
+
+void SqliteStore::set_pin(const PinRecord& pin) {
+  std::lock_guard lock(writer_mutex_);
+  auto stmt = writer_->prepare(
+      "INSERT INTO pins (project_id, scope, subject, version, created_at) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT(project_id, scope, subject) DO UPDATE SET version = excluded.version, "
+      "created_at = excluded.created_at");
+  stmt.bind(1, pin.project_id).bind(2, pin.scope).bind(3, pin.subject).bind(4, pin.version).bind(5, pin.created_at);
+  stmt.run();
+}
+
+bool SqliteStore::clear_pin(std::string_view project_id, std::string_view scope, std::string_view subject) {
+  std::lock_guard lock(writer_mutex_);
+  auto stmt = writer_->prepare("DELETE FROM pins WHERE project_id = ? AND scope = ? AND subject = ?");
+  stmt.bind(1, project_id).bind(2, scope).bind(3, subject);
+  stmt.run();
+  return writer_->changes() > 0;
+}
+
 std::vector<ReleaseOutcomes> SqliteStore::release_outcomes(std::string_view project_id) {
   auto conn = reader();
   auto stmt = conn->prepare(

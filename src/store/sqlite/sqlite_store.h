@@ -61,6 +61,9 @@ class SqliteStore final : public Store {
   void set_device_config(std::string_view device_id, const ConfigRecord& config) override;
 
   std::vector<ReleaseOutcomes> release_outcomes(std::string_view project_id) override;
+  std::vector<PinRecord> list_pins(std::string_view project_id) override;
+  void set_pin(const PinRecord& pin) override;
+  bool clear_pin(std::string_view project_id, std::string_view scope, std::string_view subject) override;
   void append_audit(const AuditRecord& audit) override;
   std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) override;
 
