@@ -3,13 +3,13 @@
 #include <iostream>
 #include <memory>
 
+#include "api/admin/device_tags.h"
 #include "api/admin/render.h"
 #include "api/audit.h"
 #include "api/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "domain/channel.h"
-#include "domain/identifiers.h"
 
 namespace apiota::cli {
 namespace {
@@ -97,16 +97,9 @@ void add_devices_command(CLI::App& app) {
   tags->add_option("TAGS", args->tags, "tags: 1-32 of a-z 0-9 . _ -");
   add_data_option(tags, args->data);
   tags->callback([args] {
-    for (const auto& tag : args->tags) {
-      if (!domain::is_valid_tag(tag)) throw std::invalid_argument("invalid tag: " + tag);
-    }
     DataFolder data = DataFolder::open(args->data);
     store::DeviceRecord dev = existing_device(data, args->id);
-    auto before = data.store->device_tags(dev.device_id);
-    data.store->set_device_tags(dev.device_id, args->tags);
-    auto after = data.store->device_tags(dev.device_id);
-    api::record_audit(*data.store, dev.project_id, api::kCliActor, "device.tags", "device:" + dev.device_id,
-                      boost::json::value_from(before), boost::json::value_from(after));
+    auto after = api::admin::replace_device_tags(*data.store, dev, args->tags, api::kCliActor);
     print(boost::json::object{{"device_id", dev.device_id}, {"tags", boost::json::value_from(after)}});
   });
 

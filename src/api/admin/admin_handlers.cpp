@@ -3,6 +3,7 @@
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
 #include "api/admin/config_document.h"
+#include "api/admin/device_tags.h"
 #include "api/admin/render.h"
 #include "api/api_error.h"
 #include "api/audit.h"
@@ -11,7 +12,6 @@
 #include "api/json_body.h"
 #include "api/key_issuer.h"
 #include "domain/channel.h"
-#include "domain/identifiers.h"
 
 namespace apiota::api::admin {
 namespace {
@@ -111,16 +111,7 @@ Response set_device_tags(Context& ctx, const Request& req) {
   boost::json::object body = parse_json_object(req.body);
   auto tags = string_list(body, "tags");
   if (!tags) throw ApiError(ErrorCode::MissingParameter, "tags is required (an array, possibly empty)");
-  for (const auto& tag : *tags) {
-    if (!domain::is_valid_tag(tag)) {
-      throw ApiError(ErrorCode::InvalidParameter, "a tag is 1-32 characters of a-z 0-9 . _ -: " + tag);
-    }
-  }
-  auto before = ctx.store.device_tags(dev.device_id);
-  ctx.store.set_device_tags(dev.device_id, *tags);
-  auto after = ctx.store.device_tags(dev.device_id);
-  record_audit(ctx.store, admin.project.id, admin.key.id, "device.tags", "device:" + dev.device_id,
-               boost::json::value_from(before), boost::json::value_from(after));
+  auto after = replace_device_tags(ctx.store, dev, *tags, admin.key.id);
   return json_response(boost::json::object{{"device_id", dev.device_id}, {"tags", boost::json::value_from(after)}});
 }
 
