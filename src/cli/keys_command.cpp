@@ -3,9 +3,9 @@
 #include <iostream>
 #include <memory>
 
+#include "api/admin/key_revocation.h"
 #include "api/admin/render.h"
 #include "api/audit.h"
-#include "api/clock.h"
 #include "api/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
@@ -59,15 +59,7 @@ void add_keys_command(CLI::App& app) {
   add_data_option(revoke, revoke_args->data);
   revoke->callback([revoke_args] {
     DataFolder data = DataFolder::open(revoke_args->data);
-    std::optional<store::KeyRecord> before;
-    for (auto& k : data.store->list_keys(std::nullopt)) {
-      if (k.id == revoke_args->key_id) before = std::move(k);
-    }
-    if (!before || !data.store->revoke_key(revoke_args->key_id, api::now_ms())) {
-      throw std::invalid_argument("no key with id " + revoke_args->key_id);
-    }
-    api::record_audit(*data.store, before->project_id, api::kCliActor, "key.revoke", "key:" + before->id,
-                      api::admin::render(*before), api::admin::render(*data.store->find_key_by_hash(before->hash)));
+    api::admin::revoke_api_key(*data.store, revoke_args->key_id, std::nullopt, api::kCliActor);
     std::cout << "Revoked " << revoke_args->key_id << std::endl;
   });
 }

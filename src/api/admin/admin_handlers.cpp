@@ -4,6 +4,7 @@
 #include "api/admin/admin_support.h"
 #include "api/admin/config_document.h"
 #include "api/admin/device_tags.h"
+#include "api/admin/key_revocation.h"
 #include "api/admin/render.h"
 #include "api/api_error.h"
 #include "api/audit.h"
@@ -76,15 +77,8 @@ Response create_key(Context& ctx, const Request& req) {
 Response revoke_key(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   const std::string& key_id = req.path_params.at(0);
-  for (const auto& k : ctx.store.list_keys(std::string_view(admin.project.id))) {
-    if (k.id == key_id) {
-      ctx.store.revoke_key(key_id, now_ms());
-      record_audit(ctx.store, admin.project.id, admin.key.id, "key.revoke", "key:" + key_id, render(k),
-                   render(*ctx.store.find_key_by_hash(k.hash)));
-      return json_response(boost::json::object{{"success", true}, {"id", key_id}});
-    }
-  }
-  throw ApiError(ErrorCode::NotFound, "no such key");
+  revoke_api_key(ctx.store, key_id, std::string_view(admin.project.id), admin.key.id);
+  return json_response(boost::json::object{{"success", true}, {"id", key_id}});
 }
 
 Response list_devices(Context& ctx, const Request& req) {
