@@ -84,11 +84,9 @@ const ReleaseView* usable_rollback_target(const DeviceView& device, const Releas
   return &*target;
 }
 
-}  // namespace
 
-Decision decide_release(const DeviceView& device, std::span<const ReleaseView> releases) {
-  if (device.update_in_progress) return no_update("update in progress");
-
+// Rules b-e.
+Decision decide_without_attempt(const DeviceView& device, std::span<const ReleaseView> releases) {
   if (device.device_pin.has_value()) return decide_pinned(device, device.device_pin->version, "device", releases);
   if (device.tag_pin.has_value()) return decide_pinned(device, device.tag_pin->version, "tag", releases);
 
@@ -129,6 +127,14 @@ Decision decide_release(const DeviceView& device, std::span<const ReleaseView> r
   }
   if (revoked != nullptr) return no_update(describe(*revoked) + " revoked, but it has no usable rollback target");
   return no_update("no newer release for this device");
+}
+
+}  // namespace
+
+Decision decide_release(const DeviceView& device, std::span<const ReleaseView> releases) {
+  Decision decision = decide_without_attempt(device, releases);
+  if (!device.update_in_progress || decision.release_id == *device.update_in_progress) return decision;
+  return no_update("update to release " + std::to_string(*device.update_in_progress) + " in progress");
 }
 
 std::string validate_rollback_target(const ReleaseView& source, const ReleaseView& target) {

@@ -8,9 +8,14 @@
 // decide_release() applies these rules in order; the first that decides wins.
 // They are the product's contract.
 //
-//  a. update_in_progress: NoUpdate ("update in progress"). Updates are never
-//     stacked: ESP-IDF refuses a new update while the running image is still
-//     pending verification, and a second offer would race the first.
+//  a. Updates are never stacked. While the device has an update in progress
+//     (update_in_progress names its release), the rules b-e below are
+//     applied as if it had none; when they pick that same release, it is
+//     offered again (the device may be retrying a broken download, and the
+//     seed's Arduino client never reports `done`); any other answer becomes
+//     NoUpdate ("update to release N in progress"). ESP-IDF refuses a new
+//     update while the running image is still pending verification, and a
+//     second offer would race the first.
 //  b. Pins. A device pin beats a tag pin. If the device's current version has
 //     the pin's precedence: NoUpdate (held). Otherwise the release offered is
 //     one whose version has the pin's precedence, whose state is Active or
@@ -91,9 +96,10 @@ struct DeviceView {
   std::vector<std::string> tags;
   // secure_version of the image the device runs, if known.
   std::optional<std::uint32_t> current_secure_version;
-  // The last status is downloading..rebooting and not stuck.
-  bool update_in_progress = false;
-  // Releases the device rolled back from or failed: never offered again.
+  // The release of the device's open update attempt, when its last status
+  // is downloading..rebooting and not stuck (domain/update_attempt.h).
+  std::optional<std::int64_t> update_in_progress;
+  // Releases the device's bootloader rolled back from: never offered again.
   std::vector<std::int64_t> refused_release_ids;
   std::optional<DevicePin> device_pin;
   std::optional<DevicePin> tag_pin;

@@ -98,7 +98,7 @@ struct Row {
   Channel channel = Channel::Stable;
   std::vector<std::string> tags = {};
   std::optional<std::uint32_t> secure = std::nullopt;
-  bool in_progress = false;
+  std::optional<std::int64_t> in_progress = std::nullopt;  // release of the open attempt
   std::vector<std::int64_t> refused = {};
   const char* device_pin = nullptr;
   const char* tag_pin = nullptr;
@@ -149,11 +149,20 @@ std::vector<Row> rows(const Fleet& f) {
        .kind = None, .id = 0, .device = f.in4, .current = "1.5.0-beta.1"},
 
       // Update in progress.
-      {.what = "in progress", .kind = None, .id = 0, .device = f.in4, .current = "1.0.0", .in_progress = true},
+      {.what = "in progress on another release: nothing newer is stacked",
+       .kind = None, .id = 0, .device = f.in4, .current = "1.0.0", .in_progress = 2},
+      {.what = "in progress on the release it would get: offered again",
+       .kind = Up, .id = 4, .device = f.in4, .current = "1.0.0", .in_progress = 4},
       {.what = "in progress beats a pin",
-       .kind = None, .id = 0, .device = f.in4, .current = "1.0.0", .in_progress = true, .device_pin = "1.1.0"},
+       .kind = None, .id = 0, .device = f.in4, .current = "1.0.0", .in_progress = 4, .device_pin = "1.1.0"},
+      {.what = "in progress on the pinned release: offered again",
+       .kind = Up, .id = 10, .device = f.in4, .current = "1.0.0", .in_progress = 10, .device_pin = "1.1.0"},
       {.what = "in progress beats a revocation",
-       .kind = None, .id = 0, .device = f.out4, .current = "1.2.0", .in_progress = true},
+       .kind = None, .id = 0, .device = f.out4, .current = "1.2.0", .in_progress = 4},
+      {.what = "in progress on the rollback target: offered again",
+       .kind = Back, .id = 2, .device = f.out4, .current = "1.2.0", .in_progress = 2},
+      {.what = "in progress on a release that is no longer offered",
+       .kind = None, .id = 0, .device = f.out4, .current = "1.1.0", .in_progress = 5},
 
       // Revocation.
       {.what = "on a revoked release", .kind = Back, .id = 2, .device = f.out4, .current = "1.2.0"},
@@ -277,8 +286,8 @@ TEST(DecideRelease, ReasonsExplainTheRule) {
   const Fleet f = make_fleet();
   const std::vector<ReasonCase> cases = {
       {"in progress",
-       {.what = "", .kind = {}, .id = 0, .device = f.in4, .current = "1.0.0", .in_progress = true},
-       "update in progress"},
+       {.what = "", .kind = {}, .id = 0, .device = f.in4, .current = "1.0.0", .in_progress = 2},
+       "update to release 2 in progress"},
       {"revoked", {.what = "", .kind = {}, .id = 0, .device = f.out4, .current = "1.2.0"}, "release 3 (1.2.0) revoked"},
       {"revoked without target",
        {.what = "", .kind = {}, .id = 0, .device = f.in4, .current = "1.6.0"},
