@@ -1,11 +1,13 @@
 #pragma once
 // Context: the services every API handler works with, built once at start-up
 // and shared by all worker threads. Members are thread-safe (Store, BlobStore,
-// RateLimiter and SeenRecorder are; KeyedHasher and Settings are immutable).
+// RateLimiter, SeenRecorder and RolloutAutomation are; KeyedHasher and
+// Settings are immutable).
 
 #include <chrono>
 #include <mutex>
 
+#include "api/rollout_automation.h"
 #include "api/seen_recorder.h"
 #include "api/settings.h"
 #include "blob/blob_store.h"
@@ -21,7 +23,8 @@ struct Context {
         blobs(blobs_),
         hasher(hasher_),
         settings(std::move(settings_)),
-        seen(store_, settings.seen_flush_interval) {}
+        seen(store_, settings.seen_flush_interval),
+        automation(store_) {}
 
   store::Store& store;
   blob::BlobStore& blobs;
@@ -30,6 +33,7 @@ struct Context {
   domain::RateLimiter device_limiter;
   domain::RateLimiter address_limiter;
   SeenRecorder seen;
+  RolloutAutomation automation;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Serializes the last step of uploads (blob commit + release insert) so a
   // losing duplicate can safely remove a blob nobody else references.

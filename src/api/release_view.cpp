@@ -1,5 +1,7 @@
 #include "api/release_view.h"
 
+#include <algorithm>
+
 namespace apiota::api {
 
 std::string_view state_name(domain::ReleaseState state) {
@@ -16,6 +18,23 @@ std::optional<domain::ReleaseState> parse_state(std::string_view name) {
   if (name == "paused") return domain::ReleaseState::Paused;
   if (name == "revoked") return domain::ReleaseState::Revoked;
   return std::nullopt;
+}
+
+domain::SafetyPolicy safety_policy(const store::ReleaseRecord& r) {
+  domain::SafetyPolicy policy;
+  policy.window = static_cast<std::size_t>(std::max<std::int64_t>(r.safety_window, 0));
+  policy.max_failure_rate = r.max_failure_rate;
+  policy.min_attempts = static_cast<std::size_t>(std::max<std::int64_t>(r.min_attempts, 0));
+  policy.stuck_after = std::chrono::seconds(r.stuck_after_s);
+  return policy;
+}
+
+std::vector<domain::RolloutStage> rollout_stages(const store::ReleaseRecord& r) {
+  std::vector<domain::RolloutStage> out;
+  for (const auto& stage : r.rollout_stages) {
+    out.push_back({stage.percent, std::chrono::seconds(stage.min_duration_s), stage.min_successes});
+  }
+  return out;
 }
 
 std::optional<domain::ReleaseView> release_view(const store::ReleaseRecord& r) {

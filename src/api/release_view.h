@@ -5,8 +5,11 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "domain/release_decision.h"
+#include "domain/rollout_plan.h"
+#include "domain/rollout_safety.h"
 #include "store/records.h"
 
 namespace apiota::api {
@@ -14,6 +17,10 @@ namespace apiota::api {
 // Nullopt if the stored version or channel no longer parses; an unknown
 // state is read as Paused, so a damaged row is never offered.
 std::optional<domain::ReleaseView> release_view(const store::ReleaseRecord& release);
+
+// The release's safety settings and stage schedule as the domain takes them.
+domain::SafetyPolicy safety_policy(const store::ReleaseRecord& release);
+std::vector<domain::RolloutStage> rollout_stages(const store::ReleaseRecord& release);
 
 std::string_view state_name(domain::ReleaseState state);
 std::optional<domain::ReleaseState> parse_state(std::string_view name);

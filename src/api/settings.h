@@ -25,6 +25,8 @@ struct Settings {
   DownloadAuth download_auth = DownloadAuth::Signed;
   std::chrono::seconds download_url_ttl{std::chrono::hours(24)};
   std::chrono::milliseconds seen_flush_interval{1000};
+  // How often stuck update attempts are ended and timed stages advanced.
+  std::chrono::seconds rollout_sweep_interval{30};
   domain::Plan default_plan;  // for projects created without one
 };
 

@@ -101,6 +101,10 @@ ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, 
   read_number(file, nullptr, "download_url_ttl_seconds", ttl, 60, 30 * 24 * 3600);
   out.settings.download_url_ttl = std::chrono::seconds(static_cast<std::int64_t>(ttl));
 
+  double sweep = static_cast<double>(out.settings.rollout_sweep_interval.count());
+  read_number(file, nullptr, "rollout_sweep_seconds", sweep, 1, 3600);
+  out.settings.rollout_sweep_interval = std::chrono::seconds(static_cast<std::int64_t>(sweep));
+
   read_number(file, "limits", "address_requests_per_minute", out.settings.address_limit.per_minute, 0, 1e9);
   read_number(file, "limits", "address_burst", out.settings.address_limit.burst, 1, 1e9);
   read_number(file, "limits", "max_header_bytes", out.server.max_header_bytes, 1024, 1 << 20);

@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <csignal>
 #include <thread>
 #include <vector>
 
+#include "api/clock.h"
 #include "http/connection.h"
 
 namespace apiota::http {
@@ -44,7 +46,8 @@ struct Server::Impl {
         acceptor(io),
         signals(io, SIGINT, SIGTERM),
         shutdown_timer(io),
-        housekeeping_timer(io) {}
+        housekeeping_timer(io),
+        sweep_timer(io) {}
 
   asio::awaitable<void> accept_loop() {
     asio::steady_timer backoff(io);
@@ -88,6 +91,7 @@ struct Server::Impl {
     boost::system::error_code ignored;
     acceptor.close(ignored);
     housekeeping_timer.cancel();
+    sweep_timer.cancel();
     state.close_idle_connections();
     shutdown_deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
     wait_for_connections();
@@ -116,6 +120,30 @@ struct Server::Impl {
     });
   }
 
+  // Stuck update attempts and timed rollout stages are handled on the worker
+  // pool every rollout_sweep_interval; a sweep never overlaps the previous one.
+  void sweep_rollouts() {
+    sweep_timer.expires_after(state.ctx.settings.rollout_sweep_interval);
+    sweep_timer.async_wait([this](boost::system::error_code ec) {
+      if (ec || state.stopping) return;
+      if (!sweeping.exchange(true)) {
+        asio::post(workers, [this] {
+          try {
+            auto report = state.ctx.automation.sweep(api::now_ms());
+            if (report.stuck + report.paused + report.advanced > 0) {
+              spdlog::info("rollout sweep: {} stuck attempts ended, {} releases paused, {} stages advanced",
+                           report.stuck, report.paused, report.advanced);
+            }
+          } catch (const std::exception& e) {
+            spdlog::error("rollout sweep failed: {}", e.what());
+          }
+          sweeping = false;
+        });
+      }
+      sweep_rollouts();
+    });
+  }
+
   void wait_for_signal() {
     signals.async_wait([this](boost::system::error_code ec, int) {
       if (ec) return;
@@ -133,6 +161,8 @@ struct Server::Impl {
   asio::signal_set signals;
   asio::steady_timer shutdown_timer;
   asio::steady_timer housekeeping_timer;
+  asio::steady_timer sweep_timer;
+  std::atomic<bool> sweeping{false};
   std::chrono::steady_clock::time_point shutdown_deadline;
 };
 
@@ -156,6 +186,7 @@ void Server::run() {
   asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
   impl.wait_for_signal();
   impl.prune_rate_limiters();
+  impl.sweep_rollouts();
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < impl.io_threads; ++i) threads.emplace_back([&impl] { impl.io.run(); });
   impl.io.run();

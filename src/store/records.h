@@ -31,6 +31,24 @@ struct KeyRecord {
   std::optional<std::int64_t> revoked_at;
 };
 
+// One device installing one release (domain/update_attempt.h). `outcome` is
+// empty while the attempt is open, otherwise the name of a domain::AttemptEnd
+// ("succeeded", "failed", "stuck", "rolled_back", "superseded").
+struct AttemptRecord {
+  std::int64_t id = 0;
+  std::string project_id;
+  std::int64_t device_row_id = 0;
+  std::string device_id;
+  std::int64_t release_id = 0;
+  std::optional<std::string> from_version;
+  std::string target_version;
+  std::string status;  // the last OTA status reported for it
+  std::int64_t status_at = 0;
+  std::int64_t started_at = 0;
+  std::string outcome;
+  std::optional<std::int64_t> ended_at;
+};
+
 struct DeviceRecord {
   std::int64_t row_id = 0;
   std::string device_id;
@@ -43,6 +61,21 @@ struct DeviceRecord {
   std::optional<std::string> firmware_version;
   std::optional<std::int64_t> last_seen_at;
   std::optional<std::string> last_address;
+  // Filled by Store::find_device only: the device's open update attempt and
+  // the releases its bootloader rolled back from.
+  std::optional<AttemptRecord> open_attempt;
+  std::vector<std::int64_t> rolled_back_release_ids;
+};
+
+// The changes one observation makes to a device's update attempts, applied
+// in one transaction (see domain::AttemptStep).
+struct AttemptWrite {
+  std::int64_t at = 0;
+  std::optional<std::int64_t> open_id;    // the device's open attempt
+  std::string end_open;                   // non-empty: end it with this outcome
+  std::optional<std::string> touch_status;  // record this status on it
+  std::optional<AttemptRecord> start;     // insert; open when its outcome is empty
+  bool empty() const { return end_open.empty() && !touch_status && !start; }
 };
 
 // One check-update observation, applied later in a batch (write-behind).
@@ -51,6 +84,13 @@ struct SeenUpdate {
   std::string reported_version;
   std::int64_t seen_at = 0;  // when the poll was answered
   std::string address;
+};
+
+// One stage of a rollout schedule (domain::RolloutStage).
+struct RolloutStageRecord {
+  double percent = 100;
+  std::int64_t min_duration_s = 0;
+  std::int64_t min_successes = 0;
 };
 
 struct ReleaseRecord {
@@ -81,6 +121,18 @@ struct ReleaseRecord {
   std::vector<std::string> rollout_tags;     // when set, only devices with one of these tags are eligible
   std::vector<std::string> rollout_devices;  // always eligible, whatever the share and tags
   std::optional<std::int64_t> rollback_target_id;
+  // Safety (domain::SafetyPolicy): pause when more than max_failure_rate of
+  // the last safety_window ended attempts failed, once min_attempts ended;
+  // an attempt silent for stuck_after_s seconds has failed.
+  double max_failure_rate = 0.2;
+  std::int64_t safety_window = 20;
+  std::int64_t min_attempts = 5;
+  std::int64_t stuck_after_s = 3600;
+  std::int64_t safety_since = 0;  // only attempts ended since then count (set on resume)
+  // Auto-advancing schedule; empty when the operator sets the share by hand.
+  std::vector<RolloutStageRecord> rollout_stages;
+  std::int64_t stage_index = 0;
+  std::int64_t stage_started_at = 0;
 };
 
 // An operator's pin: hold a device, or every device with a tag, at an exact
@@ -93,11 +145,13 @@ struct PinRecord {
   std::int64_t created_at = 0;
 };
 
-// How a release fared, from the devices' OTA reports naming it as to_version.
+// How a release fared: its ended update attempts by outcome.
 struct ReleaseOutcomes {
-  std::string version;
-  std::int64_t installs = 0;  // `done` reports
-  std::int64_t failures = 0;  // `failed` reports
+  std::int64_t release_id = 0;
+  std::int64_t installs = 0;     // succeeded
+  std::int64_t failures = 0;     // failed (reported)
+  std::int64_t stuck = 0;        // silent past the release's stuck_after
+  std::int64_t rolled_back = 0;  // reverted by the device's bootloader
 };
 
 // One operator action, kept forever: who (key id, or "cli"), what, on what,

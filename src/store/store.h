@@ -70,6 +70,7 @@ class Store {
   // Devices. register_device decides atomically between creating the row,
   // reporting the existing one, and refusing over the plan's device limit.
   virtual RegisterResult register_device(const DeviceRecord& candidate, std::int64_t max_devices) = 0;
+  // Also fills the device's open attempt and rolled-back releases.
   virtual std::optional<DeviceRecord> find_device(std::string_view device_id) = 0;
   virtual std::vector<DeviceRecord> list_devices(const DeviceQuery& query) = 0;
   virtual std::int64_t count_devices(std::string_view project_id) = 0;
@@ -85,28 +86,32 @@ class Store {
   virtual std::vector<std::string> device_tags(std::string_view device_id) = 0;
   virtual void set_device_tags(std::string_view device_id, std::span<const std::string> tags) = 0;
 
-  // Releases. insert_release fills in `id`; false when the project already
-  // has that version on that channel.
+  // Releases. insert_release stores every field and fills in `id`; false
+  // when the project already has that version on that channel.
   virtual bool insert_release(ReleaseRecord& release) = 0;
   virtual std::vector<ReleaseRecord> list_releases(std::string_view project_id) = 0;
   virtual std::optional<ReleaseRecord> find_release_by_filename(std::string_view filename) = 0;
   virtual std::optional<ReleaseRecord> find_release(std::string_view project_id, std::int64_t id) = 0;
-  // Replaces the operator-managed fields (state, state_reason, notes,
-  // rollout_percent, rollback_target_id) of `release` and appends `audit`, in
-  // one transaction. False if the release does not exist in its project.
+  // Replaces the operator-managed fields (state, state_reason, notes, the
+  // rollout fields, rollback_target_id, the safety settings and the stage
+  // schedule) of `release` and appends `audit`, in one transaction. False if
+  // the release does not exist in its project.
   virtual bool update_release(const ReleaseRecord& release, const AuditRecord& audit) = 0;
   enum class DeleteOutcome { Deleted, NotFound, InUse };
-  // Deletes a release and appends `audit` in one transaction, unless a device
-  // of the project reports running its version or another release names it
-  // as rollback target (InUse).
+  // Deletes a release, its ended update attempts, and appends `audit` in one
+  // transaction, unless a device of the project reports running its version,
+  // a device has an open attempt on it, or another release names it as
+  // rollback target (InUse).
   virtual DeleteOutcome delete_release(std::string_view project_id, std::int64_t id, const AuditRecord& audit) = 0;
   // The sha256 of every stored release: blobs are stored by content hash, and
   // a blob no release references is an orphan that start-up cleanup removes.
   virtual std::vector<std::string> referenced_sha256s() = 0;
 
   // OTA logs. When `new_current_version` is set (a `done` report), the
-  // device's firmware version is updated in the same transaction.
-  virtual std::int64_t append_ota_log(const OtaLogRecord& log, std::optional<std::string_view> new_current_version) = 0;
+  // device's firmware version is updated, and `attempt` applied, in the same
+  // transaction.
+  virtual std::int64_t append_ota_log(const OtaLogRecord& log, std::optional<std::string_view> new_current_version,
+                                      const AttemptWrite& attempt) = 0;
   virtual std::vector<OtaLogRecord> list_ota_logs(std::string_view device_id, std::int64_t limit) = 0;
 
   // Config objects (serialized JSON).
@@ -120,7 +125,22 @@ class Store {
   virtual void set_pin(const PinRecord& pin) = 0;
   virtual bool clear_pin(std::string_view project_id, std::string_view scope, std::string_view subject) = 0;
 
-  // done/failed report counts per to_version in a project.
+  // Update attempts. apply_attempt_write applies `write` in one transaction:
+  // ending the open attempt only if it is still open (a concurrent end wins),
+  // and superseding any attempt the device still has open before starting a
+  // new open one, so a device never has two. It returns true when it ended
+  // the open attempt or started one.
+  virtual bool apply_attempt_write(const AttemptWrite& write) = 0;
+  // Open attempts, in progress, silent for longer than their release's
+  // stuck_after_s at `now`.
+  virtual std::vector<AttemptRecord> stale_attempts(std::int64_t now) = 0;
+  // The outcomes of a release's last `limit` attempts ended at or after
+  // `since`, oldest first, superseded ones excluded.
+  virtual std::vector<std::string> recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
+                                                           std::int64_t limit) = 0;
+  // How many of a release's attempts succeeded at or after `since`.
+  virtual std::int64_t count_successes_since(std::int64_t release_id, std::int64_t since) = 0;
+  // Ended attempt counts per release of a project.
   virtual std::vector<ReleaseOutcomes> release_outcomes(std::string_view project_id) = 0;
 
   // Audit. append_audit fills nothing in; list_audit is newest first.

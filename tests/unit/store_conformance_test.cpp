@@ -139,7 +139,7 @@ TEST_P(StoreConformance, BlockChannelAndListAreScopedToTheProject) {
 TEST_P(StoreConformance, SeenUpdatesNeverOverrideANewerDoneReport) {
   auto dev = store_->register_device(device("a"), 10).device;
   OtaLogRecord done{0, "a", "default", "done", "1.0.0", "2.0.0", std::nullopt, 9000};
-  store_->append_ota_log(done, std::string_view("2.0.0"));
+  store_->append_ota_log(done, std::string_view("2.0.0"), AttemptWrite{});
   SeenUpdate stale{dev.row_id, "1.0.0", 8000, "10.0.0.1"};
   store_->record_seen(std::span(&stale, 1));
   auto after = store_->find_device("a");
@@ -188,6 +188,14 @@ TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
   changed.notes = "# 1.0.0";
   changed.rollout_percent = 12.5;
   changed.rollback_target_id = target.id;
+  changed.max_failure_rate = 0.35;
+  changed.safety_window = 40;
+  changed.min_attempts = 8;
+  changed.stuck_after_s = 600;
+  changed.rollout_stages = {{1, 3600, 10}, {12.5, 0, 0}, {100, 86400, 250}};
+  changed.stage_index = 1;
+  changed.stage_started_at = 777;
+  changed.safety_since = 888;
   AuditRecord audit{0, "default", "key_1", "release.revoke", "release:1", R"({"a":1})", R"({"a":2})", 42};
   EXPECT_TRUE(store_->update_release(changed, audit));
   auto after = store_->find_release("default", r.id);
@@ -196,6 +204,17 @@ TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
   EXPECT_EQ(after->notes, "# 1.0.0");
   EXPECT_EQ(after->rollout_percent, 12.5);
   EXPECT_EQ(after->rollback_target_id, target.id);
+  EXPECT_EQ(after->max_failure_rate, 0.35);
+  EXPECT_EQ(after->safety_window, 40);
+  EXPECT_EQ(after->min_attempts, 8);
+  EXPECT_EQ(after->stuck_after_s, 600);
+  ASSERT_EQ(after->rollout_stages.size(), 3u);
+  EXPECT_EQ(after->rollout_stages[1].percent, 12.5);
+  EXPECT_EQ(after->rollout_stages[2].min_duration_s, 86400);
+  EXPECT_EQ(after->rollout_stages[2].min_successes, 250);
+  EXPECT_EQ(after->stage_index, 1);
+  EXPECT_EQ(after->stage_started_at, 777);
+  EXPECT_EQ(after->safety_since, 888);
   auto log = store_->list_audit("default", 10);
   ASSERT_EQ(log.size(), 1u);
   EXPECT_EQ(log[0].action, "release.revoke");
@@ -206,6 +225,67 @@ TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
   missing.id = 999;
   EXPECT_FALSE(store_->update_release(missing, audit));
   EXPECT_EQ(store_->list_audit("default", 10).size(), 1u);
+}
+
+TEST_P(StoreConformance, UpdateAttemptsOpenEndAndCount) {
+  auto dev = store_->register_device(device("a"), 10).device;
+  auto r = release("1.1.0", "stable");
+  ASSERT_TRUE(store_->insert_release(r));
+  EXPECT_FALSE(store_->find_device("a")->open_attempt);
+
+  AttemptRecord start{0, "default", dev.row_id, "a", r.id, "1.0.0", "1.1.0", "downloading", 1000, 1000, "", {}};
+  OtaLogRecord log{0, "a", "default", "downloading", "1.0.0", "1.1.0", std::nullopt, 1000};
+  store_->append_ota_log(log, std::nullopt, AttemptWrite{1000, std::nullopt, "", std::nullopt, start});
+  auto open = store_->find_device("a")->open_attempt;
+  ASSERT_TRUE(open);
+  EXPECT_EQ(open->release_id, r.id);
+  EXPECT_EQ(open->status, "downloading");
+  EXPECT_EQ(open->from_version, "1.0.0");
+
+  EXPECT_TRUE(store_->stale_attempts(1000 + 3600 * 1000).empty());
+  EXPECT_FALSE(store_->apply_attempt_write(AttemptWrite{2000, open->id, "", std::string("rebooting"), std::nullopt}));
+  open = store_->find_device("a")->open_attempt;
+  EXPECT_EQ(open->status, "rebooting");
+  EXPECT_EQ(open->status_at, 2000);
+  auto stale = store_->stale_attempts(2000 + 3600 * 1000 + 1);
+  ASSERT_EQ(stale.size(), 1u);
+  EXPECT_EQ(stale[0].id, open->id);
+
+  // A second open attempt supersedes the first instead of violating the
+  // one-open-attempt rule.
+  auto second = start;
+  second.status_at = second.started_at = 2500;
+  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{2500, std::nullopt, "", std::nullopt, second}));
+  auto reopened = store_->find_device("a")->open_attempt;
+  ASSERT_TRUE(reopened);
+  EXPECT_NE(reopened->id, open->id);
+  // Ending an attempt that is no longer open changes nothing.
+  EXPECT_FALSE(store_->apply_attempt_write(AttemptWrite{2600, open->id, "failed", std::nullopt, std::nullopt}));
+  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{3000, reopened->id, "rolled_back", std::nullopt, std::nullopt}));
+  auto after = store_->find_device("a");
+  EXPECT_FALSE(after->open_attempt);
+  EXPECT_EQ(after->rolled_back_release_ids, std::vector<std::int64_t>{r.id});
+
+  auto ended = start;
+  ended.outcome = "succeeded";
+  ended.ended_at = 4000;
+  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{4000, std::nullopt, "", std::nullopt, ended}));
+  ended.outcome = "failed";
+  ended.ended_at = 5000;
+  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{5000, std::nullopt, "", std::nullopt, ended}));
+  EXPECT_EQ(store_->recent_attempt_outcomes(r.id, 0, 10),
+            (std::vector<std::string>{"rolled_back", "succeeded", "failed"}));
+  EXPECT_EQ(store_->recent_attempt_outcomes(r.id, 0, 2), (std::vector<std::string>{"succeeded", "failed"}));
+  EXPECT_EQ(store_->recent_attempt_outcomes(r.id, 4500, 10), std::vector<std::string>{"failed"});
+  EXPECT_EQ(store_->count_successes_since(r.id, 4000), 1);
+  EXPECT_EQ(store_->count_successes_since(r.id, 4001), 0);
+  auto outcomes = store_->release_outcomes("default");
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].release_id, r.id);
+  EXPECT_EQ(outcomes[0].installs, 1);
+  EXPECT_EQ(outcomes[0].failures, 1);
+  EXPECT_EQ(outcomes[0].rolled_back, 1);
+  EXPECT_EQ(outcomes[0].stuck, 0);
 }
 
 TEST_P(StoreConformance, AuditIsNewestFirstAndPerProject) {
@@ -224,7 +304,7 @@ TEST_P(StoreConformance, OtaLogsListNewestFirst) {
   for (int i = 0; i < 5; ++i) {
     store_->append_ota_log({0, "a", "default", "downloading", std::nullopt, std::nullopt, "m" + std::to_string(i),
                             100 + i},
-                           std::nullopt);
+                           std::nullopt, AttemptWrite{});
   }
   auto logs = store_->list_ota_logs("a", 3);
   ASSERT_EQ(logs.size(), 3u);

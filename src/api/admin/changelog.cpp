@@ -21,8 +21,8 @@ std::string text_of(const boost::json::value& v) {
 }  // namespace
 
 boost::json::array changelog_json(store::Store& store, std::string_view project_id) {
-  std::map<std::string, store::ReleaseOutcomes, std::less<>> outcomes;
-  for (auto& o : store.release_outcomes(project_id)) outcomes.emplace(o.version, std::move(o));
+  std::map<std::int64_t, store::ReleaseOutcomes> outcomes;
+  for (auto& o : store.release_outcomes(project_id)) outcomes.emplace(o.release_id, o);
   std::map<std::string, boost::json::array, std::less<>> history;
   for (const auto& a : store.list_audit(project_id, kHistoryLimit)) {
     if (!a.subject.starts_with("release:")) continue;
@@ -32,7 +32,7 @@ boost::json::array changelog_json(store::Store& store, std::string_view project_
     boost::system::error_code ec;
     auto after = boost::json::parse(a.after, ec);
     if (!ec && after.is_object()) {
-      for (const char* field : {"state", "state_reason", "rollout_percent", "rollback_target_id"}) {
+      for (const char* field : {"state", "state_reason", "rollout_percent", "stage", "rollback_target_id"}) {
         if (const auto* v = after.as_object().if_contains(field)) entry[field] = *v;
       }
     }
@@ -42,9 +42,12 @@ boost::json::array changelog_json(store::Store& store, std::string_view project_
   boost::json::array out;
   for (const auto& r : store.list_releases(project_id)) {
     boost::json::object item = render(r);
-    auto found = outcomes.find(r.version);
-    item["installs"] = found == outcomes.end() ? 0 : found->second.installs;
-    item["failures"] = found == outcomes.end() ? 0 : found->second.failures;
+    const auto found = outcomes.find(r.id);
+    const store::ReleaseOutcomes counts = found == outcomes.end() ? store::ReleaseOutcomes{r.id} : found->second;
+    item["installs"] = counts.installs;
+    item["failures"] = counts.failures;
+    item["stuck"] = counts.stuck;
+    item["bootloader_rollbacks"] = counts.rolled_back;
     auto h = history.find("release:" + std::to_string(r.id));
     item["history"] = h == history.end() ? boost::json::array{} : h->second;
     std::string id = std::to_string(r.id);
@@ -72,8 +75,18 @@ std::string changelog_markdown(const boost::json::array& changelog, std::string_
     md += fmt::format("- uploaded {} by {}\n", text_of(r.at("uploaded_at")), text_of(r.at("uploaded_by")));
     md += fmt::format("- {} bytes, chip {}, secure_version {}, sha256 `{}`\n", text_of(r.at("size")),
                       text_of(r.at("chip")), text_of(r.at("secure_version")), text_of(r.at("sha256")));
-    md += fmt::format("- rollout {}%, installs {}, failures {}\n", text_of(r.at("rollout_percent")),
-                      text_of(r.at("installs")), text_of(r.at("failures")));
+    md += fmt::format("- rollout {}%, installs {}, failures {}, stuck {}, bootloader rollbacks {}\n",
+                      text_of(r.at("rollout_percent")), text_of(r.at("installs")), text_of(r.at("failures")),
+                      text_of(r.at("stuck")), text_of(r.at("bootloader_rollbacks")));
+    if (const auto& stages = r.at("stages").as_array(); !stages.empty()) {
+      md += "- schedule:";
+      for (const auto& s : stages) {
+        const auto& stage = s.as_object();
+        md += fmt::format(" {}% (after {} s and {} installs);", text_of(stage.at("percent")),
+                          text_of(stage.at("min_duration_seconds")), text_of(stage.at("min_successes")));
+      }
+      md += fmt::format(" now at stage {}\n", text_of(r.at("stage")));
+    }
     const auto& rollback = r.at("rollback").as_object();
     md += fmt::format("- rollback: `{}` ({}): {}\n", text_of(rollback.at("command")), text_of(rollback.at("api")),
                       text_of(rollback.at("effect")));

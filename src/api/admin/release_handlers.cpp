@@ -1,5 +1,7 @@
 #include <boost/json.hpp>
 
+#include <cmath>
+
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
 #include "api/admin/blob_cleanup.h"
@@ -27,6 +29,57 @@ std::optional<std::int64_t> id_field(const boost::json::object& body, std::strin
     throw ApiError(ErrorCode::InvalidParameter, std::string(name) + " must be a release id");
   }
   return static_cast<std::int64_t>(*value);
+}
+
+std::optional<std::int64_t> whole_field(const boost::json::object& body, std::string_view name) {
+  auto value = number_field(body, name);
+  if (!value) return std::nullopt;
+  if (*value != std::floor(*value) || std::fabs(*value) > 1e15) {
+    throw ApiError(ErrorCode::InvalidParameter, std::string(name) + " must be a whole number");
+  }
+  return static_cast<std::int64_t>(*value);
+}
+
+const boost::json::object* object_field(const boost::json::object& body, std::string_view name) {
+  const auto* v = body.if_contains(name);
+  if (!v || v->is_null()) return nullptr;
+  if (!v->is_object()) throw ApiError(ErrorCode::InvalidParameter, std::string(name) + " must be an object");
+  return &v->as_object();
+}
+
+// {"max_failure_rate": 0.2, "window": 20, "min_attempts": 5, "stuck_after_seconds": 3600}, all optional.
+SafetyChange safety_field(const boost::json::object& body) {
+  SafetyChange change;
+  const auto* safety = object_field(body, "safety");
+  if (!safety) return change;
+  change.max_failure_rate = number_field(*safety, "max_failure_rate");
+  change.window = whole_field(*safety, "window");
+  change.min_attempts = whole_field(*safety, "min_attempts");
+  change.stuck_after_s = whole_field(*safety, "stuck_after_seconds");
+  return change;
+}
+
+// [{"percent": 1, "min_duration_seconds": 3600, "min_successes": 10}, ...]; [] clears.
+std::optional<std::vector<store::RolloutStageRecord>> stages_field(const boost::json::object& body) {
+  const auto* v = body.if_contains("stages");
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_array() || v->as_array().size() > 100) {
+    throw ApiError(ErrorCode::InvalidParameter, "stages must be an array of at most 100 stages");
+  }
+  std::vector<store::RolloutStageRecord> stages;
+  for (const auto& item : v->as_array()) {
+    if (!item.is_object()) throw ApiError(ErrorCode::InvalidParameter, "each stage must be an object");
+    const auto& stage = item.as_object();
+    auto percent = number_field(stage, "percent");
+    if (!percent) throw ApiError(ErrorCode::InvalidParameter, "each stage needs a percent");
+    stages.push_back({*percent, whole_field(stage, "min_duration_seconds").value_or(0),
+                      whole_field(stage, "min_successes").value_or(0)});
+  }
+  return stages;
+}
+
+bool has_safety(const SafetyChange& s) {
+  return s.max_failure_rate || s.window || s.min_attempts || s.stuck_after_s;
 }
 
 // pause / resume / revoke: a state change with an optional {"reason": "..."}.
@@ -65,10 +118,12 @@ Response patch_release(Context& ctx, const Request& req) {
   change.rollback_target_id = id_field(body, "rollback_target_id");
   change.rollout_tags = string_list(body, "rollout_tags");
   change.rollout_devices = string_list(body, "rollout_devices");
+  change.safety = safety_field(body);
+  change.stages = stages_field(body);
   if (!change.notes && !change.rollout_percent && !change.rollback_target_id && !change.rollout_tags &&
-      !change.rollout_devices) {
+      !change.rollout_devices && !has_safety(change.safety) && !change.stages) {
     throw ApiError(ErrorCode::MissingParameter,
-                   "give notes, rollout_percent, rollout_tags, rollout_devices or rollback_target_id");
+                   "give notes, rollout_percent, stages, rollout_tags, rollout_devices, safety or rollback_target_id");
   }
   return json_response(
       render(change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, "release.edit")));

@@ -43,6 +43,32 @@ std::optional<std::int64_t> default_rollback_target(store::Store& store, const d
   return best->id;
 }
 
+void apply_safety(const SafetyChange& change, store::ReleaseRecord& release) {
+  if (change.max_failure_rate) {
+    const double rate = *change.max_failure_rate;
+    if (!std::isfinite(rate) || rate < 0 || rate > 1) {
+      throw ApiError(ErrorCode::InvalidParameter, "max_failure_rate must be between 0 and 1");
+    }
+    release.max_failure_rate = rate;
+  }
+  if (change.window) {
+    if (*change.window < 1 || *change.window > 10000) {
+      throw ApiError(ErrorCode::InvalidParameter, "window must be between 1 and 10000 attempts");
+    }
+    release.safety_window = *change.window;
+  }
+  if (change.min_attempts) release.min_attempts = *change.min_attempts;
+  if (release.min_attempts < 1 || release.min_attempts > release.safety_window) {
+    throw ApiError(ErrorCode::InvalidParameter, "min_attempts must be between 1 and the window");
+  }
+  if (change.stuck_after_s) {
+    if (*change.stuck_after_s < 1 || *change.stuck_after_s > 30 * 24 * 3600) {
+      throw ApiError(ErrorCode::InvalidParameter, "stuck_after_seconds must be between 1 and 2592000 (30 days)");
+    }
+    release.stuck_after_s = *change.stuck_after_s;
+  }
+}
+
 }  // namespace
 
 store::ReleaseRecord change_release(store::Store& store, std::string_view project_id, std::int64_t id,
@@ -70,6 +96,25 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
     after.state_reason = change.reason;
   }
   if (change.rollback_target_id) after.rollback_target_id = *change.rollback_target_id;
+  apply_safety(change.safety, after);
+  if (change.stages) {
+    if (change.rollout_percent) {
+      throw ApiError(ErrorCode::InvalidParameter, "give rollout_percent or stages, not both");
+    }
+    after.rollout_stages = *change.stages;
+    after.stage_index = 0;
+    after.stage_started_at = now_ms();
+    if (!after.rollout_stages.empty()) {
+      if (auto problem = domain::validate_stages(rollout_stages(after)); !problem.empty()) {
+        throw ApiError(ErrorCode::InvalidParameter, problem);
+      }
+      after.rollout_percent = after.rollout_stages.front().percent;
+    }
+  } else if (change.rollout_percent) {
+    after.rollout_stages.clear();
+    after.stage_index = 0;
+  }
+  if (change.state == domain::ReleaseState::Active && before->state != "active") after.safety_since = now_ms();
 
   auto view = release_view(after);
   if (!view) throw ApiError(ErrorCode::InternalError, "stored release is unreadable");
@@ -132,6 +177,9 @@ store::ReleaseRecord promote_release(store::Store& store, std::string_view proje
   promoted.rollout_percent = 100;
   promoted.rollout_tags.clear();
   promoted.rollout_devices.clear();
+  promoted.rollout_stages.clear();
+  promoted.stage_index = 0;
+  promoted.safety_since = 0;
   promoted.rollback_target_id.reset();
   if (!store.insert_release(promoted)) {
     throw ApiError(ErrorCode::VersionExists,

@@ -9,7 +9,14 @@
 // [0, 100], notes over 64 KiB, a malformed tag or device id (or over 1000 of
 // them), INVALID_PARAMETER with the domain's reason
 // for a rollback target that devices could not install (another project,
-// revoked, same version, lower secure_version).
+// revoked, same version, lower secure_version), for safety settings out of
+// range, for a schedule domain::validate_stages() refuses, and for a change
+// giving both rollout_percent and stages.
+//
+// A schedule sets rollout_percent to its first stage's and starts it now;
+// setting rollout_percent by hand ends the schedule. Resuming (state Active)
+// restarts the safety window: only attempts ended from then on count, so a
+// release paused for failures is judged afresh.
 //
 // Revoking a release without a rollback target picks one: the newest active
 // release of the same channel below it that validate_rollback_target()
@@ -26,6 +33,14 @@
 
 namespace apiota::api::admin {
 
+// Safety settings to change; unset fields keep their value.
+struct SafetyChange {
+  std::optional<double> max_failure_rate;  // 0..1
+  std::optional<std::int64_t> window;      // 1..10000 attempts
+  std::optional<std::int64_t> min_attempts;  // 1..window
+  std::optional<std::int64_t> stuck_after_s;  // 1 s..30 days
+};
+
 struct ReleaseChange {
   std::optional<std::string> notes;
   std::optional<double> rollout_percent;
@@ -34,6 +49,9 @@ struct ReleaseChange {
   std::optional<std::int64_t> rollback_target_id;
   std::optional<domain::ReleaseState> state;
   std::string reason;  // recorded with a state change
+  SafetyChange safety;
+  // A stage schedule (starts at its first stage now); empty clears it.
+  std::optional<std::vector<store::RolloutStageRecord>> stages;
 };
 
 store::ReleaseRecord change_release(store::Store& store, std::string_view project_id, std::int64_t id,

@@ -16,6 +16,23 @@ boost::json::value optional_text(const std::optional<std::string>& s) {
   return s ? boost::json::value(*s) : boost::json::value(nullptr);
 }
 
+boost::json::object render_safety(const store::ReleaseRecord& r) {
+  return {{"max_failure_rate", r.max_failure_rate},
+          {"window", r.safety_window},
+          {"min_attempts", r.min_attempts},
+          {"stuck_after_seconds", r.stuck_after_s}};
+}
+
+boost::json::array render_stages(const store::ReleaseRecord& r) {
+  boost::json::array out;
+  for (const auto& stage : r.rollout_stages) {
+    out.push_back(boost::json::object{{"percent", stage.percent},
+                                      {"min_duration_seconds", stage.min_duration_s},
+                                      {"min_successes", stage.min_successes}});
+  }
+  return out;
+}
+
 }  // namespace
 
 boost::json::object render(const store::ProjectRecord& p) {
@@ -84,6 +101,11 @@ boost::json::object render(const store::ReleaseRecord& r) {
       {"rollout_devices", boost::json::value_from(r.rollout_devices)},
       {"rollback_target_id",
        r.rollback_target_id ? boost::json::value(*r.rollback_target_id) : boost::json::value(nullptr)},
+      {"safety", render_safety(r)},
+      {"stages", render_stages(r)},
+      {"stage", r.rollout_stages.empty() ? boost::json::value(nullptr) : boost::json::value(r.stage_index + 1)},
+      {"stage_started_at",
+       r.rollout_stages.empty() ? boost::json::value(nullptr) : boost::json::value(iso8601(r.stage_started_at))},
   };
 }
 

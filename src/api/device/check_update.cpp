@@ -3,7 +3,13 @@
 #include <algorithm>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <span>
+
 #include "api/api_error.h"
+#include "api/attempt_tracking.h"
 #include "api/auth.h"
 #include "api/clock.h"
 #include "api/device/device_api.h"
@@ -14,6 +20,54 @@
 #include "domain/semver.h"
 
 namespace apiota::api::device {
+namespace {
+
+// Ends the device's open update attempt when this poll shows how it went
+// (domain::end_for_poll), and tells the decision what is still in progress
+// and which releases the device's bootloader rolled back from.
+void follow_attempt(Context& ctx, const store::DeviceRecord& dev, std::span<const store::ReleaseRecord> records,
+                    const domain::SemVer& current, std::int64_t now, domain::DeviceView& device) {
+  device.refused_release_ids = dev.rolled_back_release_ids;
+  auto open = open_attempt_of(dev);
+  if (!open) return;
+  auto release = std::find_if(records.begin(), records.end(),
+                              [&](const store::ReleaseRecord& r) { return r.id == open->release.id; });
+  const std::chrono::seconds stuck_after(release == records.end() ? 3600 : release->stuck_after_s);
+  const auto end = domain::end_for_poll(open, current, std::chrono::system_clock::time_point(std::chrono::milliseconds(now)),
+                                        stuck_after);
+  if (!end) {
+    if (domain::is_in_progress(open->status)) device.update_in_progress = open->release.id;
+    return;
+  }
+  store::AttemptWrite write{now, dev.open_attempt->id, std::string(domain::to_string(*end)), {}, {}};
+  if (*end == domain::AttemptEnd::RolledBack) {
+    device.refused_release_ids.push_back(open->release.id);
+    spdlog::warn("device {}: bootloader rollback from release {} ({}) to {}; it will not be offered again",
+                 dev.device_id, open->release.id, open->release.version.to_string(), current.to_string());
+  }
+  if (*end == domain::AttemptEnd::Succeeded) {
+    if (!ctx.store.apply_attempt_write(write)) return;
+  } else {
+    // A failure the device did not report itself goes into its OTA log.
+    store::OtaLogRecord log{0,
+                            dev.device_id,
+                            dev.project_id,
+                            "failed",
+                            dev.open_attempt->from_version,
+                            dev.open_attempt->target_version,
+                            *end == domain::AttemptEnd::RolledBack
+                                ? "apiota: bootloader rollback detected: the device rebooted into " +
+                                      dev.open_attempt->target_version + " but runs " + current.to_string() +
+                                      " again; that release will not be offered to it again"
+                                : "apiota: no report since '" + dev.open_attempt->status +
+                                      "' for longer than the release's stuck_after; counted as a failed (stuck) update",
+                            now};
+    ctx.store.append_ota_log(log, std::nullopt, write);
+  }
+  ctx.automation.attempt_ended(dev.project_id, open->release.id, *end, now);
+}
+
+}  // namespace
 
 Response check_update(Context& ctx, const Request& req) {
   limit_address(ctx, req);
@@ -58,6 +112,7 @@ Response check_update(Context& ctx, const Request& req) {
       device.tag_pin = domain::DevicePin{*version};
     }
   }
+  follow_attempt(ctx, dev, records, *current, now, device);
   domain::Decision decision = domain::decide_release(device, releases);
 
   Response res;

@@ -1,12 +1,16 @@
 #include <boost/json.hpp>
 
+#include <vector>
+
 #include "api/api_error.h"
+#include "api/attempt_tracking.h"
 #include "api/auth.h"
 #include "api/clock.h"
 #include "api/device/device_api.h"
 #include "api/json_body.h"
 #include "domain/ota_status.h"
 #include "domain/semver.h"
+#include "domain/update_attempt.h"
 
 namespace apiota::api::device {
 namespace {
@@ -48,7 +52,26 @@ Response report_ota_status(Context& ctx, const Request& req) {
   log.received_at = now_ms();
   std::optional<std::string_view> new_version;
   if (*status == domain::OtaStatus::Done && to_version) new_version = *to_version;
-  std::int64_t id = ctx.store.append_ota_log(log, new_version);
+
+  // Follow the device's update attempt (domain/update_attempt.h).
+  const auto open = open_attempt_of(dev);
+  std::optional<domain::AttemptRelease> named;
+  std::vector<store::ReleaseRecord> releases;
+  if (to_version && (domain::is_in_progress(*status) || domain::is_terminal(*status))) {
+    releases = ctx.store.list_releases(dev.project_id);
+    if (const auto* release = release_named_by(releases, dev, *domain::parse_semver(*to_version), open)) {
+      named = domain::AttemptRelease{release->id, *domain::parse_semver(release->version)};
+    }
+  }
+  const domain::AttemptStep step = domain::step_for_report(open, *status, named);
+  std::int64_t id =
+      ctx.store.append_ota_log(log, new_version, attempt_write(step, dev, log.status, from_version, log.received_at));
+  if (step.end_open && open) {
+    ctx.automation.attempt_ended(dev.project_id, open->release.id, *step.end_open, log.received_at);
+  }
+  if (step.start && step.start->ended) {
+    ctx.automation.attempt_ended(dev.project_id, step.start->release.id, *step.start->ended, log.received_at);
+  }
 
   Response res;
   res.body = boost::json::serialize(boost::json::object{

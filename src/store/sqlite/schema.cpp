@@ -132,6 +132,38 @@ CREATE TABLE pins (
 );
 )sql";
 
+// Update attempts feed rollout safety and auto-advance; releases get their
+// safety settings and stage schedule (stages stored as
+// "percent:min_duration_s:min_successes", comma-separated).
+constexpr const char* kSchemaV5 = R"sql(
+ALTER TABLE releases ADD COLUMN max_failure_rate REAL NOT NULL DEFAULT 0.2;
+ALTER TABLE releases ADD COLUMN safety_window INTEGER NOT NULL DEFAULT 20;
+ALTER TABLE releases ADD COLUMN min_attempts INTEGER NOT NULL DEFAULT 5;
+ALTER TABLE releases ADD COLUMN stuck_after_s INTEGER NOT NULL DEFAULT 3600;
+ALTER TABLE releases ADD COLUMN safety_since INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE releases ADD COLUMN rollout_stages TEXT NOT NULL DEFAULT '';
+ALTER TABLE releases ADD COLUMN stage_index INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE releases ADD COLUMN stage_started_at INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE update_attempts (
+  id INTEGER PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  device_row_id INTEGER NOT NULL,
+  device_id TEXT NOT NULL,
+  release_id INTEGER NOT NULL,
+  from_version TEXT,
+  target_version TEXT NOT NULL,
+  status TEXT NOT NULL,
+  status_at INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  outcome TEXT NOT NULL DEFAULT '',
+  ended_at INTEGER
+);
+CREATE UNIQUE INDEX update_attempts_open ON update_attempts(device_row_id) WHERE outcome = '';
+CREATE INDEX update_attempts_by_device ON update_attempts(device_row_id, outcome);
+CREATE INDEX update_attempts_by_release ON update_attempts(release_id, ended_at);
+CREATE INDEX update_attempts_open_since ON update_attempts(status_at) WHERE outcome = '';
+)sql";
+
 }  // namespace
 
 void migrate(Connection& conn) {
@@ -149,6 +181,7 @@ void migrate(Connection& conn) {
   if (version < 2) conn.exec(kSchemaV2);
   if (version < 3) conn.exec(kSchemaV3);
   if (version < 4) conn.exec(kSchemaV4);
+  if (version < 5) conn.exec(kSchemaV5);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();
 }

@@ -7,7 +7,7 @@
 
 namespace apiota::store::sqlite {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 void migrate(Connection& conn);
 

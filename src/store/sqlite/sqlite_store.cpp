@@ -1,5 +1,8 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <cinttypes>
+#include <cstdio>
+
 #include "store/sqlite/schema.h"
 
 namespace apiota::store::sqlite {
@@ -32,7 +35,18 @@ constexpr const char* kDeviceColumns =
 constexpr const char* kReleaseColumns =
     "id, project_id, version, channel, filename, size, sha256, md5, chip, chip_id, image_project_name, "
     "image_version, secure_version, idf_version, signature, appended_sha256, elf_sha256, uploaded_by, uploaded_at, "
-    "state, state_reason, notes, rollout_percent, rollback_target_id, rollout_tags, rollout_devices";
+    "state, state_reason, notes, rollout_percent, rollback_target_id, rollout_tags, rollout_devices, "
+    "max_failure_rate, safety_window, min_attempts, stuck_after_s, rollout_stages, stage_index, stage_started_at, "
+    "safety_since";
+// A device with its open attempt (columns 11-18) and rolled-back releases (19).
+constexpr const char* kDeviceWithAttemptsSelect =
+    "SELECT d.row_id, d.device_id, d.project_id, d.secret_salt, d.secret_hash, d.channel, d.blocked, "
+    "d.registered_at, d.firmware_version, d.last_seen_at, d.last_address, a.id, a.release_id, a.from_version, "
+    "a.target_version, a.status, a.status_at, a.started_at, a.project_id, "
+    "(SELECT group_concat(r.release_id) FROM update_attempts r WHERE r.device_row_id = d.row_id "
+    "AND r.outcome = 'rolled_back') "
+    "FROM devices d LEFT JOIN update_attempts a ON a.device_row_id = d.row_id AND a.outcome = '' ";
+
 constexpr const char* kAuditColumns = "id, project_id, actor, action, subject, before_json, after_json, at";
 constexpr const char* kLogColumns =
     "id, device_id, project_id, status, from_version, to_version, message, received_at";
@@ -102,6 +116,29 @@ std::string join_list(const std::vector<std::string>& items) {
   return out;
 }
 
+std::vector<RolloutStageRecord> parse_stages(std::string_view text) {
+  std::vector<RolloutStageRecord> out;
+  for (const auto& item : split_list(text)) {
+    RolloutStageRecord stage;
+    if (std::sscanf(item.c_str(), "%lf:%" SCNd64 ":%" SCNd64, &stage.percent, &stage.min_duration_s,
+                    &stage.min_successes) == 3) {
+      out.push_back(stage);
+    }
+  }
+  return out;
+}
+
+std::string join_stages(const std::vector<RolloutStageRecord>& stages) {
+  std::vector<std::string> items;
+  for (const auto& stage : stages) {
+    char text[96];
+    std::snprintf(text, sizeof text, "%.2f:%" PRId64 ":%" PRId64, stage.percent, stage.min_duration_s,
+                  stage.min_successes);
+    items.emplace_back(text);
+  }
+  return join_list(items);
+}
+
 ReleaseRecord release_row(const Statement& s) {
   ReleaseRecord r;
   r.id = s.int64(0);
@@ -130,7 +167,96 @@ ReleaseRecord release_row(const Statement& s) {
   r.rollback_target_id = s.optional_int64(23);
   r.rollout_tags = split_list(s.text(24));
   r.rollout_devices = split_list(s.text(25));
+  r.max_failure_rate = s.real(26);
+  r.safety_window = s.int64(27);
+  r.min_attempts = s.int64(28);
+  r.stuck_after_s = s.int64(29);
+  r.rollout_stages = parse_stages(s.text(30));
+  r.stage_index = s.int64(31);
+  r.stage_started_at = s.int64(32);
+  r.safety_since = s.int64(33);
   return r;
+}
+
+// The operator-managed fields of release r.id.
+void write_release_fields(Connection& conn, const ReleaseRecord& r) {
+  auto stmt = conn.prepare(
+      "UPDATE releases SET state = ?, state_reason = ?, notes = ?, rollout_percent = ?, rollback_target_id = ?, "
+      "rollout_tags = ?, rollout_devices = ?, max_failure_rate = ?, safety_window = ?, min_attempts = ?, "
+      "stuck_after_s = ?, rollout_stages = ?, stage_index = ?, stage_started_at = ?, safety_since = ? "
+      "WHERE project_id = ? AND id = ?");
+  stmt.bind(1, r.state).bind(2, r.state_reason).bind(3, r.notes).bind(4, r.rollout_percent);
+  stmt.bind(5, r.rollback_target_id).bind(6, join_list(r.rollout_tags)).bind(7, join_list(r.rollout_devices));
+  stmt.bind(8, r.max_failure_rate).bind(9, r.safety_window).bind(10, r.min_attempts).bind(11, r.stuck_after_s);
+  stmt.bind(12, join_stages(r.rollout_stages)).bind(13, r.stage_index).bind(14, r.stage_started_at);
+  stmt.bind(15, r.safety_since).bind(16, r.project_id).bind(17, r.id);
+  stmt.run();
+}
+
+AttemptRecord attempt_row(const Statement& s) {
+  AttemptRecord a;
+  a.id = s.int64(0);
+  a.project_id = s.text(1);
+  a.device_row_id = s.int64(2);
+  a.device_id = s.text(3);
+  a.release_id = s.int64(4);
+  a.from_version = s.optional_text(5);
+  a.target_version = s.text(6);
+  a.status = s.text(7);
+  a.status_at = s.int64(8);
+  a.started_at = s.int64(9);
+  a.outcome = s.text(10);
+  a.ended_at = s.optional_int64(11);
+  return a;
+}
+
+DeviceRecord device_with_attempts_row(const Statement& s) {
+  DeviceRecord d = device_row(s);
+  if (auto id = s.optional_int64(11)) {
+    AttemptRecord a;
+    a.id = *id;
+    a.release_id = s.int64(12);
+    a.from_version = s.optional_text(13);
+    a.target_version = s.text(14);
+    a.status = s.text(15);
+    a.status_at = s.int64(16);
+    a.started_at = s.int64(17);
+    a.project_id = s.text(18);
+    a.device_row_id = d.row_id;
+    a.device_id = d.device_id;
+    d.open_attempt = std::move(a);
+  }
+  for (const auto& id : split_list(s.optional_text(19).value_or(""))) d.rolled_back_release_ids.push_back(std::stoll(id));
+  return d;
+}
+
+void apply_attempt_write_on(Connection& conn, const AttemptWrite& w, bool& changed) {
+  if (w.open_id && !w.end_open.empty()) {
+    auto stmt = conn.prepare("UPDATE update_attempts SET outcome = ?, ended_at = ? WHERE id = ? AND outcome = ''");
+    stmt.bind(1, w.end_open).bind(2, w.at).bind(3, *w.open_id);
+    stmt.run();
+    changed = changed || conn.changes() > 0;
+  } else if (w.open_id && w.touch_status) {
+    auto stmt = conn.prepare("UPDATE update_attempts SET status = ?, status_at = ? WHERE id = ? AND outcome = ''");
+    stmt.bind(1, *w.touch_status).bind(2, w.at).bind(3, *w.open_id);
+    stmt.run();
+  }
+  if (!w.start) return;
+  const AttemptRecord& a = *w.start;
+  if (a.outcome.empty()) {
+    auto supersede = conn.prepare(
+        "UPDATE update_attempts SET outcome = 'superseded', ended_at = ? WHERE device_row_id = ? AND outcome = ''");
+    supersede.bind(1, w.at).bind(2, a.device_row_id);
+    supersede.run();
+  }
+  auto insert = conn.prepare(
+      "INSERT INTO update_attempts (project_id, device_row_id, device_id, release_id, from_version, target_version, "
+      "status, status_at, started_at, outcome, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, a.project_id).bind(2, a.device_row_id).bind(3, a.device_id).bind(4, a.release_id);
+  insert.bind(5, a.from_version).bind(6, a.target_version).bind(7, a.status).bind(8, a.status_at);
+  insert.bind(9, a.started_at).bind(10, a.outcome).bind(11, a.ended_at);
+  insert.run();
+  changed = true;
 }
 
 AuditRecord audit_row(const Statement& s) {
@@ -160,10 +286,10 @@ OtaLogRecord log_row(const Statement& s) {
 }
 
 std::optional<DeviceRecord> find_device_on(Connection& conn, std::string_view device_id) {
-  auto stmt = conn.prepare(select_from(kDeviceColumns, "FROM devices WHERE device_id = ?"));
+  auto stmt = conn.prepare(std::string(kDeviceWithAttemptsSelect) + "WHERE d.device_id = ?");
   stmt.bind(1, device_id);
   if (!stmt.step()) return std::nullopt;
-  return device_row(stmt);
+  return device_with_attempts_row(stmt);
 }
 
 std::optional<ConfigRecord> config_row(Statement& stmt) {
@@ -395,6 +521,7 @@ bool SqliteStore::insert_release(ReleaseRecord& r) {
     stmt.run();
   }
   r.id = writer_->last_insert_rowid();
+  write_release_fields(*writer_, r);
   tx.commit();
   return true;
 }
@@ -427,15 +554,7 @@ std::optional<ReleaseRecord> SqliteStore::find_release(std::string_view project_
 bool SqliteStore::update_release(const ReleaseRecord& r, const AuditRecord& audit) {
   std::lock_guard lock(writer_mutex_);
   Transaction tx(*writer_);
-  {
-    auto stmt = writer_->prepare(
-        "UPDATE releases SET state = ?, state_reason = ?, notes = ?, rollout_percent = ?, rollback_target_id = ?, "
-        "rollout_tags = ?, rollout_devices = ? WHERE project_id = ? AND id = ?");
-    stmt.bind(1, r.state).bind(2, r.state_reason).bind(3, r.notes).bind(4, r.rollout_percent);
-    stmt.bind(5, r.rollback_target_id).bind(6, join_list(r.rollout_tags)).bind(7, join_list(r.rollout_devices));
-    stmt.bind(8, r.project_id).bind(9, r.id);
-    stmt.run();
-  }
+  write_release_fields(*writer_, r);
   if (writer_->changes() == 0) return false;
   insert_audit(*writer_, audit);
   tx.commit();
@@ -450,6 +569,7 @@ Store::DeleteOutcome SqliteStore::delete_release(std::string_view project_id, st
     auto in_use = writer_->prepare(
         "SELECT (SELECT COUNT(*) FROM devices d WHERE d.project_id = r.project_id AND d.firmware_version = r.version) "
         "+ (SELECT COUNT(*) FROM releases t WHERE t.rollback_target_id = r.id) "
+        "+ (SELECT COUNT(*) FROM update_attempts a WHERE a.release_id = r.id AND a.outcome = '') "
         "FROM releases r WHERE r.project_id = ? AND r.id = ?");
     in_use.bind(1, project_id).bind(2, id);
     if (!in_use.step()) return DeleteOutcome::NotFound;
@@ -458,6 +578,11 @@ Store::DeleteOutcome SqliteStore::delete_release(std::string_view project_id, st
   {
     auto stmt = writer_->prepare("DELETE FROM releases WHERE project_id = ? AND id = ?");
     stmt.bind(1, project_id).bind(2, id);
+    stmt.run();
+  }
+  {
+    auto stmt = writer_->prepare("DELETE FROM update_attempts WHERE release_id = ?");
+    stmt.bind(1, id);
     stmt.run();
   }
   insert_audit(*writer_, audit);
@@ -473,7 +598,8 @@ std::vector<std::string> SqliteStore::referenced_sha256s() {
   return out;
 }
 
-std::int64_t SqliteStore::append_ota_log(const OtaLogRecord& l, std::optional<std::string_view> new_current_version) {
+std::int64_t SqliteStore::append_ota_log(const OtaLogRecord& l, std::optional<std::string_view> new_current_version,
+                                         const AttemptWrite& attempt) {
   std::lock_guard lock(writer_mutex_);
   Transaction tx(*writer_);
   {
@@ -491,6 +617,8 @@ std::int64_t SqliteStore::append_ota_log(const OtaLogRecord& l, std::optional<st
     stmt.bind(1, *new_current_version).bind(2, l.received_at).bind(3, l.device_id);
     stmt.run();
   }
+  bool changed = false;
+  apply_attempt_write_on(*writer_, attempt, changed);
   tx.commit();
   return id;
 }
@@ -564,14 +692,60 @@ bool SqliteStore::clear_pin(std::string_view project_id, std::string_view scope,
   return writer_->changes() > 0;
 }
 
+bool SqliteStore::apply_attempt_write(const AttemptWrite& write) {
+  if (write.empty()) return false;
+  std::lock_guard lock(writer_mutex_);
+  Transaction tx(*writer_);
+  bool changed = false;
+  apply_attempt_write_on(*writer_, write, changed);
+  tx.commit();
+  return changed;
+}
+
+std::vector<AttemptRecord> SqliteStore::stale_attempts(std::int64_t now) {
+  auto conn = reader();
+  auto stmt = conn->prepare(
+      "SELECT a.id, a.project_id, a.device_row_id, a.device_id, a.release_id, a.from_version, a.target_version, "
+      "a.status, a.status_at, a.started_at, a.outcome, a.ended_at FROM update_attempts a "
+      "JOIN releases r ON r.id = a.release_id WHERE a.outcome = '' "
+      "AND a.status IN ('downloading', 'verifying', 'flashing', 'rebooting') "
+      "AND a.status_at < ? - r.stuck_after_s * 1000 ORDER BY a.status_at");
+  stmt.bind(1, now);
+  std::vector<AttemptRecord> out;
+  while (stmt.step()) out.push_back(attempt_row(stmt));
+  return out;
+}
+
+std::vector<std::string> SqliteStore::recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
+                                                              std::int64_t limit) {
+  auto conn = reader();
+  auto stmt = conn->prepare(
+      "SELECT outcome FROM (SELECT outcome, ended_at, id FROM update_attempts WHERE release_id = ? "
+      "AND outcome NOT IN ('', 'superseded') AND ended_at >= ? ORDER BY ended_at DESC, id DESC LIMIT ?) "
+      "ORDER BY ended_at, id");
+  stmt.bind(1, release_id).bind(2, since).bind(3, limit);
+  std::vector<std::string> out;
+  while (stmt.step()) out.push_back(stmt.text(0));
+  return out;
+}
+
+std::int64_t SqliteStore::count_successes_since(std::int64_t release_id, std::int64_t since) {
+  auto conn = reader();
+  auto stmt = conn->prepare(
+      "SELECT COUNT(*) FROM update_attempts WHERE release_id = ? AND outcome = 'succeeded' AND ended_at >= ?");
+  stmt.bind(1, release_id).bind(2, since);
+  stmt.step();
+  return stmt.int64(0);
+}
+
 std::vector<ReleaseOutcomes> SqliteStore::release_outcomes(std::string_view project_id) {
   auto conn = reader();
   auto stmt = conn->prepare(
-      "SELECT to_version, SUM(status = 'done'), SUM(status = 'failed') FROM ota_logs "
-      "WHERE project_id = ? AND to_version IS NOT NULL AND status IN ('done', 'failed') GROUP BY to_version");
+      "SELECT release_id, SUM(outcome = 'succeeded'), SUM(outcome = 'failed'), SUM(outcome = 'stuck'), "
+      "SUM(outcome = 'rolled_back') FROM update_attempts WHERE project_id = ? AND outcome != '' GROUP BY release_id");
   stmt.bind(1, project_id);
   std::vector<ReleaseOutcomes> out;
-  while (stmt.step()) out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2)});
+  while (stmt.step()) out.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2), stmt.int64(3), stmt.int64(4)});
   return out;
 }
 

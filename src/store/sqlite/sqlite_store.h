@@ -52,7 +52,8 @@ class SqliteStore final : public Store {
   DeleteOutcome delete_release(std::string_view project_id, std::int64_t id, const AuditRecord& audit) override;
   std::vector<std::string> referenced_sha256s() override;
 
-  std::int64_t append_ota_log(const OtaLogRecord& log, std::optional<std::string_view> new_current_version) override;
+  std::int64_t append_ota_log(const OtaLogRecord& log, std::optional<std::string_view> new_current_version,
+                              const AttemptWrite& attempt) override;
   std::vector<OtaLogRecord> list_ota_logs(std::string_view device_id, std::int64_t limit) override;
 
   std::optional<ConfigRecord> project_config(std::string_view project_id) override;
@@ -60,6 +61,11 @@ class SqliteStore final : public Store {
   void set_project_config(std::string_view project_id, const ConfigRecord& config) override;
   void set_device_config(std::string_view device_id, const ConfigRecord& config) override;
 
+  bool apply_attempt_write(const AttemptWrite& write) override;
+  std::vector<AttemptRecord> stale_attempts(std::int64_t now) override;
+  std::vector<std::string> recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
+                                                   std::int64_t limit) override;
+  std::int64_t count_successes_since(std::int64_t release_id, std::int64_t since) override;
   std::vector<ReleaseOutcomes> release_outcomes(std::string_view project_id) override;
   std::vector<PinRecord> list_pins(std::string_view project_id) override;
   void set_pin(const PinRecord& pin) override;
