@@ -21,8 +21,36 @@ struct Args {
   double percent = 100;
   std::int64_t limit = 100;
   bool markdown = false;
-  std::vector<std::string> tags, devices;
+  std::vector<std::string> tags, devices, stages;
+  double max_failure_rate = 0.2;
+  std::int64_t window = 20, min_attempts = 5, stuck_after = 3600;
+  bool clear = false;
 };
+
+// "PERCENT[:MIN_DURATION_S[:MIN_SUCCESSES]]", e.g. "10:86400:100".
+store::RolloutStageRecord parse_stage(const std::string& text) {
+  store::RolloutStageRecord stage;
+  std::size_t used = 0;
+  try {
+    std::size_t pos = 0;
+    stage.percent = std::stod(text, &pos);
+    used = pos;
+    if (used < text.size() && text[used] == ':') {
+      stage.min_duration_s = std::stoll(text.substr(used + 1), &pos);
+      used += 1 + pos;
+    }
+    if (used < text.size() && text[used] == ':') {
+      stage.min_successes = std::stoll(text.substr(used + 1), &pos);
+      used += 1 + pos;
+    }
+  } catch (const std::logic_error&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size()) {
+    throw std::invalid_argument("a stage is PERCENT[:MIN_DURATION_SECONDS[:MIN_SUCCESSES]], not '" + text + "'");
+  }
+  return stage;
+}
 
 void print(const boost::json::object& object) { std::cout << boost::json::serialize(object) << std::endl; }
 
@@ -98,6 +126,36 @@ void add_releases_command(CLI::App& app) {
     if (devices->count() > 0) change.rollout_devices = args->devices;
     if (!change.rollout_percent && !change.rollout_tags && !change.rollout_devices) {
       throw std::invalid_argument("give --percent, --tags or --devices");
+    }
+    apply(*args, change, "release.edit");
+  });
+
+  auto* schedule = release_command(releases, "schedule", "widen a rollout in stages, automatically", *args);
+  auto* stages = schedule->add_option("--stages", args->stages,
+                                      "PERCENT[:MIN_DURATION_S[:MIN_SUCCESSES]],... e.g. 1:3600:10,10:86400:100,100")
+                     ->delimiter(',');
+  auto* clear = schedule->add_flag("--clear", args->clear, "end the schedule (the share stays where it is)");
+  schedule->callback([args, stages, clear] {
+    if ((stages->count() > 0) == (clear->count() > 0)) throw std::invalid_argument("give --stages or --clear");
+    api::admin::ReleaseChange change;
+    change.stages.emplace();
+    for (const auto& text : args->stages) change.stages->push_back(parse_stage(text));
+    apply(*args, change, "release.edit");
+  });
+
+  auto* safety = release_command(releases, "safety", "when a rollout pauses itself", *args);
+  auto* rate = safety->add_option("--max-failure-rate", args->max_failure_rate, "pause above this share, 0..1");
+  auto* window = safety->add_option("--window", args->window, "judge the last N ended attempts");
+  auto* minimum = safety->add_option("--min-attempts", args->min_attempts, "judge only from N attempts on");
+  auto* stuck = safety->add_option("--stuck-after", args->stuck_after, "seconds of silence that fail an attempt");
+  safety->callback([args, rate, window, minimum, stuck] {
+    api::admin::ReleaseChange change;
+    if (rate->count() > 0) change.safety.max_failure_rate = args->max_failure_rate;
+    if (window->count() > 0) change.safety.window = args->window;
+    if (minimum->count() > 0) change.safety.min_attempts = args->min_attempts;
+    if (stuck->count() > 0) change.safety.stuck_after_s = args->stuck_after;
+    if (rate->count() + window->count() + minimum->count() + stuck->count() == 0) {
+      throw std::invalid_argument("give --max-failure-rate, --window, --min-attempts or --stuck-after");
     }
     apply(*args, change, "release.edit");
   });
