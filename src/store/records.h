@@ -61,8 +61,8 @@ struct DeviceRecord {
   std::optional<std::string> firmware_version;
   std::optional<std::int64_t> last_seen_at;
   std::optional<std::string> last_address;
-  // Filled by Store::find_device only: the device's open update attempt and
-  // the releases its bootloader rolled back from.
+  // Filled by Store::find_device and list_devices: the device's open update
+  // attempt and the releases its bootloader rolled back from.
   std::optional<AttemptRecord> open_attempt;
   std::vector<std::int64_t> rolled_back_release_ids;
 };

@@ -70,7 +70,7 @@ class Store {
   // Devices. register_device decides atomically between creating the row,
   // reporting the existing one, and refusing over the plan's device limit.
   virtual RegisterResult register_device(const DeviceRecord& candidate, std::int64_t max_devices) = 0;
-  // Also fills the device's open attempt and rolled-back releases.
+  // Both also fill the device's open attempt and rolled-back releases.
   virtual std::optional<DeviceRecord> find_device(std::string_view device_id) = 0;
   virtual std::vector<DeviceRecord> list_devices(const DeviceQuery& query) = 0;
   virtual std::int64_t count_devices(std::string_view project_id) = 0;

@@ -210,6 +210,9 @@ TEST_F(Releases, PromoteOffersTheSameFirmwareOnAnotherChannel) {
   ASSERT_EQ(status_of(up), 200);
   std::string beta_id = std::to_string(json_of(up->body).at("id").to_number<std::int64_t>());
   EXPECT_EQ(check("stable-dev", "1.0.0").at("update"), false);
+  ASSERT_EQ(status_of(patch("/api/admin/releases/" + beta_id,
+                            R"({"notes":"beta soak passed","rollout_percent":20,"safety":{"window":40}})")),
+            200);
 
   auto promoted = post("/api/admin/releases/" + beta_id + "/promote", R"({"channel":"stable"})");
   ASSERT_EQ(status_of(promoted), 201) << promoted->body;
@@ -217,6 +220,13 @@ TEST_F(Releases, PromoteOffersTheSameFirmwareOnAnotherChannel) {
   EXPECT_EQ(release.at("channel"), "stable");
   EXPECT_EQ(release.at("filename"), "fw-4.0.0-stable.bin");
   EXPECT_EQ(release.at("sha256"), json_of(up->body).at("sha256"));
+  // Notes and safety settings travel; the rollout starts over at 100%.
+  EXPECT_EQ(release.at("notes"), "beta soak passed");
+  EXPECT_EQ(release.at("safety").at("window"), 40);
+  EXPECT_EQ(release.at("rollout_percent"), 100.0);
+  EXPECT_EQ(admin_get(server_, "/api/admin/releases/" + std::to_string(release.at("id").to_number<std::int64_t>()))
+                .at("notes"),
+            "beta soak passed");
   auto offer = check("stable-dev", "1.0.0");
   ASSERT_EQ(offer.at("update"), true);
   EXPECT_EQ(offer.at("channel"), "stable");

@@ -163,6 +163,9 @@ TEST_F(RolloutSafety, UpdatesAreNotStackedAndASilentDeviceTimesOut) {
   ASSERT_EQ(status_of(patch(id, R"({"safety":{"stuck_after_seconds":2}})")), 200);
   report("dev-0", "downloading");
   report("dev-1", "flashing");
+  auto device = admin_get(server_, "/api/admin/devices/dev-1");
+  EXPECT_EQ(device.at("update_attempt").at("release_id"), id);
+  EXPECT_EQ(device.at("update_attempt").at("status"), "flashing");
   // Polling during the update offers the same release again, nothing newer.
   EXPECT_TRUE(offered("dev-0", "1.0.0", "1.1.0"));
   upload("1.2.0");
@@ -174,6 +177,7 @@ TEST_F(RolloutSafety, UpdatesAreNotStackedAndASilentDeviceTimesOut) {
       << boost::json::serialize(changelog_entry(id));
   EXPECT_TRUE(offered("dev-0", "1.0.0", "1.2.0"));
   EXPECT_TRUE(contains(log_messages("dev-1"), "no report since 'flashing'"));
+  EXPECT_TRUE(admin_get(server_, "/api/admin/devices/dev-1").at("update_attempt").is_null());
   EXPECT_EQ(changelog_entry(id).at("state"), "active");
 }
 
@@ -189,6 +193,8 @@ TEST_F(RolloutSafety, BootloaderRollbackIsDetectedAndTheReleaseNeverOfferedAgain
   auto entry = changelog_entry(id);
   EXPECT_EQ(entry.at("bootloader_rollbacks"), 1);
   EXPECT_TRUE(contains(log_messages("dev-0"), "bootloader rollback detected"));
+  EXPECT_EQ(admin_get(server_, "/api/admin/devices/dev-0").at("rolled_back_release_ids"),
+            boost::json::array{boost::json::value(id)});
   // A newer release is offered; only the rolled-back one is refused.
   upload("1.2.0");
   EXPECT_TRUE(offered("dev-0", "1.0.0", "1.2.0"));

@@ -33,6 +33,16 @@ boost::json::array render_stages(const store::ReleaseRecord& r) {
   return out;
 }
 
+// The device's open update attempt.
+boost::json::object render_attempt(const store::AttemptRecord& a) {
+  return {{"release_id", a.release_id},
+          {"version", a.target_version},
+          {"from_version", optional_text(a.from_version)},
+          {"status", a.status},
+          {"status_at", iso8601(a.status_at)},
+          {"started_at", iso8601(a.started_at)}};
+}
+
 }  // namespace
 
 boost::json::object render(const store::ProjectRecord& p) {
@@ -69,6 +79,8 @@ boost::json::object render(const store::DeviceRecord& d) {
       {"registered_at", iso8601(d.registered_at)},
       {"last_seen_at", optional_time(d.last_seen_at)},
       {"last_address", optional_text(d.last_address)},
+      {"update_attempt", d.open_attempt ? boost::json::value(render_attempt(*d.open_attempt)) : nullptr},
+      {"rolled_back_release_ids", boost::json::value_from(d.rolled_back_release_ids)},
   };
 }
 

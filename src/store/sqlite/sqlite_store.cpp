@@ -29,9 +29,6 @@ namespace {
 constexpr const char* kProjectColumns =
     "id, name, max_devices, max_firmware_bytes, device_requests_per_minute, device_burst, created_at";
 constexpr const char* kKeyColumns = "id, project_id, role, hash, hint, created_at, revoked_at";
-constexpr const char* kDeviceColumns =
-    "row_id, device_id, project_id, secret_salt, secret_hash, channel, blocked, registered_at, "
-    "firmware_version, last_seen_at, last_address";
 constexpr const char* kReleaseColumns =
     "id, project_id, version, channel, filename, size, sha256, md5, chip, chip_id, image_project_name, "
     "image_version, secure_version, idf_version, signature, appended_sha256, elf_sha256, uploaded_by, uploaded_at, "
@@ -428,11 +425,11 @@ std::optional<DeviceRecord> SqliteStore::find_device(std::string_view device_id)
 
 std::vector<DeviceRecord> SqliteStore::list_devices(const DeviceQuery& q) {
   auto conn = reader();
-  auto stmt = conn->prepare(
-      select_from(kDeviceColumns, "FROM devices WHERE project_id = ? ORDER BY device_id LIMIT ? OFFSET ?"));
+  auto stmt = conn->prepare(std::string(kDeviceWithAttemptsSelect) +
+                            "WHERE d.project_id = ? ORDER BY d.device_id LIMIT ? OFFSET ?");
   stmt.bind(1, q.project_id).bind(2, q.limit).bind(3, q.offset);
   std::vector<DeviceRecord> out;
-  while (stmt.step()) out.push_back(device_row(stmt));
+  while (stmt.step()) out.push_back(device_with_attempts_row(stmt));
   return out;
 }
 
