@@ -57,10 +57,11 @@ Response report_ota_status(Context& ctx, const Request& req) {
   const auto open = open_attempt_of(dev);
   std::optional<domain::AttemptRelease> named;
   std::vector<store::ReleaseRecord> releases;
-  if (to_version && (domain::is_in_progress(*status) || domain::is_terminal(*status))) {
+  const auto target = to_version ? domain::parse_semver(*to_version) : std::nullopt;
+  if (target && (domain::is_in_progress(*status) || domain::is_terminal(*status))) {
     releases = ctx.store.list_releases(dev.project_id);
-    if (const auto* release = release_named_by(releases, dev, *domain::parse_semver(*to_version), open)) {
-      named = domain::AttemptRelease{release->id, *domain::parse_semver(release->version)};
+    if (const auto* release = release_named_by(releases, dev, *target, open)) {
+      named = domain::AttemptRelease{release->id, domain::parse_semver(release->version).value_or(*target)};
     }
   }
   const domain::AttemptStep step = domain::step_for_report(open, *status, named);

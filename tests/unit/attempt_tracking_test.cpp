@@ -1,0 +1,94 @@
+#include "api/attempt_tracking.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace apiota;
+
+namespace {
+
+store::ReleaseRecord release(std::int64_t id, const std::string& version, const std::string& channel) {
+  store::ReleaseRecord r;
+  r.id = id;
+  r.version = version;
+  r.channel = channel;
+  return r;
+}
+
+store::DeviceRecord device_on(const std::string& channel) {
+  store::DeviceRecord d;
+  d.row_id = 7;
+  d.device_id = "dev-1";
+  d.project_id = "default";
+  d.channel = channel;
+  d.firmware_version = "1.0.0";
+  return d;
+}
+
+domain::SemVer v(const std::string& text) { return domain::parse_semver(text).value(); }
+
+std::int64_t named(const std::vector<store::ReleaseRecord>& releases, const std::string& channel,
+                   const std::string& version, std::optional<std::int64_t> open_release = std::nullopt) {
+  std::optional<domain::OpenAttempt> open;
+  if (open_release) {
+    open = domain::OpenAttempt{{*open_release, v(version)}, std::nullopt, domain::OtaStatus::Downloading, {}};
+  }
+  const auto* found = api::release_named_by(releases, device_on(channel), v(version), open);
+  return found == nullptr ? 0 : found->id;
+}
+
+TEST(ReleaseNamedBy, PrefersTheOpenAttemptThenFollowedChannelsThenAny) {
+  const std::vector<store::ReleaseRecord> releases = {
+      release(1, "2.0.0", "dev"),  release(2, "2.0.0", "beta"), release(3, "2.0.0", "stable"),
+      release(4, "2.1.0", "dev"),  release(5, "1.5.0", "beta"), release(6, "2.0.0+rebuild", "beta"),
+      release(7, "bad", "stable"),
+  };
+  EXPECT_EQ(named(releases, "stable", "2.0.0"), 3);
+  EXPECT_EQ(named(releases, "dev", "2.0.0"), 3) << "the most stable followed channel";
+  EXPECT_EQ(named(releases, "dev", "2.0.0", 1), 1) << "the open attempt's release";
+  EXPECT_EQ(named(releases, "beta", "2.0.0+other"), 3) << "build metadata is ignored";
+  EXPECT_EQ(named(releases, "stable", "2.1.0"), 4) << "a channel the device does not follow, when no other";
+  EXPECT_EQ(named(releases, "stable", "1.5.0"), 5);
+  EXPECT_EQ(named(releases, "stable", "3.0.0"), 0);
+}
+
+TEST(AttemptWrite, StartsEndsAndTouches) {
+  auto device = device_on("stable");
+  device.open_attempt = store::AttemptRecord{};
+  device.open_attempt->id = 41;
+
+  domain::AttemptStep start;
+  start.end_open = domain::AttemptEnd::Superseded;
+  start.start = domain::AttemptStep::Start{{9, v("2.0.0")}, std::nullopt};
+  auto write = api::attempt_write(start, device, "downloading", std::nullopt, 5000);
+  EXPECT_EQ(write.open_id, 41);
+  EXPECT_EQ(write.end_open, "superseded");
+  ASSERT_TRUE(write.start);
+  EXPECT_EQ(write.start->release_id, 9);
+  EXPECT_EQ(write.start->device_row_id, 7);
+  EXPECT_EQ(write.start->target_version, "2.0.0");
+  EXPECT_EQ(write.start->from_version, "1.0.0") << "the stored version when the report names none";
+  EXPECT_EQ(write.start->status, "downloading");
+  EXPECT_EQ(write.start->outcome, "");
+  EXPECT_FALSE(write.start->ended_at);
+
+  domain::AttemptStep ended;
+  ended.start = domain::AttemptStep::Start{{9, v("2.0.0")}, domain::AttemptEnd::Succeeded};
+  write = api::attempt_write(ended, device, "done", std::string("1.9.0"), 6000);
+  ASSERT_TRUE(write.start);
+  EXPECT_EQ(write.start->outcome, "succeeded");
+  EXPECT_EQ(write.start->ended_at, 6000);
+  EXPECT_EQ(write.start->from_version, "1.9.0");
+
+  domain::AttemptStep touch;
+  touch.touch_open = true;
+  write = api::attempt_write(touch, device, "flashing", std::nullopt, 7000);
+  EXPECT_EQ(write.touch_status, "flashing");
+  EXPECT_TRUE(write.end_open.empty());
+  EXPECT_FALSE(write.start);
+  EXPECT_TRUE(api::attempt_write(domain::AttemptStep{}, device, "checking", std::nullopt, 8000).empty());
+}
+
+}  // namespace
