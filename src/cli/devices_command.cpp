@@ -1,5 +1,6 @@
 #include <boost/json.hpp>
 
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -9,6 +10,7 @@
 #include "api/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
+#include "cli/device_import.h"
 #include "domain/channel.h"
 
 namespace apiota::cli {
@@ -101,6 +103,23 @@ void add_devices_command(CLI::App& app) {
     store::DeviceRecord dev = existing_device(data, args->id);
     auto after = api::admin::replace_device_tags(*data.store, dev, args->tags, api::kCliActor);
     print(boost::json::object{{"device_id", dev.device_id}, {"tags", boost::json::value_from(after)}});
+  });
+
+  auto* import = devices->add_subcommand("import", "enroll devices in bulk from CSV: device_id,secret[,version]");
+  import->add_option("FILE", args->id, "CSV file, or - for standard input")->required();
+  import->add_option("--project", args->project, "project id (default: default)");
+  import->add_option("--channel", args->channel, "channel of the new devices (default: stable)");
+  add_data_option(import, args->data);
+  import->callback([args] {
+    DataFolder data = DataFolder::open(args->data);
+    std::ifstream file;
+    if (args->id != "-") {
+      file.open(args->id);
+      if (!file) throw std::invalid_argument("cannot read " + args->id);
+    }
+    std::istream& csv = args->id == "-" ? std::cin : file;
+    auto counts = import_devices(data, args->project, args->channel.empty() ? "stable" : args->channel, csv);
+    print(boost::json::object{{"created", counts.created}, {"existing", counts.existing}});
   });
 
   auto* logs = devices->add_subcommand("logs", "a device's OTA reports, newest first (JSON lines)");

@@ -71,6 +71,15 @@ class Store {
   // reporting the existing one, and refusing over the plan's device limit.
   virtual RegisterResult register_device(const DeviceRecord& candidate, std::int64_t max_devices) = 0;
   // Both also fill the device's open attempt and rolled-back releases.
+  // Bulk enrollment (`apiota devices import`), all of one project: inserts
+  // the devices whose id is free, in one transaction, and counts the rest as
+  // existing. Nothing is inserted when the project would exceed max_devices.
+  struct ImportResult {
+    bool within_plan = true;
+    std::int64_t created = 0;
+    std::int64_t existing = 0;
+  };
+  virtual ImportResult import_devices(std::span<const DeviceRecord> devices, std::int64_t max_devices) = 0;
   virtual std::optional<DeviceRecord> find_device(std::string_view device_id) = 0;
   virtual std::vector<DeviceRecord> list_devices(const DeviceQuery& query) = 0;
   virtual std::int64_t count_devices(std::string_view project_id) = 0;

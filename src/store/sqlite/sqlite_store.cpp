@@ -418,6 +418,32 @@ RegisterResult SqliteStore::register_device(const DeviceRecord& d, std::int64_t 
   return {RegisterOutcome::Created, std::move(created)};
 }
 
+Store::ImportResult SqliteStore::import_devices(std::span<const DeviceRecord> devices, std::int64_t max_devices) {
+  ImportResult result;
+  if (devices.empty()) return result;
+  std::lock_guard lock(writer_mutex_);
+  Transaction tx(*writer_);
+  for (const auto& d : devices) {
+    auto insert = writer_->prepare(
+        "INSERT OR IGNORE INTO devices (device_id, project_id, secret_salt, secret_hash, channel, blocked, "
+        "registered_at, firmware_version, version_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)");
+    insert.bind(1, d.device_id).bind(2, d.project_id).bind(3, d.secret_salt).bind(4, d.secret_hash);
+    insert.bind(5, d.channel).bind(6, d.registered_at).bind(7, d.firmware_version).bind(8, d.registered_at);
+    insert.run();
+    if (writer_->changes() > 0) {
+      ++result.created;
+    } else {
+      ++result.existing;
+    }
+  }
+  auto count = writer_->prepare("SELECT COUNT(*) FROM devices WHERE project_id = ?");
+  count.bind(1, devices.front().project_id);
+  count.step();
+  if (count.int64(0) > max_devices) return ImportResult{false, 0, 0};  // rolled back
+  tx.commit();
+  return result;
+}
+
 std::optional<DeviceRecord> SqliteStore::find_device(std::string_view device_id) {
   auto conn = reader();
   return find_device_on(*conn, device_id);

@@ -34,6 +34,7 @@ class SqliteStore final : public Store {
   std::int64_t count_keys() override;
 
   RegisterResult register_device(const DeviceRecord& candidate, std::int64_t max_devices) override;
+  ImportResult import_devices(std::span<const DeviceRecord> devices, std::int64_t max_devices) override;
   std::optional<DeviceRecord> find_device(std::string_view device_id) override;
   std::vector<DeviceRecord> list_devices(const DeviceQuery& query) override;
   std::int64_t count_devices(std::string_view project_id) override;
