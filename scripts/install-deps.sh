@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libcpp-httplib-dev
   clang libclang-rt-14-dev
   curl
+  wrk nginx-light python3
 )
 
 missing=()

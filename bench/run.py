@@ -1,0 +1,450 @@
+#!/usr/bin/env python3
+"""apiota under load, side by side with nginx serving the same bytes.
+
+Starts apiota on a temporary data folder filled with enrolled devices and a
+release, starts nginx on the same box serving the same JSON bodies and the
+same firmware file statically (sendfile), and drives both with wrk using the
+Lua scripts in bench/lua (every request a different device with its own
+secret). Scenarios are repeated and interleaved (apiota, nginx, apiota, ...)
+and the medians are printed as one table with the ratio to nginx and apiota's
+peak RSS. Everything listens on 127.0.0.1 and stops by itself.
+
+The harness checks what it measures: a scenario whose answers are not the
+expected ones (wrong status codes, connection errors) or a write that wrk saw
+acknowledged but the database does not hold makes it exit non-zero. Timing
+never does: the benchmark reports, it does not judge.
+
+bench/run.sh builds a Release binary and calls this; see bench/README.md.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LUA = os.path.join(HERE, "lua")
+FIRMWARE_BYTES = 1536 * 1024
+RANGE_CHUNK = 64 * 1024
+UPLOAD_BYTES = 16 * 1024 * 1024
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
+
+
+def rss_kib(pid, field):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def reset_peak_rss(pid):
+    # Writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0).
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+def http(method, url, body=None, headers=None, timeout=30):
+    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as res:
+            return res.status, dict(res.headers), res.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def multipart(fields, file_bytes):
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in fields.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="fw.bin"\r\n'
+                 f"Content-Type: application/octet-stream\r\n\r\n".encode())
+    parts.append(file_bytes)
+    parts.append(f"\r\n--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+class Apiota:
+    """One apiota server on its own data folder with `devices` enrolled."""
+
+    def __init__(self, binary, image_tool, root, devices, name):
+        self.binary, self.root, self.devices = binary, os.path.join(root, name), devices
+        self.data = os.path.join(self.root, "data")
+        os.makedirs(self.root)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.cli("projects", "create", "default")
+        self.cli("projects", "plan", "default", "--max-devices", str(devices + 10_000_000),
+                 "--max-firmware-bytes", str(32 * 1024 * 1024))
+        self.admin_key = self.key("admin")
+        self.pk_key = self.key("provision")
+        csv_path = os.path.join(self.root, "devices.csv")
+        with open(csv_path, "w") as f:
+            for i in range(devices):
+                f.write(f"bench-{i},bench-secret-{i}-0000,1.0.0\n")
+        started = time.monotonic()
+        self.cli("devices", "import", csv_path)
+        self.import_seconds = time.monotonic() - started
+        os.remove(csv_path)
+        with open(os.path.join(self.root, "apiota.toml"), "w") as f:
+            f.write(f'public_url = "{self.base}"\naccess_log = false\n')
+        self.log = open(os.path.join(self.root, "server.log"), "w")
+        self.proc = subprocess.Popen(
+            [binary, "serve", "--data", self.data, "--listen", f"127.0.0.1:{self.port}", "--rate-limit", "off",
+             "--config", os.path.join(self.root, "apiota.toml")],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        wait_until_up(self.base + "/api/health", self.proc)
+        image = os.path.join(self.root, "fw-1.1.0.bin")
+        run([image_tool, image, "1.1.0", str(FIRMWARE_BYTES)])
+        with open(image, "rb") as f:
+            self.firmware = f.read()
+        self.release_id = self.upload(self.firmware, "1.1.0")
+        self.admin("PATCH", f"/api/admin/releases/{self.release_id}", {"rollout_percent": 50})
+        self.admin("PUT", "/api/admin/config", {"interval_ms": 300000, "log_level": "info", "mqtt": "mqtt.example"})
+
+    def cli(self, *args):
+        return run([self.binary, *args, "--data", self.data])
+
+    def key(self, role):
+        out = self.cli("keys", "create", "--role", role)
+        return next(w for w in out.split() if w.startswith("pk_live_"))
+
+    def admin(self, method, path, body):
+        status, _, text = http(method, self.base + path, json.dumps(body).encode(),
+                               {"Authorization": f"Bearer {self.admin_key}", "Content-Type": "application/json"})
+        if status != 200:
+            raise RuntimeError(f"{method} {path}: {status} {text[:200]!r}")
+        return json.loads(text)
+
+    def upload(self, image, version):
+        body, content_type = multipart({"version": version}, image)
+        status, _, text = http("POST", self.base + "/api/firmware/upload", body,
+                               {"Authorization": f"Bearer {self.admin_key}", "Content-Type": content_type})
+        if status != 200:
+            raise RuntimeError(f"upload {version}: {status} {text[:200]!r}")
+        return json.loads(text)["id"]
+
+    def offered_answer(self):
+        """A check-update answer offering the release, and its body bytes."""
+        for i in range(self.devices):
+            if i % 4 == 0:
+                continue
+            path = f"/api/check-update?device_id=bench-{i}&version=1.0.0&device_secret=bench-secret-{i}-0000"
+            status, _, body = http("GET", self.base + path)
+            if status == 200 and json.loads(body).get("update"):
+                return json.loads(body), body
+        raise RuntimeError("no device was offered the release")
+
+    def config_answer(self):
+        status, headers, body = http("GET", self.base + "/api/config?device_id=bench-1&device_secret=bench-secret-1-0000")
+        if status != 200:
+            raise RuntimeError(f"config: {status}")
+        return headers.get("ETag", ""), body
+
+    def count(self, table):
+        with sqlite3.connect(f"file:{self.data}/apiota.db?mode=ro", uri=True) as db:
+            return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+class Nginx:
+    """nginx serving apiota's answers as static files, with sendfile."""
+
+    NO_WRITE = '{"success":true,"id":1,"status":"downloading","received_at":"2026-01-01T00:00:00Z"}'
+
+    def __init__(self, root, check_body, config_body, firmware_path, firmware):
+        self.root = os.path.join(root, "nginx")
+        static = os.path.join(self.root, "static")
+        os.makedirs(os.path.join(static, os.path.dirname(firmware_path.lstrip("/"))))
+        with open(os.path.join(static, "check.json"), "wb") as f:
+            f.write(check_body)
+        with open(os.path.join(static, "config.json"), "wb") as f:
+            f.write(config_body)
+        with open(os.path.join(static, firmware_path.lstrip("/")), "wb") as f:
+            f.write(firmware)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        conf = os.path.join(self.root, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""
+user root;
+worker_processes auto;
+daemon off;
+pid {self.root}/nginx.pid;
+error_log {self.root}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_requests 1000000;
+  keepalive_timeout 60s;
+  client_body_temp_path {self.root}/body;
+  proxy_temp_path {self.root}/proxy;
+  fastcgi_temp_path {self.root}/fastcgi;
+  uwsgi_temp_path {self.root}/uwsgi;
+  scgi_temp_path {self.root}/scgi;
+  server {{
+    listen 127.0.0.1:{self.port};
+    root {static};
+    location = /api/check-update {{ default_type application/json; try_files /check.json =404; }}
+    location = /api/config {{ default_type application/json; try_files /config.json =404; }}
+    location = /api/register {{ default_type application/json; return 200 '{self.NO_WRITE}'; }}
+    location = /api/ota-log {{ default_type application/json; return 200 '{self.NO_WRITE}'; }}
+    location /api/firmware/ {{ default_type application/octet-stream; }}
+  }}
+}}
+""")
+        self.log = open(os.path.join(self.root, "stdout.log"), "w")
+        self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", self.root], stdout=self.log, stderr=subprocess.STDOUT)
+        wait_until_up(self.base + "/api/check-update", self.proc)
+
+    def etag(self):
+        _, headers, _ = http("GET", self.base + "/api/config")
+        return headers.get("ETag", "")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def wait_until_up(url, proc, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {proc.returncode}")
+        try:
+            http("GET", url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def wrk(base, script, args, connections, duration):
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s",
+           os.path.join(LUA, script), base, "--", *[str(a) for a in args]]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env={**os.environ, "BENCH_LUA": LUA},
+                         timeout=duration + 60).stdout
+    line = next(l for l in out.splitlines() if l.startswith("{"))
+    r = json.loads(line)
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    r["mibps"] = r["bytes"] / (r["duration_us"] / 1e6) / 2**20
+    r["errors"] = r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_timeout"]
+    return r
+
+
+class Scenario:
+    def __init__(self, name, script, apiota_args, nginx_args, connections, writes=None, throughput=False):
+        self.name, self.script, self.connections = name, script, connections
+        self.apiota_args, self.nginx_args = apiota_args, nginx_args
+        self.writes = writes  # table whose rows must cover every acknowledged request
+        self.throughput = throughput  # report MiB/s rather than req/s
+        self.apiota, self.nginx, self.rss = [], [], []
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def measure(scenarios, server, nginx, reps, duration, problems):
+    for rep in range(reps):
+        for s in scenarios:
+            before = server.count(s.writes) if s.writes else 0
+            reset_peak_rss(server.proc.pid)
+            a = wrk(server.base, s.script, s.apiota_args(rep), s.connections, duration)
+            s.rss.append(rss_kib(server.proc.pid, "VmHWM"))
+            s.apiota.append(a)
+            if a["errors_status"] or a["errors"]:
+                problems.append(f"{s.name}: apiota answered {a['errors_status']} error statuses, "
+                                f"{a['errors']} socket errors/timeouts")
+            if s.writes:
+                time.sleep(0.2)
+                stored = server.count(s.writes) - before
+                acked = a["requests"] - a["errors_status"]
+                if stored < acked:
+                    problems.append(f"{s.name}: {acked} writes acknowledged but {stored} stored")
+            n = wrk(nginx.base, s.script, s.nginx_args(rep), s.connections, duration)
+            s.nginx.append(n)
+            if n["errors_status"] or n["errors"]:
+                problems.append(f"{s.name}: nginx answered {n['errors_status']} error statuses")
+
+
+def fmt_ms(us):
+    return f"{us / 1000:.2f}"
+
+
+def table(scenarios):
+    rows = ["| scenario | apiota | p50 ms | p99 ms | nginx | p50 ms | p99 ms | ratio | apiota peak RSS |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in scenarios:
+        key = "mibps" if s.throughput else "rps"
+        unit = " MiB/s" if s.throughput else " req/s"
+        a, n = median([r[key] for r in s.apiota]), median([r[key] for r in s.nginx])
+        rows.append(f"| {s.name} | {a:,.0f}{unit} | {fmt_ms(median([r['p50_us'] for r in s.apiota]))} | "
+                    f"{fmt_ms(median([r['p99_us'] for r in s.apiota]))} | {n:,.0f}{unit} | "
+                    f"{fmt_ms(median([r['p50_us'] for r in s.nginx]))} | {fmt_ms(median([r['p99_us'] for r in s.nginx]))} | "
+                    f"{a / n:.2f} | {max(s.rss) / 1024:.0f} MiB |")
+    return "\n".join(rows)
+
+
+def upload_memory(server, image_tool, root):
+    """Peak RSS growth while a 16 MiB firmware streams in."""
+    image = os.path.join(root, "fw-16m.bin")
+    run([image_tool, image, "9.0.0", str(UPLOAD_BYTES - 4096)])
+    with open(image, "rb") as f:
+        data = f.read()
+    reset_peak_rss(server.proc.pid)
+    before = rss_kib(server.proc.pid, "VmRSS")
+    server.upload(data, "9.0.0")
+    peak = rss_kib(server.proc.pid, "VmHWM")
+    return len(data), before, peak
+
+
+def scale(binary, image_tool, root, sizes, reps, duration, problems):
+    servers = []
+    try:
+        for n in sizes:
+            servers.append(Apiota(binary, image_tool, root, n, f"scale-{n}"))
+        results = {n: [] for n in sizes}
+        for _ in range(reps):
+            for server in servers:
+                r = wrk(server.base, "check_update.lua", [server.devices], 64, duration)
+                if r["errors_status"] or r["errors"]:
+                    problems.append(f"scale {server.devices}: {r['errors_status']} error statuses")
+                results[server.devices].append(r)
+        rows = ["| registered devices | import | check-update | p50 ms | p99 ms | vs smallest | apiota RSS |",
+                "|---:|---:|---:|---:|---:|---:|---:|"]
+        base = median([r["rps"] for r in results[sizes[0]]])
+        for server in servers:
+            rs = results[server.devices]
+            rps = median([r["rps"] for r in rs])
+            rows.append(f"| {server.devices:,} | {server.import_seconds:.1f} s | {rps:,.0f} req/s | "
+                        f"{fmt_ms(median([r['p50_us'] for r in rs]))} | {fmt_ms(median([r['p99_us'] for r in rs]))} | "
+                        f"{rps / base:.2f} | {rss_kib(server.proc.pid, 'VmHWM') / 1024:.0f} MiB |")
+        return "\n".join(rows)
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def machine():
+    cpu = "unknown cpu"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    nginx_version = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
+    return f"{os.cpu_count()} cpus ({cpu}), {platform.system()} {platform.release()}, {nginx_version}, wrk -t2"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--apiota", default=os.path.join(HERE, "..", "build-release", "apiota"))
+    p.add_argument("--image-tool", default=os.path.join(HERE, "..", "build-release", "tests", "make_esp_image"))
+    p.add_argument("--devices", type=int, default=10000, help="enrolled devices for the main scenarios")
+    p.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    p.add_argument("--reps", type=int, default=3, help="repetitions (interleaved with nginx); medians are reported")
+    p.add_argument("--scale", default="1000,100000,1000000", help="device counts for the scale scenario")
+    p.add_argument("--smoke", action="store_true", help="a few seconds in all: proves the harness works")
+    args = p.parse_args()
+    if args.smoke:
+        args.devices, args.duration, args.reps, args.scale = 200, 1, 1, "100,1000"
+    for tool in ("wrk", "nginx"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is not installed (bench/run.sh installs it)")
+
+    root = tempfile.mkdtemp(prefix="apiota-bench-")
+    problems = []
+    server = nginx = None
+    try:
+        print(f"machine: {machine()}", flush=True)
+        server = Apiota(args.apiota, args.image_tool, root, args.devices, "main")
+        print(f"apiota: {args.devices:,} devices imported in {server.import_seconds:.1f} s", flush=True)
+        answer, check_body = server.offered_answer()
+        firmware_path = answer["url"][len(server.base):]
+        apiota_etag, config_body = server.config_answer()
+        nginx = Nginx(root, check_body, config_body, firmware_path.split("?")[0], server.firmware)
+        nginx_etag = nginx.etag()
+        size = len(server.firmware)
+        run_id = uuid.uuid4().hex[:6]
+        n = args.devices
+        scenarios = [
+            Scenario("check-update, keep-alive, 64 conns", "check_update.lua", lambda r: [n], lambda r: [n], 64),
+            Scenario("check-update, new connection per request, 32 conns", "check_update.lua",
+                     lambda r: [n, "close"], lambda r: [n, "close"], 32),
+            Scenario(f"download {size / 2**20:.1f} MiB, 16 conns", "download.lua", lambda r: [firmware_path, size],
+                     lambda r: [firmware_path, size], 16, throughput=True),
+            Scenario("download in 64 KiB Range chunks, 16 conns", "download.lua",
+                     lambda r: [firmware_path, size, RANGE_CHUNK], lambda r: [firmware_path, size, RANGE_CHUNK], 16,
+                     throughput=True),
+            Scenario("register (new devices), 32 conns", "register.lua", lambda r: [server.pk_key, f"{run_id}{r}"],
+                     lambda r: [server.pk_key, f"{run_id}{r}"], 32, writes="devices"),
+            Scenario("ota-log, 32 conns", "ota_log.lua", lambda r: [n], lambda r: [n], 32, writes="ota_logs"),
+            Scenario("config, 64 conns", "config.lua", lambda r: [n], lambda r: [n], 64),
+            Scenario("config with If-None-Match (304), 64 conns", "config.lua", lambda r: [n, apiota_etag],
+                     lambda r: [n, nginx_etag], 64),
+        ]
+        measure(scenarios, server, nginx, args.reps, args.duration, problems)
+        print(f"\nmedians of {args.reps} interleaved runs of {args.duration} s each; ratio = apiota / nginx\n")
+        print(table(scenarios))
+        length, before, peak = upload_memory(server, args.image_tool, root)
+        print(f"\nupload of {length / 2**20:.1f} MiB: RSS {before / 1024:.0f} MiB before, "
+              f"peak {peak / 1024:.0f} MiB during (growth {(peak - before) / 1024:.1f} MiB)")
+        server.stop()
+        nginx.stop()
+        server = nginx = None
+        sizes = [int(s) for s in args.scale.split(",")]
+        print(f"\nscale: check-update, keep-alive, 64 conns, medians of {args.reps}\n", flush=True)
+        print(scale(args.apiota, args.image_tool, root, sizes, args.reps, args.duration, problems))
+    finally:
+        for s in (server, nginx):
+            if s is not None:
+                s.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    if problems:
+        print("\nPROBLEMS:\n" + "\n".join(problems))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
