@@ -43,6 +43,14 @@ struct RegisterResult {
   DeviceRecord device;  // the inserted row, or the existing one
 };
 
+// catalog: a project's plan, releases or pins changed. devices: a device's
+// secret, project, channel, blocked flag or tags changed, or one was deleted.
+struct CacheGenerations {
+  std::int64_t catalog = 0;
+  std::int64_t devices = 0;
+  bool operator==(const CacheGenerations&) const = default;
+};
+
 struct DeviceQuery {
   std::string project_id;
   std::int64_t limit = 100;
@@ -158,6 +166,9 @@ class Store {
 
   // A number that changes whenever any process commits a change to the store.
   virtual std::uint64_t data_version() = 0;
+  // Counters bumped, in the same transaction, by every change in-memory
+  // caches depend on (see CacheGenerations), whichever process makes it.
+  virtual CacheGenerations cache_generations() = 0;
 };
 
 }  // namespace apiota::store

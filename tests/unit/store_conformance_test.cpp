@@ -288,6 +288,41 @@ TEST_P(StoreConformance, UpdateAttemptsOpenEndAndCount) {
   EXPECT_EQ(outcomes[0].stuck, 0);
 }
 
+TEST_P(StoreConformance, CacheGenerationsFollowWhatCachesDependOn) {
+  auto dev = store_->register_device(device("a"), 10).device;
+  EXPECT_EQ(store_->count_devices("default"), 1);
+  auto gens = store_->cache_generations();
+
+  // Observations and reports leave both alone.
+  SeenUpdate seen{dev.row_id, "1.0.1", 5000, "10.0.0.1"};
+  store_->record_seen(std::span(&seen, 1));
+  store_->append_ota_log({0, "a", "default", "checking", std::nullopt, std::nullopt, std::nullopt, 5000},
+                         std::nullopt, AttemptWrite{});
+  EXPECT_EQ(store_->cache_generations(), gens);
+
+  auto r = release("1.0.0", "stable");
+  ASSERT_TRUE(store_->insert_release(r));
+  auto after_release = store_->cache_generations();
+  EXPECT_GT(after_release.catalog, gens.catalog);
+  EXPECT_EQ(after_release.devices, gens.devices);
+
+  store_->set_pin({"default", "tag", "lab", "1.0.0", 1});
+  EXPECT_GT(store_->cache_generations().catalog, after_release.catalog);
+
+  store_->set_device_blocked("default", "a", true);
+  auto after_block = store_->cache_generations();
+  EXPECT_GT(after_block.devices, after_release.devices);
+  const std::vector<std::string> tags{"lab"};
+  store_->set_device_tags("a", tags);
+  EXPECT_GT(store_->cache_generations().devices, after_block.devices);
+
+  // Registering a new device changes neither: caches never hold absent devices.
+  auto before_register = store_->cache_generations();
+  store_->register_device(device("b"), 10);
+  EXPECT_EQ(store_->cache_generations(), before_register);
+  EXPECT_EQ(store_->count_devices("default"), 2);
+}
+
 TEST_P(StoreConformance, AuditIsNewestFirstAndPerProject) {
   for (int i = 0; i < 3; ++i) {
     store_->append_audit({0, "default", "cli", "key.create", "key:" + std::to_string(i), "{}", "{}", 100 + i});

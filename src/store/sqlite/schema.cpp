@@ -164,6 +164,62 @@ CREATE INDEX update_attempts_by_release ON update_attempts(release_id, ended_at)
 CREATE INDEX update_attempts_open_since ON update_attempts(status_at) WHERE outcome = '';
 )sql";
 
+// Hot-path support. projects.device_count makes the plan's device limit an
+// O(1) check. cache_generation counts changes that in-memory caches must
+// notice, whichever process makes them: 'catalog' (a project's plan, its
+// releases and pins) and 'devices' (what authenticates a device and decides
+// its update: secret, project, channel, blocked, tags). Check-update
+// observations and OTA reports do not bump it.
+constexpr const char* kSchemaV6 = R"sql(
+ALTER TABLE projects ADD COLUMN device_count INTEGER NOT NULL DEFAULT 0;
+UPDATE projects SET device_count = (SELECT COUNT(*) FROM devices WHERE devices.project_id = projects.id);
+CREATE TRIGGER devices_count_insert AFTER INSERT ON devices BEGIN
+  UPDATE projects SET device_count = device_count + 1 WHERE id = NEW.project_id;
+END;
+CREATE TRIGGER devices_count_delete AFTER DELETE ON devices BEGIN
+  UPDATE projects SET device_count = device_count - 1 WHERE id = OLD.project_id;
+END;
+CREATE TABLE cache_generation (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+INSERT INTO cache_generation (name, value) VALUES ('catalog', 0), ('devices', 0);
+CREATE TRIGGER catalog_project_insert AFTER INSERT ON projects BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
+END;
+CREATE TRIGGER catalog_project_update AFTER UPDATE OF name, max_devices, max_firmware_bytes,
+  device_requests_per_minute, device_burst ON projects BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
+END;
+CREATE TRIGGER catalog_release_insert AFTER INSERT ON releases BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
+END;
+CREATE TRIGGER catalog_release_update AFTER UPDATE ON releases BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
+END;
+CREATE TRIGGER catalog_release_delete AFTER DELETE ON releases BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
+END;
+CREATE TRIGGER catalog_pin_insert AFTER INSERT ON pins BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
+END;
+CREATE TRIGGER catalog_pin_update AFTER UPDATE ON pins BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
+END;
+CREATE TRIGGER catalog_pin_delete AFTER DELETE ON pins BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
+END;
+CREATE TRIGGER devices_update AFTER UPDATE OF project_id, secret_salt, secret_hash, channel, blocked ON devices BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'devices';
+END;
+CREATE TRIGGER devices_delete AFTER DELETE ON devices BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'devices';
+END;
+CREATE TRIGGER device_tags_insert AFTER INSERT ON device_tags BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'devices';
+END;
+CREATE TRIGGER device_tags_delete AFTER DELETE ON device_tags BEGIN
+  UPDATE cache_generation SET value = value + 1 WHERE name = 'devices';
+END;
+)sql";
+
 }  // namespace
 
 void migrate(Connection& conn) {
@@ -182,6 +238,7 @@ void migrate(Connection& conn) {
   if (version < 3) conn.exec(kSchemaV3);
   if (version < 4) conn.exec(kSchemaV4);
   if (version < 5) conn.exec(kSchemaV5);
+  if (version < 6) conn.exec(kSchemaV6);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();
 }

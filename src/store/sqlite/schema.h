@@ -7,7 +7,7 @@
 
 namespace apiota::store::sqlite {
 
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 void migrate(Connection& conn);
 

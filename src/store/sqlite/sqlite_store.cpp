@@ -398,10 +398,9 @@ RegisterResult SqliteStore::register_device(const DeviceRecord& d, std::int64_t 
     return {RegisterOutcome::Exists, std::move(*existing)};
   }
   {
-    auto count = writer_->prepare("SELECT COUNT(*) FROM devices WHERE project_id = ?");
+    auto count = writer_->prepare("SELECT device_count FROM projects WHERE id = ?");
     count.bind(1, d.project_id);
-    count.step();
-    if (count.int64(0) >= max_devices) return {RegisterOutcome::PlanLimitReached, d};
+    if (count.step() && count.int64(0) >= max_devices) return {RegisterOutcome::PlanLimitReached, d};
   }
   {
     auto insert = writer_->prepare(
@@ -436,10 +435,9 @@ Store::ImportResult SqliteStore::import_devices(std::span<const DeviceRecord> de
       ++result.existing;
     }
   }
-  auto count = writer_->prepare("SELECT COUNT(*) FROM devices WHERE project_id = ?");
+  auto count = writer_->prepare("SELECT device_count FROM projects WHERE id = ?");
   count.bind(1, devices.front().project_id);
-  count.step();
-  if (count.int64(0) > max_devices) return ImportResult{false, 0, 0};  // rolled back
+  if (count.step() && count.int64(0) > max_devices) return ImportResult{false, 0, 0};  // rolled back
   tx.commit();
   return result;
 }
@@ -461,10 +459,9 @@ std::vector<DeviceRecord> SqliteStore::list_devices(const DeviceQuery& q) {
 
 std::int64_t SqliteStore::count_devices(std::string_view project_id) {
   auto conn = reader();
-  auto stmt = conn->prepare("SELECT COUNT(*) FROM devices WHERE project_id = ?");
+  auto stmt = conn->prepare("SELECT device_count FROM projects WHERE id = ?");
   stmt.bind(1, project_id);
-  stmt.step();
-  return stmt.int64(0);
+  return stmt.step() ? stmt.int64(0) : 0;
 }
 
 bool SqliteStore::set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked) {
@@ -792,6 +789,17 @@ std::uint64_t SqliteStore::data_version() {
   auto stmt = version_watcher_->prepare("PRAGMA data_version");
   stmt.step();
   return static_cast<std::uint64_t>(stmt.int64(0));
+}
+
+CacheGenerations SqliteStore::cache_generations() {
+  std::lock_guard lock(version_mutex_);
+  auto stmt = version_watcher_->prepare("SELECT name, value FROM cache_generation");
+  CacheGenerations out;
+  while (stmt.step()) {
+    if (stmt.text(0) == "catalog") out.catalog = stmt.int64(1);
+    if (stmt.text(0) == "devices") out.devices = stmt.int64(1);
+  }
+  return out;
 }
 
 }  // namespace apiota::store::sqlite

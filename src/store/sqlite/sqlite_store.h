@@ -75,6 +75,7 @@ class SqliteStore final : public Store {
   std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) override;
 
   std::uint64_t data_version() override;
+  CacheGenerations cache_generations() override;
 
  private:
   class ReaderLease;
