@@ -44,9 +44,22 @@ bool device_secret_matches(const crypto::KeyedHasher& hasher, const store::Devic
   return crypto::constant_time_equal(hash_device_secret(hasher, device.secret_salt, secret), device.secret_hash);
 }
 
-store::DeviceRecord authenticate_device(Context& ctx, const Request& req, const boost::json::object* body) {
+DeviceCredentials device_credentials(const Request& req, const boost::json::object* body) {
   std::string device_id = credential(req, body, "device_id", "x-device-id");
   std::string secret = credential(req, body, "device_secret", "x-device-secret");
+  return {std::move(device_id), std::move(secret)};
+}
+
+void limit_device(Context& ctx, std::string_view device_id, const domain::Plan& plan) {
+  if (!ctx.settings.rate_limit) return;
+  domain::RateLimit limit{plan.device_requests_per_minute, plan.device_burst};
+  if (!ctx.device_limiter.allow(device_id, limit, std::chrono::steady_clock::now())) {
+    throw ApiError(ErrorCode::RateLimited, "too many requests for this device; retry in 60 seconds");
+  }
+}
+
+store::DeviceRecord authenticate_device(Context& ctx, const Request& req, const boost::json::object* body) {
+  auto [device_id, secret] = device_credentials(req, body);
   auto device = ctx.store.find_device(device_id);
   if (!device) throw ApiError(ErrorCode::DeviceNotFound, "device_id not registered");
   if (!device_secret_matches(ctx.hasher, *device, secret)) {
@@ -55,11 +68,7 @@ store::DeviceRecord authenticate_device(Context& ctx, const Request& req, const 
   if (device->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
   if (ctx.settings.rate_limit) {
     auto project = ctx.store.find_project(device->project_id);
-    const domain::Plan& plan = project ? project->plan : ctx.settings.default_plan;
-    domain::RateLimit limit{plan.device_requests_per_minute, plan.device_burst};
-    if (!ctx.device_limiter.allow(device->device_id, limit, std::chrono::steady_clock::now())) {
-      throw ApiError(ErrorCode::RateLimited, "too many requests for this device; retry in 60 seconds");
-    }
+    limit_device(ctx, device->device_id, project ? project->plan : ctx.settings.default_plan);
   }
   return std::move(*device);
 }

@@ -36,6 +36,18 @@ bool device_secret_matches(const crypto::KeyedHasher& hasher, const store::Devic
 std::string hash_device_secret(const crypto::KeyedHasher& hasher, std::string_view salt, std::string_view secret);
 std::string hash_api_key(const crypto::KeyedHasher& hasher, std::string_view key);
 
+// The device_id and device_secret a request presents (query, JSON body or
+// X-Device-Id / X-Device-Secret headers). Throws MISSING_PARAMETER.
+struct DeviceCredentials {
+  std::string device_id;
+  std::string secret;
+};
+DeviceCredentials device_credentials(const Request& req, const boost::json::object* body);
+
+// Applies the plan's per-device rate limit (when rate limiting is on).
+// Throws RATE_LIMITED.
+void limit_device(Context& ctx, std::string_view device_id, const domain::Plan& plan);
+
 // A non-revoked key by its plaintext, or nullopt.
 std::optional<store::KeyRecord> find_active_key(Context& ctx, std::string_view presented_key);
 

@@ -1,12 +1,13 @@
 #pragma once
 // Context: the services every API handler works with, built once at start-up
 // and shared by all worker threads. Members are thread-safe (Store, BlobStore,
-// RateLimiter, SeenRecorder and RolloutAutomation are; KeyedHasher and
+// RateLimiter, SeenRecorder, FleetCache and RolloutAutomation are; KeyedHasher and
 // Settings are immutable).
 
 #include <chrono>
 #include <mutex>
 
+#include "api/fleet_cache.h"
 #include "api/rollout_automation.h"
 #include "api/seen_recorder.h"
 #include "api/settings.h"
@@ -24,6 +25,7 @@ struct Context {
         hasher(hasher_),
         settings(std::move(settings_)),
         seen(store_, settings.seen_flush_interval),
+        fleet(store_),
         automation(store_) {}
 
   store::Store& store;
@@ -33,6 +35,7 @@ struct Context {
   domain::RateLimiter device_limiter;
   domain::RateLimiter address_limiter;
   SeenRecorder seen;
+  FleetCache fleet;
   RolloutAutomation automation;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Serializes the last step of uploads (blob commit + release insert) so a

@@ -9,7 +9,7 @@ Router make_api_router() {
   namespace admin = api::admin;
   Router r;
   r.add("GET", "/api/health", device::health);
-  r.add("GET", "/api/check-update", device::check_update);
+  r.add("GET", "/api/check-update", device::check_update, RouteKind::Plain, device::check_update_cached);
   r.add("POST", "/api/register", device::register_device);
   r.add("POST", "/api/ota-log", device::report_ota_status);
   r.add("GET", "/api/config", device::fetch_config);

@@ -207,7 +207,13 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
         } else {
           req.body = std::move(body_parser.get().body());
           const Handler& handler = *match.handler;
-          res = co_await call_handler(state.workers, [&] { return handler(state.ctx, req); });
+          std::optional<api::Response> quick;
+          if (match.fast != nullptr) quick = run_guarded_fast([&] { return (*match.fast)(state.ctx, req); });
+          if (quick) {
+            res = std::move(*quick);
+          } else {
+            res = co_await call_handler(state.workers, [&] { return handler(state.ctx, req); });
+          }
         }
       }
 

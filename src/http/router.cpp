@@ -38,8 +38,9 @@ std::optional<std::vector<std::string>> match_segments(const std::vector<std::st
 
 }  // namespace
 
-void Router::add(std::string_view method, std::string_view pattern, Handler handler, RouteKind kind) {
-  routes_.push_back({std::string(method), split_pattern(pattern), std::move(handler), kind});
+void Router::add(std::string_view method, std::string_view pattern, Handler handler, RouteKind kind,
+                 FastHandler fast) {
+  routes_.push_back({std::string(method), split_pattern(pattern), std::move(handler), kind, std::move(fast)});
 }
 
 RouteMatch Router::match(std::string_view method, const std::vector<std::string>& segments) const {
@@ -51,6 +52,7 @@ RouteMatch Router::match(std::string_view method, const std::vector<std::string>
     if (route.method == effective) {
       result.outcome = RouteMatch::Outcome::Found;
       result.handler = &route.handler;
+      result.fast = route.fast ? &route.fast : nullptr;
       result.kind = route.kind;
       result.params = std::move(*params);
       result.allow.clear();

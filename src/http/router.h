@@ -9,6 +9,7 @@
 // read-only and safe from any thread.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,10 @@
 namespace apiota::http {
 
 using Handler = std::function<api::Response(api::Context&, const api::Request&)>;
+// Runs on the I/O thread before the Handler, for requests it can answer from
+// memory alone (api/fleet_cache.h); std::nullopt hands the request to the
+// Handler on the worker pool. It must never block.
+using FastHandler = std::function<std::optional<api::Response>(api::Context&, const api::Request&)>;
 
 enum class RouteKind {
   Plain,           // the body is read whole (bounded) and the handler called once
@@ -28,6 +33,7 @@ enum class RouteKind {
 struct RouteMatch {
   enum class Outcome { Found, NotFound, MethodNotAllowed } outcome = Outcome::NotFound;
   const Handler* handler = nullptr;
+  const FastHandler* fast = nullptr;  // null when the route has none
   RouteKind kind = RouteKind::Plain;
   std::vector<std::string> params;
   std::string allow;  // for MethodNotAllowed, e.g. "GET, HEAD"
@@ -35,7 +41,8 @@ struct RouteMatch {
 
 class Router {
  public:
-  void add(std::string_view method, std::string_view pattern, Handler handler, RouteKind kind = RouteKind::Plain);
+  void add(std::string_view method, std::string_view pattern, Handler handler, RouteKind kind = RouteKind::Plain,
+           FastHandler fast = nullptr);
   RouteMatch match(std::string_view method, const std::vector<std::string>& segments) const;
 
  private:
@@ -44,6 +51,7 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     RouteKind kind;
+    FastHandler fast;
   };
   std::vector<Route> routes_;
 };

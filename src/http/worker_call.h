@@ -18,6 +18,9 @@ namespace apiota::http {
 
 api::Response run_guarded(const std::function<api::Response()>& work);
 
+// The same mapping for a fast handler run in place (on the I/O thread).
+std::optional<api::Response> run_guarded_fast(const std::function<std::optional<api::Response>()>& work);
+
 inline boost::asio::awaitable<api::Response> call_handler(boost::asio::thread_pool& workers,
                                                           std::function<api::Response()> work) {
   co_return co_await boost::asio::co_spawn(

@@ -1,12 +1,10 @@
 #include <boost/json.hpp>
-
-#include <algorithm>
-#include <vector>
-
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <span>
+#include <vector>
 
 #include "api/api_error.h"
 #include "api/attempt_tracking.h"
@@ -14,27 +12,85 @@
 #include "api/clock.h"
 #include "api/device/device_api.h"
 #include "api/firmware_url.h"
+#include "api/fleet_cache.h"
 #include "api/json_body.h"
-#include "api/release_view.h"
+#include "crypto/keyed_hash.h"
 #include "domain/release_decision.h"
 #include "domain/semver.h"
 
 namespace apiota::api::device {
 namespace {
 
+domain::SemVer reported_version(const Request& req) {
+  std::string version_text = required_param(req, nullptr, "version");
+  auto current = domain::parse_reported_version(version_text);
+  if (!current) throw ApiError(ErrorCode::InvalidVersion, "version is not a semantic version (e.g. 1.2.0)");
+  return *current;
+}
+
+// The device as the decision sees it, from the project's catalog: channel,
+// the secure_version of the image it runs (known when its version was
+// released here), and its pins (a device pin, else the first tag pin among
+// `tags`).
+domain::DeviceView device_view(const ProjectCatalog& catalog, std::string_view device_id,
+                               const domain::SemVer& current, domain::Channel channel,
+                               std::vector<std::string> tags) {
+  domain::DeviceView device;
+  device.device_id = std::string(device_id);
+  device.current = current;
+  device.channel = channel;
+  device.tags = std::move(tags);
+  for (const auto& view : catalog.views) {
+    if (domain::same_precedence(view.version, current)) {
+      device.current_secure_version = std::max(device.current_secure_version.value_or(0), view.secure_version);
+    }
+  }
+  for (const auto& pin : catalog.pins) {
+    auto version = domain::parse_semver(pin.version);
+    if (!version) continue;
+    if (pin.scope == "device" && pin.subject == device_id) device.device_pin = domain::DevicePin{*version};
+    if (pin.scope == "tag" && !device.tag_pin &&
+        std::find(device.tags.begin(), device.tags.end(), pin.subject) != device.tags.end()) {
+      device.tag_pin = domain::DevicePin{*version};
+    }
+  }
+  return device;
+}
+
+Response answer(Context& ctx, const ProjectCatalog& catalog, const domain::DeviceView& device, std::int64_t now) {
+  domain::Decision decision = domain::decide_release(device, catalog.views);
+  Response res;
+  const store::ReleaseRecord* release =
+      decision.kind == domain::Decision::Kind::NoUpdate ? nullptr : catalog.record(decision.release_id);
+  if (release == nullptr) {
+    res.body = R"({"update":false})";
+    return res;
+  }
+  boost::json::object out{
+      {"update", true},
+      {"version", release->version},
+      {"url", download_url(ctx.settings, ctx.hasher, release->filename, device.device_id, now / 1000)},
+      {"sha256", release->sha256},
+      {"size", release->size},
+      {"channel", release->channel},
+  };
+  if (decision.kind == domain::Decision::Kind::Rollback) out["rollback"] = true;
+  res.body = boost::json::serialize(out);
+  return res;
+}
+
 // Ends the device's open update attempt when this poll shows how it went
 // (domain::end_for_poll), and tells the decision what is still in progress
 // and which releases the device's bootloader rolled back from.
-void follow_attempt(Context& ctx, const store::DeviceRecord& dev, std::span<const store::ReleaseRecord> records,
+void follow_attempt(Context& ctx, const store::DeviceRecord& dev, const ProjectCatalog& catalog,
                     const domain::SemVer& current, std::int64_t now, domain::DeviceView& device) {
   device.refused_release_ids = dev.rolled_back_release_ids;
   auto open = open_attempt_of(dev);
   if (!open) return;
-  auto release = std::find_if(records.begin(), records.end(),
-                              [&](const store::ReleaseRecord& r) { return r.id == open->release.id; });
-  const std::chrono::seconds stuck_after(release == records.end() ? 3600 : release->stuck_after_s);
-  const auto end = domain::end_for_poll(open, current, std::chrono::system_clock::time_point(std::chrono::milliseconds(now)),
-                                        stuck_after);
+  const store::ReleaseRecord* release = catalog.record(open->release.id);
+  const std::chrono::seconds stuck_after(release == nullptr ? 3600 : release->stuck_after_s);
+  const auto end = domain::end_for_poll(
+      open, current, std::chrono::system_clock::time_point(std::chrono::milliseconds(now)), stuck_after);
   if (!end) {
     if (domain::is_in_progress(open->status)) device.update_in_progress = open->release.id;
     return;
@@ -69,70 +125,51 @@ void follow_attempt(Context& ctx, const store::DeviceRecord& dev, std::span<cons
 
 }  // namespace
 
+std::optional<Response> check_update_cached(Context& ctx, const Request& req) {
+  // Decide whether the cache can answer before anything that counts or
+  // throws, so a hand-over to check_update() behaves exactly like it alone.
+  const std::optional<std::string_view> presented = req.query_param("device_id");
+  if (!presented || presented->empty()) return std::nullopt;
+  ctx.fleet.sync();
+  auto entry = ctx.fleet.find_device(*presented);
+  if (!entry) return std::nullopt;
+  auto catalog = ctx.fleet.find_catalog(entry->project_id);
+  if (!catalog) return std::nullopt;
+
+  limit_address(ctx, req);
+  const domain::SemVer current = reported_version(req);
+  auto [device_id, secret] = device_credentials(req, nullptr);
+  if (!crypto::constant_time_equal(hash_device_secret(ctx.hasher, entry->secret_salt, secret), entry->secret_hash)) {
+    throw ApiError(ErrorCode::InvalidSecret, "device_secret does not match");
+  }
+  if (entry->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
+  limit_device(ctx, device_id, catalog->project.plan);
+
+  const std::int64_t now = now_ms();
+  ctx.seen.record({entry->row_id, current.to_string(), now, req.remote_address});
+  // Cached devices are settled: no tags, no update in progress, nothing refused.
+  return answer(ctx, *catalog, device_view(*catalog, device_id, current, entry->channel, {}), now);
+}
+
 Response check_update(Context& ctx, const Request& req) {
   limit_address(ctx, req);
-  std::string version_text = required_param(req, nullptr, "version");
-  auto current = domain::parse_reported_version(version_text);
-  if (!current) throw ApiError(ErrorCode::InvalidVersion, "version is not a semantic version (e.g. 1.2.0)");
+  const domain::SemVer current = reported_version(req);
+  const std::uint64_t epoch = ctx.fleet.device_epoch(device_credentials(req, nullptr).device_id);
   store::DeviceRecord dev = authenticate_device(ctx, req, nullptr);
 
-  std::int64_t now = now_ms();
-  ctx.seen.record({dev.row_id, current->to_string(), now, req.remote_address});
+  const std::int64_t now = now_ms();
+  ctx.seen.record({dev.row_id, current.to_string(), now, req.remote_address});
 
-  domain::DeviceView device;
-  device.device_id = dev.device_id;
-  device.current = *current;
-  device.channel = domain::parse_channel(dev.channel).value_or(domain::Channel::Stable);
-  auto records = ctx.store.list_releases(dev.project_id);
-  std::vector<domain::ReleaseView> releases;
-  releases.reserve(records.size());
-  for (const auto& record : records) {
-    auto view = release_view(record);
-    if (!view) continue;
-    // The image the device runs is known when its version was released
-    // here; its secure_version bounds what the device can still install.
-    if (domain::same_precedence(view->version, *current)) {
-      device.current_secure_version = std::max(device.current_secure_version.value_or(0), view->secure_version);
-    }
-    releases.push_back(std::move(*view));
-  }
-  // Tags are read only when a release or a pin needs them.
-  auto pins = ctx.store.list_pins(dev.project_id);
-  bool tag_pins = std::any_of(pins.begin(), pins.end(), [](const auto& p) { return p.scope == "tag"; });
-  if (tag_pins ||
-      std::any_of(records.begin(), records.end(), [](const auto& r) { return !r.rollout_tags.empty(); })) {
-    device.tags = ctx.store.device_tags(dev.device_id);
-  }
-  for (const auto& pin : pins) {
-    auto version = domain::parse_semver(pin.version);
-    if (!version) continue;
-    if (pin.scope == "device" && pin.subject == dev.device_id) device.device_pin = domain::DevicePin{*version};
-    if (pin.scope == "tag" && !device.tag_pin &&
-        std::find(device.tags.begin(), device.tags.end(), pin.subject) != device.tags.end()) {
-      device.tag_pin = domain::DevicePin{*version};
-    }
-  }
-  follow_attempt(ctx, dev, records, *current, now, device);
-  domain::Decision decision = domain::decide_release(device, releases);
-
-  Response res;
-  if (decision.kind == domain::Decision::Kind::NoUpdate) {
-    res.body = R"({"update":false})";
-    return res;
-  }
-  auto release = std::find_if(records.begin(), records.end(),
-                              [&](const store::ReleaseRecord& r) { return r.id == decision.release_id; });
-  boost::json::object out{
-      {"update", true},
-      {"version", release->version},
-      {"url", download_url(ctx.settings, ctx.hasher, release->filename, dev.device_id, now / 1000)},
-      {"sha256", release->sha256},
-      {"size", release->size},
-      {"channel", release->channel},
-  };
-  if (decision.kind == domain::Decision::Kind::Rollback) out["rollback"] = true;
-  res.body = boost::json::serialize(out);
-  return res;
+  ctx.fleet.sync();
+  auto catalog = ctx.fleet.load_catalog(dev.project_id);
+  if (!catalog) throw ApiError(ErrorCode::DeviceNotFound, "the device's project no longer exists");
+  std::vector<std::string> tags = ctx.store.device_tags(dev.device_id);
+  ctx.fleet.offer_device(dev, !tags.empty(), epoch);
+  domain::DeviceView device = device_view(*catalog, dev.device_id, current,
+                                          domain::parse_channel(dev.channel).value_or(domain::Channel::Stable),
+                                          std::move(tags));
+  follow_attempt(ctx, dev, *catalog, current, now, device);
+  return answer(ctx, *catalog, device, now);
 }
 
 }  // namespace apiota::api::device

@@ -67,6 +67,8 @@ Response report_ota_status(Context& ctx, const Request& req) {
   const domain::AttemptStep step = domain::step_for_report(open, *status, named);
   std::int64_t id =
       ctx.store.append_ota_log(log, new_version, attempt_write(step, dev, log.status, from_version, log.received_at));
+  // A device with an attempt is no longer settled (api/fleet_cache.h).
+  if (step.start) ctx.fleet.forget_device(dev.device_id);
   if (step.end_open && open) {
     ctx.automation.attempt_ended(dev.project_id, open->release.id, *step.end_open, log.received_at);
   }

@@ -1,0 +1,120 @@
+#include "api/fleet_cache.h"
+
+#include <algorithm>
+#include <functional>
+
+#include "api/release_view.h"
+
+namespace apiota::api {
+
+const store::ReleaseRecord* ProjectCatalog::record(std::int64_t release_id) const {
+  auto found = std::find_if(records.begin(), records.end(),
+                            [&](const store::ReleaseRecord& r) { return r.id == release_id; });
+  return found == records.end() ? nullptr : &*found;
+}
+
+void FleetCache::sync() {
+  const std::uint64_t version = store_.data_version();
+  if (version == seen_data_version_.load(std::memory_order_acquire)) return;
+  std::lock_guard lock(sync_mutex_);
+  const std::uint64_t seen = seen_data_version_.load(std::memory_order_relaxed);
+  if (version == seen) return;
+  const bool first = seen == kNeverSynced;
+  const store::CacheGenerations now = store_.cache_generations();
+  if (first || now.catalog != generations_.catalog) {
+    std::unique_lock catalogs(catalogs_mutex_);
+    ++catalog_epoch_;
+    catalogs_.clear();
+  }
+  if (first || now.devices != generations_.devices) drop_devices();
+  generations_ = now;
+  seen_data_version_.store(version, std::memory_order_release);
+}
+
+std::shared_ptr<const ProjectCatalog> FleetCache::find_catalog(std::string_view project_id) const {
+  std::shared_lock lock(catalogs_mutex_);
+  auto found = catalogs_.find(std::string(project_id));
+  return found == catalogs_.end() ? nullptr : found->second;
+}
+
+std::shared_ptr<const ProjectCatalog> FleetCache::load_catalog(std::string_view project_id) {
+  std::uint64_t before;
+  {
+    std::shared_lock lock(catalogs_mutex_);
+    auto found = catalogs_.find(std::string(project_id));
+    if (found != catalogs_.end()) return found->second;
+    before = catalog_epoch_;
+  }
+  auto project = store_.find_project(project_id);
+  if (!project) return nullptr;
+  auto catalog = std::make_shared<ProjectCatalog>();
+  catalog->project = std::move(*project);
+  catalog->records = store_.list_releases(project_id);
+  catalog->pins = store_.list_pins(project_id);
+  for (const auto& record : catalog->records) {
+    if (auto view = release_view(record)) catalog->views.push_back(std::move(*view));
+    if (!record.rollout_tags.empty()) catalog->uses_tags = true;
+  }
+  for (const auto& pin : catalog->pins) {
+    if (pin.scope == "tag") catalog->uses_tags = true;
+  }
+  std::unique_lock lock(catalogs_mutex_);
+  if (catalog_epoch_ == before) catalogs_.emplace(std::string(project_id), catalog);
+  return catalog;
+}
+
+FleetCache::Shard& FleetCache::shard_of(std::string_view device_id) const {
+  return shards_[std::hash<std::string_view>{}(device_id) % kShards];
+}
+
+std::optional<DeviceEntry> FleetCache::find_device(std::string_view device_id) const {
+  Shard& shard = shard_of(device_id);
+  std::shared_lock lock(shard.mutex);
+  auto found = shard.devices.find(std::string(device_id));
+  if (found == shard.devices.end()) return std::nullopt;
+  return found->second;
+}
+
+void FleetCache::offer_device(const store::DeviceRecord& device, bool has_tags, std::uint64_t epoch) {
+  if (device.open_attempt || !device.rolled_back_release_ids.empty() || has_tags) return;
+  auto channel = domain::parse_channel(device.channel);
+  if (!channel) return;
+  DeviceEntry entry{device.row_id, device.project_id, *channel, device.blocked, device.secret_salt,
+                    device.secret_hash};
+  Shard& shard = shard_of(device.device_id);
+  std::unique_lock lock(shard.mutex);
+  if (shard.epoch != epoch) return;
+  shard.devices.insert_or_assign(device.device_id, std::move(entry));
+}
+
+void FleetCache::forget_device(std::string_view device_id) {
+  Shard& shard = shard_of(device_id);
+  std::unique_lock lock(shard.mutex);
+  ++shard.epoch;
+  shard.devices.erase(std::string(device_id));
+}
+
+std::uint64_t FleetCache::device_epoch(std::string_view device_id) const {
+  Shard& shard = shard_of(device_id);
+  std::shared_lock lock(shard.mutex);
+  return shard.epoch;
+}
+
+void FleetCache::drop_devices() {
+  for (auto& shard : shards_) {
+    std::unique_lock lock(shard.mutex);
+    ++shard.epoch;
+    shard.devices.clear();
+  }
+}
+
+std::size_t FleetCache::device_count() const {
+  std::size_t count = 0;
+  for (auto& shard : shards_) {
+    std::shared_lock lock(shard.mutex);
+    count += shard.devices.size();
+  }
+  return count;
+}
+
+}  // namespace apiota::api

@@ -1,0 +1,107 @@
+#pragma once
+// FleetCache: in-memory copies of what check-update reads on every poll, kept
+// coherent with the store, so a poll of a known device needs no database read.
+//
+// It holds per project a ProjectCatalog (the project with its plan, its
+// releases with their domain views, its pins) and per device a DeviceEntry
+// (what authenticates it and decides its update). Only *settled* devices
+// are cached: no open update attempt, no release rolled back by its
+// bootloader, no tags. Anything else is answered from the store every time
+// (those states are short-lived or rare).
+//
+// Coherence:
+// - sync() must be called before find_*(): when any process has committed
+//   since the last call (Store::data_version), it reads the store's cache
+//   generations and drops the catalogs and/or device entries whose
+//   generation moved. Both reads are served from memory (the WAL index and
+//   the page cache), so sync() is safe on an I/O thread; it is cheap when
+//   nothing was committed.
+// - forget_device() drops one device after this process changed its update
+//   attempts (which do not move a generation).
+// - A load that raced with a drop (it read the store before the drop and
+//   would insert after it) is not inserted: every drop advances an epoch
+//   (one for catalogs, one per shard of devices), and a load inserts only if
+//   its epoch did not move while it read.
+//
+// find_*() never touch the store and may be called on I/O threads; load_*()
+// read the store on a miss (call them on worker threads) and may throw
+// StoreError. All methods are thread-safe.
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/channel.h"
+#include "domain/release_decision.h"
+#include "store/store.h"
+
+namespace apiota::api {
+
+struct ProjectCatalog {
+  store::ProjectRecord project;
+  std::vector<store::ReleaseRecord> records;  // newest first
+  std::vector<domain::ReleaseView> views;     // the records that parse
+  std::vector<store::PinRecord> pins;
+  bool uses_tags = false;  // a release targets tags or a pin holds a tag
+
+  const store::ReleaseRecord* record(std::int64_t release_id) const;
+};
+
+struct DeviceEntry {
+  std::int64_t row_id = 0;
+  std::string project_id;
+  domain::Channel channel = domain::Channel::Stable;
+  bool blocked = false;
+  std::string secret_salt;
+  std::string secret_hash;
+};
+
+class FleetCache {
+ public:
+  explicit FleetCache(store::Store& store) : store_(store) {}
+
+  void sync();
+
+  std::shared_ptr<const ProjectCatalog> find_catalog(std::string_view project_id) const;
+  std::shared_ptr<const ProjectCatalog> load_catalog(std::string_view project_id);
+
+  std::optional<DeviceEntry> find_device(std::string_view device_id) const;
+  // Caches `device` (as just read from the store) if it is settled and its
+  // shard dropped nothing since `epoch` (device_epoch() taken before the read).
+  void offer_device(const store::DeviceRecord& device, bool has_tags, std::uint64_t epoch);
+  void forget_device(std::string_view device_id);
+  std::uint64_t device_epoch(std::string_view device_id) const;
+
+  std::size_t device_count() const;
+
+ private:
+  static constexpr std::size_t kShards = 64;
+  struct Shard {
+    mutable std::shared_mutex mutex;
+    std::uint64_t epoch = 0;  // guarded by mutex
+    std::unordered_map<std::string, DeviceEntry> devices;
+  };
+  Shard& shard_of(std::string_view device_id) const;
+  void drop_devices();
+
+  static constexpr std::uint64_t kNeverSynced = ~std::uint64_t{0};
+  store::Store& store_;
+  std::mutex sync_mutex_;
+  std::atomic<std::uint64_t> seen_data_version_{kNeverSynced};
+  store::CacheGenerations generations_;  // guarded by sync_mutex_
+  mutable std::shared_mutex catalogs_mutex_;
+  std::uint64_t catalog_epoch_ = 0;  // guarded by catalogs_mutex_
+  std::unordered_map<std::string, std::shared_ptr<const ProjectCatalog>> catalogs_;
+  mutable std::array<Shard, kShards> shards_;
+};
+
+}  // namespace apiota::api
