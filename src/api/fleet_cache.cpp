@@ -1,11 +1,23 @@
 #include "api/fleet_cache.h"
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 
 #include "api/release_view.h"
 
 namespace apiota::api {
+
+namespace {
+
+std::uint64_t next_cache_serial() {
+  static std::atomic<std::uint64_t> serial{0};
+  return ++serial;
+}
+
+}  // namespace
+
+FleetCache::FleetCache(store::Store& store) : store_(store), serial_(next_cache_serial()) {}
 
 const store::ReleaseRecord* ProjectCatalog::record(std::int64_t release_id) const {
   auto found = std::find_if(records.begin(), records.end(),
@@ -14,21 +26,29 @@ const store::ReleaseRecord* ProjectCatalog::record(std::int64_t release_id) cons
 }
 
 void FleetCache::sync() {
+  // data_version() is per thread, so each thread remembers its own last value.
+  struct Seen {
+    std::uint64_t cache = 0;
+    std::uint64_t version = 0;
+  };
+  thread_local Seen seen;
   const std::uint64_t version = store_.data_version();
-  if (version == seen_data_version_.load(std::memory_order_acquire)) return;
-  std::lock_guard lock(sync_mutex_);
-  const std::uint64_t seen = seen_data_version_.load(std::memory_order_relaxed);
-  if (version == seen) return;
-  const bool first = seen == kNeverSynced;
+  if (seen.cache == serial_ && seen.version == version) return;
   const store::CacheGenerations now = store_.cache_generations();
-  if (first || now.catalog != generations_.catalog) {
-    std::unique_lock catalogs(catalogs_mutex_);
-    ++catalog_epoch_;
-    catalogs_.clear();
+  {
+    std::lock_guard lock(sync_mutex_);
+    // Generations only grow; a thread holding an older reading changes nothing.
+    if (!synced_ || now.catalog > generations_.catalog) {
+      std::unique_lock catalogs(catalogs_mutex_);
+      ++catalog_epoch_;
+      catalogs_.clear();
+    }
+    if (!synced_ || now.devices > generations_.devices) drop_devices();
+    generations_.catalog = std::max(generations_.catalog, now.catalog);
+    generations_.devices = std::max(generations_.devices, now.devices);
+    synced_ = true;
   }
-  if (first || now.devices != generations_.devices) drop_devices();
-  generations_ = now;
-  seen_data_version_.store(version, std::memory_order_release);
+  seen = {serial_, version};
 }
 
 std::shared_ptr<const ProjectCatalog> FleetCache::find_catalog(std::string_view project_id) const {

@@ -11,11 +11,12 @@
 //
 // Coherence:
 // - sync() must be called before find_*(): when any process has committed
-//   since the last call (Store::data_version), it reads the store's cache
-//   generations and drops the catalogs and/or device entries whose
-//   generation moved. Both reads are served from memory (the WAL index and
-//   the page cache), so sync() is safe on an I/O thread; it is cheap when
-//   nothing was committed.
+//   since this thread's last call (Store::data_version), it reads the
+//   store's cache generations and drops the catalogs and/or device entries
+//   whose generation grew. Both reads go through the thread's own connection
+//   and are served from memory (the WAL index and the page cache), so sync()
+//   takes no shared lock unless something was committed, and is safe on an
+//   I/O thread.
 // - forget_device() drops one device after this process changed its update
 //   attempts (which do not move a generation).
 // - A load that raced with a drop (it read the store before the drop and
@@ -67,7 +68,7 @@ struct DeviceEntry {
 
 class FleetCache {
  public:
-  explicit FleetCache(store::Store& store) : store_(store) {}
+  explicit FleetCache(store::Store& store);
 
   void sync();
 
@@ -93,10 +94,10 @@ class FleetCache {
   Shard& shard_of(std::string_view device_id) const;
   void drop_devices();
 
-  static constexpr std::uint64_t kNeverSynced = ~std::uint64_t{0};
   store::Store& store_;
+  const std::uint64_t serial_;  // tells this cache's per-thread state apart
   std::mutex sync_mutex_;
-  std::atomic<std::uint64_t> seen_data_version_{kNeverSynced};
+  bool synced_ = false;                  // guarded by sync_mutex_
   store::CacheGenerations generations_;  // guarded by sync_mutex_
   mutable std::shared_mutex catalogs_mutex_;
   std::uint64_t catalog_epoch_ = 0;  // guarded by catalogs_mutex_

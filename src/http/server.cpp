@@ -40,7 +40,8 @@ struct Server::Impl {
   Impl(api::Context& ctx, ServerOptions opts)
       : options(std::move(opts)),
         io_threads(options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency())),
-        io(static_cast<int>(io_threads)),
+        contexts(make_contexts(io_threads)),
+        io(*contexts.front()),
         workers(options.worker_threads),
         state(ctx, options, workers),
         acceptor(io),
@@ -49,11 +50,22 @@ struct Server::Impl {
         housekeeping_timer(io),
         sweep_timer(io) {}
 
+  static std::vector<std::unique_ptr<asio::io_context>> make_contexts(unsigned count) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (unsigned i = 0; i < count; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
+
+  void stop_contexts() {
+    keep_running.clear();
+    for (auto& context : contexts) context->stop();
+  }
+
   asio::awaitable<void> accept_loop() {
     asio::steady_timer backoff(io);
     while (acceptor.is_open()) {
       auto [ec, socket] =
-          co_await acceptor.async_accept(asio::make_strand(io), asio::as_tuple(asio::use_awaitable));
+          co_await acceptor.async_accept(*contexts[next_context++ % contexts.size()], asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (!acceptor.is_open() || ec == asio::error::operation_aborted) break;
         // Out of file descriptors or a similar transient failure: back off
@@ -84,7 +96,7 @@ struct Server::Impl {
   void begin_shutdown() {
     if (state.stopping.exchange(true)) {
       spdlog::warn("second signal: stopping now");
-      io.stop();
+      stop_contexts();
       return;
     }
     spdlog::info("shutting down: finishing {} open connections", state.connections.load());
@@ -99,7 +111,7 @@ struct Server::Impl {
 
   void wait_for_connections() {
     if (state.connections == 0 || std::chrono::steady_clock::now() >= shutdown_deadline) {
-      io.stop();
+      stop_contexts();
       return;
     }
     state.close_idle_connections();
@@ -154,7 +166,13 @@ struct Server::Impl {
 
   ServerOptions options;
   unsigned io_threads;
-  asio::io_context io;
+  // One io_context per I/O thread: a connection lives on one of them (no
+  // strand, no cross-thread wake-ups for its own work); contexts[0] also
+  // runs the acceptor, signals and timers.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  asio::io_context& io;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  std::size_t next_context = 0;
   asio::thread_pool workers;
   ServerState state;
   tcp::acceptor acceptor;
@@ -188,7 +206,10 @@ void Server::run() {
   impl.prune_rate_limiters();
   impl.sweep_rollouts();
   std::vector<std::thread> threads;
-  for (unsigned i = 1; i < impl.io_threads; ++i) threads.emplace_back([&impl] { impl.io.run(); });
+  for (std::size_t i = 1; i < impl.contexts.size(); ++i) {
+    impl.keep_running.push_back(asio::make_work_guard(*impl.contexts[i]));
+    threads.emplace_back([&impl, i] { impl.contexts[i]->run(); });
+  }
   impl.io.run();
   for (auto& t : threads) t.join();
   impl.workers.join();

@@ -1,9 +1,11 @@
 #pragma once
 // Server: the HTTP/1.1 front end of apiota on Boost.Beast.
 //
-// I/O runs on `io_threads` threads, one coroutine per connection; handlers
-// that touch the store run on a separate worker pool so a slow disk never
-// stalls the network. Limits protect the process from slow or hostile
+// I/O runs on `io_threads` threads, each with its own io_context; accepted
+// connections are dealt to them in turn and served by one coroutine each.
+// Handlers that touch the store run on a separate worker pool so a slow disk
+// never stalls the network (routes with a fast handler answer from memory
+// first, see router.h). Limits protect the process from slow or hostile
 // clients: header size, JSON body size, read/idle timeouts and a connection
 // cap. run() blocks until SIGINT/SIGTERM, then stops accepting, lets requests
 // in flight finish (up to `shutdown_grace`), closes idle connections and

@@ -165,6 +165,8 @@ class Store {
   virtual std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) = 0;
 
   // A number that changes whenever any process commits a change to the store.
+  // Values are comparable only between calls made on the same thread (each
+  // thread watches through its own connection, so the check takes no lock).
   virtual std::uint64_t data_version() = 0;
   // Counters bumped, in the same transaction, by every change in-memory
   // caches depend on (see CacheGenerations), whichever process makes it.

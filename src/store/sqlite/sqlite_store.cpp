@@ -1,6 +1,8 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <atomic>
 #include <cinttypes>
+#include <unordered_map>
 #include <cstdio>
 
 #include "store/sqlite/schema.h"
@@ -289,6 +291,20 @@ std::optional<DeviceRecord> find_device_on(Connection& conn, std::string_view de
   return device_with_attempts_row(stmt);
 }
 
+// Each thread's watcher connections, by store serial. A thread's entry goes
+// when the store is destroyed on that thread, or with the thread.
+std::unordered_map<std::uint64_t, std::unique_ptr<Connection>>& thread_watchers() {
+  thread_local std::unordered_map<std::uint64_t, std::unique_ptr<Connection>> watchers;
+  return watchers;
+}
+
+// Stores are told apart by serial, not address, so a thread's watcher of a
+// destroyed store is never reused for a new one at the same address.
+std::uint64_t next_store_serial() {
+  static std::atomic<std::uint64_t> serial{0};
+  return ++serial;
+}
+
 std::optional<ConfigRecord> config_row(Statement& stmt) {
   if (!stmt.step()) return std::nullopt;
   return ConfigRecord{stmt.text(0), stmt.int64(1)};
@@ -296,13 +312,13 @@ std::optional<ConfigRecord> config_row(Statement& stmt) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::string path) : path_(std::move(path)) {
+SqliteStore::SqliteStore(std::string path) : path_(std::move(path)), serial_(next_store_serial()) {
   writer_ = std::make_unique<Connection>(path_);
   migrate(*writer_);
-  version_watcher_ = std::make_unique<Connection>(path_);
+
 }
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() { thread_watchers().erase(serial_); }
 
 SqliteStore::ReaderLease SqliteStore::reader() {
   std::unique_ptr<Connection> conn;
@@ -785,15 +801,19 @@ std::vector<AuditRecord> SqliteStore::list_audit(std::string_view project_id, st
 }
 
 std::uint64_t SqliteStore::data_version() {
-  std::lock_guard lock(version_mutex_);
-  auto stmt = version_watcher_->prepare("PRAGMA data_version");
+  auto stmt = watcher().prepare("PRAGMA data_version");
   stmt.step();
   return static_cast<std::uint64_t>(stmt.int64(0));
 }
 
+Connection& SqliteStore::watcher() {
+  auto& conn = thread_watchers()[serial_];
+  if (!conn) conn = std::make_unique<Connection>(path_);
+  return *conn;
+}
+
 CacheGenerations SqliteStore::cache_generations() {
-  std::lock_guard lock(version_mutex_);
-  auto stmt = version_watcher_->prepare("SELECT name, value FROM cache_generation");
+  auto stmt = watcher().prepare("SELECT name, value FROM cache_generation");
   CacheGenerations out;
   while (stmt.step()) {
     if (stmt.text(0) == "catalog") out.catalog = stmt.int64(1);

@@ -86,8 +86,10 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> writer_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
-  std::mutex version_mutex_;
-  std::unique_ptr<Connection> version_watcher_;
+  // This thread's own connection for data_version() and
+  // cache_generations(): no lock shared between threads on the hot path.
+  Connection& watcher();
+  const std::uint64_t serial_;
 };
 
 }  // namespace apiota::store::sqlite
