@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 
 #include "api/release_view.h"
@@ -26,14 +27,24 @@ const store::ReleaseRecord* ProjectCatalog::record(std::int64_t release_id) cons
 }
 
 void FleetCache::sync() {
-  // data_version() is per thread, so each thread remembers its own last value.
+  // What this thread last checked (data_version() is per thread).
   struct Seen {
     std::uint64_t cache = 0;
+    std::uint64_t local_writes = 0;
     std::uint64_t version = 0;
+    std::chrono::steady_clock::time_point checked_at;
   };
   thread_local Seen seen;
+  // Read before data_version(): a write after this read moves it again.
+  const std::uint64_t local = store_.local_writes();
+  const auto checked_at = std::chrono::steady_clock::now();
+  if (seen.cache == serial_ && seen.local_writes == local && checked_at - seen.checked_at < kRecheckInterval) return;
   const std::uint64_t version = store_.data_version();
-  if (seen.cache == serial_ && seen.version == version) return;
+  if (seen.cache == serial_ && seen.version == version) {
+    seen.local_writes = local;
+    seen.checked_at = checked_at;
+    return;
+  }
   const store::CacheGenerations now = store_.cache_generations();
   {
     std::lock_guard lock(sync_mutex_);
@@ -48,7 +59,7 @@ void FleetCache::sync() {
     generations_.devices = std::max(generations_.devices, now.devices);
     synced_ = true;
   }
-  seen = {serial_, version};
+  seen = {serial_, local, version, checked_at};
 }
 
 std::shared_ptr<const ProjectCatalog> FleetCache::find_catalog(std::string_view project_id) const {

@@ -10,13 +10,17 @@
 // (those states are short-lived or rare).
 //
 // Coherence:
-// - sync() must be called before find_*(): when any process has committed
-//   since this thread's last call (Store::data_version), it reads the
-//   store's cache generations and drops the catalogs and/or device entries
-//   whose generation grew. Both reads go through the thread's own connection
-//   and are served from memory (the WAL index and the page cache), so sync()
-//   takes no shared lock unless something was committed, and is safe on an
-//   I/O thread.
+// - sync() must be called before find_*(). It checks for commits since this
+//   thread's last check (Store::data_version) when this process wrote
+//   anything since (Store::local_writes, lock-free), and otherwise at least
+//   every kRecheckInterval; a check that finds commits reads the store's
+//   cache generations and drops the catalogs and/or device entries whose
+//   generation grew. So this process's own changes apply to the next
+//   request, and another process's changes to every request that starts
+//   kRecheckInterval after they were committed: the CLI waits that long
+//   before it exits after a change (cli/data_folder.h). Checks go through
+//   the thread's own connection and are served from memory (the WAL index
+//   and the page cache), so sync() is safe on an I/O thread.
 // - forget_device() drops one device after this process changed its update
 //   attempts (which do not move a generation).
 // - A load that raced with a drop (it read the store before the drop and
@@ -29,6 +33,7 @@
 // StoreError. All methods are thread-safe.
 
 #include <array>
+#include <chrono>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -46,6 +51,8 @@
 #include "store/store.h"
 
 namespace apiota::api {
+
+inline constexpr std::chrono::milliseconds kRecheckInterval{20};
 
 struct ProjectCatalog {
   store::ProjectRecord project;

@@ -6,7 +6,9 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
+#include "api/fleet_cache.h"
 #include "crypto/random.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -41,6 +43,10 @@ crypto::ServerKey load_or_create_key(const std::filesystem::path& file) {
 }
 
 }  // namespace
+
+DataFolder::~DataFolder() {
+  if (store && store->local_writes() > 0) std::this_thread::sleep_for(api::kRecheckInterval);
+}
 
 DataFolder DataFolder::open(const std::filesystem::path& path) {
   std::filesystem::create_directories(path);

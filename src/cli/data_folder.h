@@ -10,6 +10,10 @@
 //
 // open() creates what is missing. The server and CLI commands may open the
 // same folder at once. Throws std::runtime_error (or StoreError) on failure.
+//
+// A DataFolder whose store was written to waits api::kRecheckInterval when
+// it is destroyed, so that a CLI change applies to every request a running
+// server receives after the command returns (api/fleet_cache.h).
 
 #include <filesystem>
 #include <memory>
@@ -27,6 +31,11 @@ struct DataFolder {
   std::unique_ptr<crypto::KeyedHasher> hasher;
 
   static DataFolder open(const std::filesystem::path& path);
+
+  DataFolder() = default;
+  DataFolder(DataFolder&&) = default;
+  DataFolder& operator=(DataFolder&&) = default;
+  ~DataFolder();
 };
 
 }  // namespace apiota::cli

@@ -9,6 +9,20 @@
 
 namespace apiota::store::sqlite {
 
+// Holds the writer for one method; when released (after the method's
+// transaction committed or rolled back) it counts a possible local commit.
+class SqliteStore::WriterLock {
+ public:
+  explicit WriterLock(SqliteStore& owner) : owner_(owner), lock_(owner.writer_mutex_) {}
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+  ~WriterLock() { owner_.local_writes_.fetch_add(1, std::memory_order_release); }
+
+ private:
+  SqliteStore& owner_;
+  std::lock_guard<std::mutex> lock_;
+};
+
 class SqliteStore::ReaderLease {
  public:
   ReaderLease(SqliteStore& owner, std::unique_ptr<Connection> conn) : owner_(owner), conn_(std::move(conn)) {}
@@ -350,7 +364,7 @@ std::vector<ProjectRecord> SqliteStore::list_projects() {
 }
 
 void SqliteStore::upsert_project(const ProjectRecord& p) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   auto stmt = writer_->prepare(
       "INSERT INTO projects (id, name, max_devices, max_firmware_bytes, device_requests_per_minute, "
       "device_burst, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, "
@@ -362,7 +376,7 @@ void SqliteStore::upsert_project(const ProjectRecord& p) {
 }
 
 void SqliteStore::insert_key(const KeyRecord& k) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   auto stmt = writer_->prepare(
       "INSERT INTO api_keys (id, project_id, role, hash, hint, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
   stmt.bind(1, k.id).bind(2, k.project_id).bind(3, role_name(k.role)).bind(4, k.hash).bind(5, k.hint);
@@ -393,7 +407,7 @@ std::vector<KeyRecord> SqliteStore::list_keys(std::optional<std::string_view> pr
 }
 
 bool SqliteStore::revoke_key(std::string_view key_id, std::int64_t now) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   auto update = writer_->prepare("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");
   update.bind(1, now).bind(2, key_id);
   update.run();
@@ -408,7 +422,7 @@ std::int64_t SqliteStore::count_keys() {
 }
 
 RegisterResult SqliteStore::register_device(const DeviceRecord& d, std::int64_t max_devices) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   Transaction tx(*writer_);
   if (auto existing = find_device_on(*writer_, d.device_id)) {
     return {RegisterOutcome::Exists, std::move(*existing)};
@@ -436,7 +450,7 @@ RegisterResult SqliteStore::register_device(const DeviceRecord& d, std::int64_t 
 Store::ImportResult SqliteStore::import_devices(std::span<const DeviceRecord> devices, std::int64_t max_devices) {
   ImportResult result;
   if (devices.empty()) return result;
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   Transaction tx(*writer_);
   for (const auto& d : devices) {
     auto insert = writer_->prepare(
@@ -481,7 +495,7 @@ std::int64_t SqliteStore::count_devices(std::string_view project_id) {
 }
 
 bool SqliteStore::set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   auto stmt = writer_->prepare("UPDATE devices SET blocked = ? WHERE project_id = ? AND device_id = ?");
   stmt.bind(1, std::int64_t{blocked ? 1 : 0}).bind(2, project_id).bind(3, device_id);
   stmt.run();
@@ -490,7 +504,7 @@ bool SqliteStore::set_device_blocked(std::string_view project_id, std::string_vi
 
 bool SqliteStore::set_device_channel(std::string_view project_id, std::string_view device_id,
                                      std::string_view channel) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   auto stmt = writer_->prepare("UPDATE devices SET channel = ? WHERE project_id = ? AND device_id = ?");
   stmt.bind(1, channel).bind(2, project_id).bind(3, device_id);
   stmt.run();
@@ -499,7 +513,7 @@ bool SqliteStore::set_device_channel(std::string_view project_id, std::string_vi
 
 void SqliteStore::record_seen(std::span<const SeenUpdate> updates) {
   if (updates.empty()) return;
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   Transaction tx(*writer_);
   for (const auto& u : updates) {
     auto stmt = writer_->prepare(
@@ -522,7 +536,7 @@ std::vector<std::string> SqliteStore::device_tags(std::string_view device_id) {
 }
 
 void SqliteStore::set_device_tags(std::string_view device_id, std::span<const std::string> tags) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   Transaction tx(*writer_);
   {
     auto clear = writer_->prepare("DELETE FROM device_tags WHERE device_id = ?");
@@ -538,7 +552,7 @@ void SqliteStore::set_device_tags(std::string_view device_id, std::span<const st
 }
 
 bool SqliteStore::insert_release(ReleaseRecord& r) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   Transaction tx(*writer_);
   {
     auto exists = writer_->prepare("SELECT 1 FROM releases WHERE project_id = ? AND version = ? AND channel = ?");
@@ -588,7 +602,7 @@ std::optional<ReleaseRecord> SqliteStore::find_release(std::string_view project_
 }
 
 bool SqliteStore::update_release(const ReleaseRecord& r, const AuditRecord& audit) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   Transaction tx(*writer_);
   write_release_fields(*writer_, r);
   if (writer_->changes() == 0) return false;
@@ -599,7 +613,7 @@ bool SqliteStore::update_release(const ReleaseRecord& r, const AuditRecord& audi
 
 Store::DeleteOutcome SqliteStore::delete_release(std::string_view project_id, std::int64_t id,
                                                 const AuditRecord& audit) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   Transaction tx(*writer_);
   {
     auto in_use = writer_->prepare(
@@ -636,7 +650,7 @@ std::vector<std::string> SqliteStore::referenced_sha256s() {
 
 std::int64_t SqliteStore::append_ota_log(const OtaLogRecord& l, std::optional<std::string_view> new_current_version,
                                          const AttemptWrite& attempt) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   Transaction tx(*writer_);
   {
     auto stmt = writer_->prepare(
@@ -683,7 +697,7 @@ std::optional<ConfigRecord> SqliteStore::device_config(std::string_view device_i
 }
 
 void SqliteStore::set_project_config(std::string_view project_id, const ConfigRecord& c) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   auto stmt = writer_->prepare(
       "INSERT INTO project_config (project_id, json, updated_at) VALUES (?, ?, ?) "
       "ON CONFLICT(project_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at");
@@ -692,7 +706,7 @@ void SqliteStore::set_project_config(std::string_view project_id, const ConfigRe
 }
 
 void SqliteStore::set_device_config(std::string_view device_id, const ConfigRecord& c) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   auto stmt = writer_->prepare(
       "INSERT INTO device_config (device_id, json, updated_at) VALUES (?, ?, ?) "
       "ON CONFLICT(device_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at");
@@ -711,7 +725,7 @@ std::vector<PinRecord> SqliteStore::list_pins(std::string_view project_id) {
 }
 
 void SqliteStore::set_pin(const PinRecord& pin) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   auto stmt = writer_->prepare(
       "INSERT INTO pins (project_id, scope, subject, version, created_at) VALUES (?, ?, ?, ?, ?) "
       "ON CONFLICT(project_id, scope, subject) DO UPDATE SET version = excluded.version, "
@@ -721,7 +735,7 @@ void SqliteStore::set_pin(const PinRecord& pin) {
 }
 
 bool SqliteStore::clear_pin(std::string_view project_id, std::string_view scope, std::string_view subject) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   auto stmt = writer_->prepare("DELETE FROM pins WHERE project_id = ? AND scope = ? AND subject = ?");
   stmt.bind(1, project_id).bind(2, scope).bind(3, subject);
   stmt.run();
@@ -730,7 +744,7 @@ bool SqliteStore::clear_pin(std::string_view project_id, std::string_view scope,
 
 bool SqliteStore::apply_attempt_write(const AttemptWrite& write) {
   if (write.empty()) return false;
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   Transaction tx(*writer_);
   bool changed = false;
   apply_attempt_write_on(*writer_, write, changed);
@@ -786,7 +800,7 @@ std::vector<ReleaseOutcomes> SqliteStore::release_outcomes(std::string_view proj
 }
 
 void SqliteStore::append_audit(const AuditRecord& audit) {
-  std::lock_guard lock(writer_mutex_);
+  WriterLock lock(*this);
   insert_audit(*writer_, audit);
 }
 
@@ -811,6 +825,8 @@ Connection& SqliteStore::watcher() {
   if (!conn) conn = std::make_unique<Connection>(path_);
   return *conn;
 }
+
+std::uint64_t SqliteStore::local_writes() { return local_writes_.load(std::memory_order_acquire); }
 
 CacheGenerations SqliteStore::cache_generations() {
   auto stmt = watcher().prepare("SELECT name, value FROM cache_generation");

@@ -5,6 +5,7 @@
 // Several processes (server and CLI) may open the same file; SQLite's locking
 // and a 10 s busy timeout arbitrate between them.
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -75,9 +76,11 @@ class SqliteStore final : public Store {
   std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) override;
 
   std::uint64_t data_version() override;
+  std::uint64_t local_writes() override;
   CacheGenerations cache_generations() override;
 
  private:
+  class WriterLock;
   class ReaderLease;
   ReaderLease reader();
 
@@ -90,6 +93,7 @@ class SqliteStore final : public Store {
   // cache_generations(): no lock shared between threads on the hot path.
   Connection& watcher();
   const std::uint64_t serial_;
+  std::atomic<std::uint64_t> local_writes_{0};
 };
 
 }  // namespace apiota::store::sqlite
