@@ -53,6 +53,7 @@ void FleetCache::sync() {
       std::unique_lock catalogs(catalogs_mutex_);
       ++catalog_epoch_;
       catalogs_.clear();
+      release_files_.clear();
     }
     if (!synced_ || now.devices > generations_.devices) drop_devices();
     generations_.catalog = std::max(generations_.catalog, now.catalog);
@@ -92,6 +93,28 @@ std::shared_ptr<const ProjectCatalog> FleetCache::load_catalog(std::string_view 
   std::unique_lock lock(catalogs_mutex_);
   if (catalog_epoch_ == before) catalogs_.emplace(std::string(project_id), catalog);
   return catalog;
+}
+
+std::shared_ptr<const store::ReleaseRecord> FleetCache::find_release_file(std::string_view filename) const {
+  std::shared_lock lock(catalogs_mutex_);
+  auto found = release_files_.find(std::string(filename));
+  return found == release_files_.end() ? nullptr : found->second;
+}
+
+std::shared_ptr<const store::ReleaseRecord> FleetCache::load_release_file(std::string_view filename) {
+  std::uint64_t before;
+  {
+    std::shared_lock lock(catalogs_mutex_);
+    auto found = release_files_.find(std::string(filename));
+    if (found != release_files_.end()) return found->second;
+    before = catalog_epoch_;
+  }
+  auto record = store_.find_release_by_filename(filename);
+  if (!record) return nullptr;
+  auto release = std::make_shared<const store::ReleaseRecord>(std::move(*record));
+  std::unique_lock lock(catalogs_mutex_);
+  if (catalog_epoch_ == before) release_files_.emplace(std::string(filename), release);
+  return release;
 }
 
 FleetCache::Shard& FleetCache::shard_of(std::string_view device_id) const {

@@ -3,7 +3,8 @@
 // coherent with the store, so a poll of a known device needs no database read.
 //
 // It holds per project a ProjectCatalog (the project with its plan, its
-// releases with their domain views, its pins) and per device a DeviceEntry
+// releases with their domain views, its pins), releases by download file
+// name (dropped with the catalogs), and per device a DeviceEntry
 // (what authenticates it and decides its update). Only *settled* devices
 // are cached: no open update attempt, no release rolled back by its
 // bootloader, no tags. Anything else is answered from the store every time
@@ -82,6 +83,10 @@ class FleetCache {
   std::shared_ptr<const ProjectCatalog> find_catalog(std::string_view project_id) const;
   std::shared_ptr<const ProjectCatalog> load_catalog(std::string_view project_id);
 
+  // Releases by download file name (any project).
+  std::shared_ptr<const store::ReleaseRecord> find_release_file(std::string_view filename) const;
+  std::shared_ptr<const store::ReleaseRecord> load_release_file(std::string_view filename);
+
   std::optional<DeviceEntry> find_device(std::string_view device_id) const;
   // Caches `device` (as just read from the store) if it is settled and its
   // shard dropped nothing since `epoch` (device_epoch() taken before the read).
@@ -109,6 +114,7 @@ class FleetCache {
   mutable std::shared_mutex catalogs_mutex_;
   std::uint64_t catalog_epoch_ = 0;  // guarded by catalogs_mutex_
   std::unordered_map<std::string, std::shared_ptr<const ProjectCatalog>> catalogs_;
+  std::unordered_map<std::string, std::shared_ptr<const store::ReleaseRecord>> release_files_;
   mutable std::array<Shard, kShards> shards_;
 };
 

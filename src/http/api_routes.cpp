@@ -14,7 +14,8 @@ Router make_api_router() {
   r.add("POST", "/api/ota-log", device::report_ota_status);
   r.add("GET", "/api/config", device::fetch_config);
   r.add("POST", "/api/firmware/upload", nullptr, RouteKind::FirmwareUpload);
-  r.add("GET", "/api/firmware/{filename}", device::download_firmware);
+  r.add("GET", "/api/firmware/{filename}", device::download_firmware, RouteKind::Plain,
+        device::download_firmware_cached);
 
   r.add("GET", "/api/admin/project", admin::project_info);
   r.add("GET", "/api/admin/keys", admin::list_keys);

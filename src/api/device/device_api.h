@@ -21,5 +21,9 @@ Response register_device(Context& ctx, const Request& req);     // POST /api/reg
 Response report_ota_status(Context& ctx, const Request& req);   // POST /api/ota-log
 Response fetch_config(Context& ctx, const Request& req);        // GET /api/config
 Response download_firmware(Context& ctx, const Request& req);   // GET|HEAD /api/firmware/{filename}
+// A download by signed (or public) URL of a cached release to a cached
+// device, on the I/O thread; std::nullopt hands the request to
+// download_firmware(). Same answers and errors.
+std::optional<Response> download_firmware_cached(Context& ctx, const Request& req);
 
 }  // namespace apiota::api::device

@@ -1,10 +1,14 @@
 #include <charconv>
+#include <functional>
+#include <optional>
+#include <string>
 
 #include "api/api_error.h"
 #include "api/auth.h"
 #include "api/clock.h"
 #include "api/device/device_api.h"
 #include "api/firmware_url.h"
+#include "api/fleet_cache.h"
 
 namespace apiota::api::device {
 namespace {
@@ -16,10 +20,18 @@ std::optional<std::int64_t> to_int(std::string_view text) {
   return value;
 }
 
+// What the download check needs of the device a token names.
+struct DeviceFacts {
+  std::string project_id;
+  bool blocked = false;
+};
+using DeviceLookup = std::function<std::optional<DeviceFacts>(const std::string& device_id)>;
+
 // Who may download: an admin key of the release's project; a device of that
 // project with its credentials; a signed URL from check-update; or anyone
 // when downloads are public. A revoked release is served to operators only.
-void authorize_download(Context& ctx, const Request& req, const store::ReleaseRecord& release) {
+void authorize_download(Context& ctx, const Request& req, const store::ReleaseRecord& release,
+                        const DeviceLookup& lookup) {
   if (req.header("authorization")) {
     AdminPrincipal admin = authenticate_admin(ctx, req);
     require_same_project(admin, release.project_id);
@@ -46,11 +58,22 @@ void authorize_download(Context& ctx, const Request& req, const store::ReleaseRe
     }
     device_id = token.device_id;
   }
-  auto dev = ctx.store.find_device(device_id);
+  auto dev = lookup(device_id);
   if (!dev || dev->project_id != release.project_id) {
     throw ApiError(ErrorCode::FirmwareNotFound, "no such firmware");
   }
   if (dev->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
+}
+
+
+Response serve_release(Context& ctx, const store::ReleaseRecord& release, const std::string& filename) {
+  auto blob = ctx.blobs.open(release.sha256);
+  if (!blob) throw ApiError(ErrorCode::InternalError, "the firmware file is missing from storage");
+  Response res;
+  res.content_type = "application/octet-stream";
+  res.file = FileBody{std::move(blob->fd), blob->size, release.sha256, release.md5};
+  res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
+  return res;
 }
 
 }  // namespace
@@ -58,16 +81,38 @@ void authorize_download(Context& ctx, const Request& req, const store::ReleaseRe
 Response download_firmware(Context& ctx, const Request& req) {
   limit_address(ctx, req);
   const std::string& filename = req.path_params.at(0);
-  auto release = ctx.store.find_release_by_filename(filename);
+  ctx.fleet.sync();
+  auto release = ctx.fleet.load_release_file(filename);
   if (!release) throw ApiError(ErrorCode::FirmwareNotFound, "no such firmware");
-  authorize_download(ctx, req, *release);
-  auto blob = ctx.blobs.open(release->sha256);
-  if (!blob) throw ApiError(ErrorCode::InternalError, "the firmware file is missing from storage");
-  Response res;
-  res.content_type = "application/octet-stream";
-  res.file = FileBody{std::move(blob->fd), blob->size, release->sha256, release->md5};
-  res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-  return res;
+  authorize_download(ctx, req, *release, [&](const std::string& device_id) -> std::optional<DeviceFacts> {
+    auto dev = ctx.store.find_device(device_id);
+    if (!dev) return std::nullopt;
+    return DeviceFacts{dev->project_id, dev->blocked};
+  });
+  return serve_release(ctx, *release, filename);
+}
+
+std::optional<Response> download_firmware_cached(Context& ctx, const Request& req) {
+  // Only signed or public URLs of cached releases and devices; anything else
+  // (operators, device credentials) goes to download_firmware().
+  if (req.header("authorization") || req.query_param("device_id") || req.header("x-device-id")) return std::nullopt;
+  const std::string& filename = req.path_params.at(0);
+  ctx.fleet.sync();
+  auto release = ctx.fleet.find_release_file(filename);
+  if (!release) return std::nullopt;
+  std::optional<DeviceEntry> device;
+  if (ctx.settings.download_auth == DownloadAuth::Signed && release->state != "revoked") {
+    auto named = req.query_param("d");
+    if (!named) return std::nullopt;
+    device = ctx.fleet.find_device(*named);
+    if (!device) return std::nullopt;
+  }
+  limit_address(ctx, req);
+  authorize_download(ctx, req, *release, [&](const std::string& device_id) -> std::optional<DeviceFacts> {
+    if (!device || device_id != *req.query_param("d")) return std::nullopt;
+    return DeviceFacts{device->project_id, device->blocked};
+  });
+  return serve_release(ctx, *release, filename);
 }
 
 }  // namespace apiota::api::device

@@ -1,12 +1,13 @@
 #include <boost/json.hpp>
 
-#include <vector>
+#include <span>
 
 #include "api/api_error.h"
 #include "api/attempt_tracking.h"
 #include "api/auth.h"
 #include "api/clock.h"
 #include "api/device/device_api.h"
+#include "api/fleet_cache.h"
 #include "api/json_body.h"
 #include "domain/ota_status.h"
 #include "domain/semver.h"
@@ -56,10 +57,12 @@ Response report_ota_status(Context& ctx, const Request& req) {
   // Follow the device's update attempt (domain/update_attempt.h).
   const auto open = open_attempt_of(dev);
   std::optional<domain::AttemptRelease> named;
-  std::vector<store::ReleaseRecord> releases;
   const auto target = to_version ? domain::parse_semver(*to_version) : std::nullopt;
   if (target && (domain::is_in_progress(*status) || domain::is_terminal(*status))) {
-    releases = ctx.store.list_releases(dev.project_id);
+    ctx.fleet.sync();
+    auto catalog = ctx.fleet.load_catalog(dev.project_id);
+    const std::span<const store::ReleaseRecord> releases =
+        catalog ? std::span<const store::ReleaseRecord>(catalog->records) : std::span<const store::ReleaseRecord>();
     if (const auto* release = release_named_by(releases, dev, *target, open)) {
       named = domain::AttemptRelease{release->id, domain::parse_semver(release->version).value_or(*target)};
     }
