@@ -339,11 +339,24 @@ def upload_memory(server, image_tool, root):
     return len(data), before, peak
 
 
+def warm(server, problems):
+    """Polls every device once (about 12k polls/s here), so all are cached."""
+    total = 0
+    while total < server.devices:
+        seconds = max(1, min(60, int((server.devices - total) / 12000) + 1))
+        r = wrk(server.base, "warm.lua", [server.devices, 2, total], 64, seconds)
+        if r["errors_status"] or r["errors"]:
+            problems.append(f"warm-up of {server.devices}: {r['errors_status']} error statuses")
+            return
+        total += r["requests"]
+
+
 def scale(binary, image_tool, root, sizes, reps, duration, problems):
     servers = []
     try:
         for n in sizes:
             servers.append(Apiota(binary, image_tool, root, n, f"scale-{n}"))
+            warm(servers[-1], problems)
         results = {n: [] for n in sizes}
         for _ in range(reps):
             for server in servers:
@@ -351,7 +364,8 @@ def scale(binary, image_tool, root, sizes, reps, duration, problems):
                 if r["errors_status"] or r["errors"]:
                     problems.append(f"scale {server.devices}: {r['errors_status']} error statuses")
                 results[server.devices].append(r)
-        rows = ["| registered devices | import | check-update | p50 ms | p99 ms | vs smallest | apiota RSS |",
+        rows = ["| registered devices (all polled once first) | import | check-update | p50 ms | p99 ms | vs smallest | "
+            "apiota peak RSS |",
                 "|---:|---:|---:|---:|---:|---:|---:|"]
         base = median([r["rps"] for r in results[sizes[0]]])
         for server in servers:

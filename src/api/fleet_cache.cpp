@@ -133,8 +133,12 @@ void FleetCache::offer_device(const store::DeviceRecord& device, bool has_tags, 
   if (device.open_attempt || !device.rolled_back_release_ids.empty() || has_tags) return;
   auto channel = domain::parse_channel(device.channel);
   if (!channel) return;
-  DeviceEntry entry{device.row_id, device.project_id, *channel, device.blocked, device.secret_salt,
-                    device.secret_hash};
+  DeviceEntry entry{device.row_id, device.project_id, *channel, device.blocked, {}, {}};
+  if (device.secret_salt.size() != entry.secret_salt.size() || device.secret_hash.size() != entry.secret_hash.size()) {
+    return;
+  }
+  std::copy(device.secret_salt.begin(), device.secret_salt.end(), entry.secret_salt.begin());
+  std::copy(device.secret_hash.begin(), device.secret_hash.end(), entry.secret_hash.begin());
   Shard& shard = shard_of(device.device_id);
   std::unique_lock lock(shard.mutex);
   if (shard.epoch != epoch) return;

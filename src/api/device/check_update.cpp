@@ -139,7 +139,7 @@ std::optional<Response> check_update_cached(Context& ctx, const Request& req) {
   limit_address(ctx, req);
   const domain::SemVer current = reported_version(req);
   auto [device_id, secret] = device_credentials(req, nullptr);
-  if (!crypto::constant_time_equal(hash_device_secret(ctx.hasher, entry->secret_salt, secret), entry->secret_hash)) {
+  if (!crypto::constant_time_equal(hash_device_secret(ctx.hasher, entry->salt(), secret), entry->hash())) {
     throw ApiError(ErrorCode::InvalidSecret, "device_secret does not match");
   }
   if (entry->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
