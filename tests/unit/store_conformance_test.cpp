@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "store/sqlite/sqlite_store.h"
@@ -119,6 +121,34 @@ TEST_P(StoreConformance, ConcurrentRegistrationsNeverExceedTheLimit) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(created.load(), 50);
   EXPECT_EQ(store_->count_devices("default"), 50);
+}
+
+TEST_P(StoreConformance, ConcurrentReportsAreEachCommittedOnce) {
+  constexpr int kThreads = 8;
+  constexpr int kReports = 100;
+  for (int t = 0; t < kThreads; ++t) store_->register_device(device("r" + std::to_string(t)), 50);
+  std::vector<std::thread> threads;
+  std::mutex ids_mutex;
+  std::set<std::int64_t> ids;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string id = "r" + std::to_string(t);
+      for (int i = 0; i < kReports; ++i) {
+        OtaLogRecord log{0, id, "default", "checking", std::nullopt, std::nullopt, std::to_string(i), 1000 + i};
+        const std::int64_t log_id = store_->append_ota_log(log, std::nullopt, AttemptWrite{});
+        std::lock_guard lock(ids_mutex);
+        ids.insert(log_id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ids.size(), static_cast<std::size_t>(kThreads * kReports));
+  for (int t = 0; t < kThreads; ++t) {
+    auto logs = store_->list_ota_logs("r" + std::to_string(t), 1000);
+    ASSERT_EQ(logs.size(), static_cast<std::size_t>(kReports));
+    for (const auto& log : logs) EXPECT_TRUE(ids.contains(log.id));
+    EXPECT_EQ(logs.front().message, std::to_string(kReports - 1)) << "a device's reports keep their order";
+  }
 }
 
 TEST_P(StoreConformance, BlockChannelAndListAreScopedToTheProject) {

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cinttypes>
+#include <exception>
 #include <unordered_map>
 #include <cstdio>
 
@@ -648,30 +649,76 @@ std::vector<std::string> SqliteStore::referenced_sha256s() {
   return out;
 }
 
-std::int64_t SqliteStore::append_ota_log(const OtaLogRecord& l, std::optional<std::string_view> new_current_version,
-                                         const AttemptWrite& attempt) {
-  WriterLock lock(*this);
-  Transaction tx(*writer_);
+namespace {
+
+// One OTA report: its log line, the device's new version on `done`, and
+// its update-attempt change.
+std::int64_t insert_report(Connection& conn, const OtaLogRecord& l, std::optional<std::string_view> new_current_version,
+                           const AttemptWrite& attempt) {
   {
-    auto stmt = writer_->prepare(
+    auto stmt = conn.prepare(
         "INSERT INTO ota_logs (device_id, project_id, status, from_version, to_version, message, received_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)");
     stmt.bind(1, l.device_id).bind(2, l.project_id).bind(3, l.status).bind(4, l.from_version);
     stmt.bind(5, l.to_version).bind(6, l.message).bind(7, l.received_at);
     stmt.run();
   }
-  std::int64_t id = writer_->last_insert_rowid();
+  std::int64_t id = conn.last_insert_rowid();
   if (new_current_version) {
-    auto stmt = writer_->prepare(
+    auto stmt = conn.prepare(
         "UPDATE devices SET firmware_version = ?, version_at = MAX(version_at, ?) WHERE device_id = ?");
     stmt.bind(1, *new_current_version).bind(2, l.received_at).bind(3, l.device_id);
     stmt.run();
   }
   bool changed = false;
-  apply_attempt_write_on(*writer_, attempt, changed);
-  tx.commit();
+  apply_attempt_write_on(conn, attempt, changed);
   return id;
 }
+
+}  // namespace
+
+// Group commit: every caller queues its report, then takes the writer. The
+// first to get it commits all queued reports in one transaction; the others
+// find theirs done when they get the writer in turn. Nobody returns before
+// its report is committed, and a failed commit fails every report in it.
+struct SqliteStore::QueuedReport {
+  const OtaLogRecord* log;
+  std::optional<std::string_view> new_current_version;
+  const AttemptWrite* attempt;
+  std::int64_t id = 0;
+  bool done = false;
+  std::exception_ptr error;
+};
+
+std::int64_t SqliteStore::append_ota_log(const OtaLogRecord& l, std::optional<std::string_view> new_current_version,
+                                         const AttemptWrite& attempt) {
+  QueuedReport mine{&l, new_current_version, &attempt, 0, false, nullptr};
+  {
+    std::lock_guard queue(report_queue_mutex_);
+    report_queue_.push_back(&mine);
+  }
+  WriterLock lock(*this);
+  if (!mine.done) {
+    std::vector<QueuedReport*> batch;
+    {
+      std::lock_guard queue(report_queue_mutex_);
+      batch.swap(report_queue_);
+    }
+    try {
+      Transaction tx(*writer_);
+      for (QueuedReport* report : batch) {
+        report->id = insert_report(*writer_, *report->log, report->new_current_version, *report->attempt);
+      }
+      tx.commit();
+    } catch (...) {
+      for (QueuedReport* report : batch) report->error = std::current_exception();
+    }
+    for (QueuedReport* report : batch) report->done = true;
+  }
+  if (mine.error) std::rethrow_exception(mine.error);
+  return mine.id;
+}
+
 
 std::vector<OtaLogRecord> SqliteStore::list_ota_logs(std::string_view device_id, std::int64_t limit) {
   auto conn = reader();

@@ -81,6 +81,7 @@ class SqliteStore final : public Store {
 
  private:
   class WriterLock;
+  struct QueuedReport;
   class ReaderLease;
   ReaderLease reader();
 
@@ -94,6 +95,8 @@ class SqliteStore final : public Store {
   Connection& watcher();
   const std::uint64_t serial_;
   std::atomic<std::uint64_t> local_writes_{0};
+  std::mutex report_queue_mutex_;
+  std::vector<QueuedReport*> report_queue_;  // reports waiting for a group commit
 };
 
 }  // namespace apiota::store::sqlite
