@@ -85,10 +85,6 @@ std::shared_ptr<const ProjectCatalog> FleetCache::load_catalog(std::string_view 
   catalog->pins = store_.list_pins(project_id);
   for (const auto& record : catalog->records) {
     if (auto view = release_view(record)) catalog->views.push_back(std::move(*view));
-    if (!record.rollout_tags.empty()) catalog->uses_tags = true;
-  }
-  for (const auto& pin : catalog->pins) {
-    if (pin.scope == "tag") catalog->uses_tags = true;
   }
   std::unique_lock lock(catalogs_mutex_);
   if (catalog_epoch_ == before) catalogs_.emplace(std::string(project_id), catalog);
@@ -164,15 +160,6 @@ void FleetCache::drop_devices() {
     ++shard.epoch;
     shard.devices.clear();
   }
-}
-
-std::size_t FleetCache::device_count() const {
-  std::size_t count = 0;
-  for (auto& shard : shards_) {
-    std::shared_lock lock(shard.mutex);
-    count += shard.devices.size();
-  }
-  return count;
 }
 
 }  // namespace apiota::api

@@ -60,7 +60,6 @@ struct ProjectCatalog {
   std::vector<store::ReleaseRecord> records;  // newest first
   std::vector<domain::ReleaseView> views;     // the records that parse
   std::vector<store::PinRecord> pins;
-  bool uses_tags = false;  // a release targets tags or a pin holds a tag
 
   const store::ReleaseRecord* record(std::int64_t release_id) const;
 };
@@ -99,7 +98,6 @@ class FleetCache {
   void forget_device(std::string_view device_id);
   std::uint64_t device_epoch(std::string_view device_id) const;
 
-  std::size_t device_count() const;
 
  private:
   static constexpr std::size_t kShards = 64;
