@@ -170,13 +170,7 @@ class Apiota:
             return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+        stop_process(self.proc, self.log)
 
 
 class Nginx:
@@ -237,13 +231,18 @@ http {{
         return headers.get("ETag", "")
 
     def stop(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
+        stop_process(self.proc, self.log)
+
+
+def stop_process(proc, log):
+    """Stops a server this harness started: SIGTERM, then SIGKILL after 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    log.close()
 
 
 def wait_until_up(url, proc, seconds=30):

@@ -3,14 +3,7 @@
 namespace apiota::http {
 
 api::Response run_guarded(const std::function<api::Response()>& work) {
-  try {
-    return work();
-  } catch (const api::ApiError& e) {
-    return api::error_response(e.code(), e.what());
-  } catch (const std::exception& e) {
-    spdlog::error("request failed: {}", e.what());
-    return api::error_response(api::ErrorCode::InternalError, "internal server error");
-  }
+  return *run_guarded_fast([&]() -> std::optional<api::Response> { return work(); });
 }
 
 std::optional<api::Response> run_guarded_fast(const std::function<std::optional<api::Response>()>& work) {
