@@ -117,6 +117,13 @@ class Apiota:
             [binary, "serve", "--data", self.data, "--listen", f"127.0.0.1:{self.port}", "--rate-limit", "off",
              "--config", os.path.join(self.root, "apiota.toml")],
             stdout=self.log, stderr=subprocess.STDOUT)
+        try:
+            self.publish_release(image_tool)
+        except BaseException:
+            self.stop()  # the caller never gets this object to stop
+            raise
+
+    def publish_release(self, image_tool):
         wait_until_up(self.base + "/api/health", self.proc)
         image = os.path.join(self.root, "fw-1.1.0.bin")
         run([image_tool, image, "1.1.0", str(FIRMWARE_BYTES)])
@@ -224,7 +231,11 @@ http {{
 """)
         self.log = open(os.path.join(self.root, "stdout.log"), "w")
         self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", self.root], stdout=self.log, stderr=subprocess.STDOUT)
-        wait_until_up(self.base + "/api/check-update", self.proc)
+        try:
+            wait_until_up(self.base + "/api/check-update", self.proc)
+        except BaseException:
+            self.stop()
+            raise
 
     def etag(self):
         _, headers, _ = http("GET", self.base + "/api/config")

@@ -44,7 +44,6 @@ struct Server::Impl {
         io(*contexts.front()),
         workers(options.worker_threads),
         state(ctx, options, workers),
-        acceptor(io),
         signals(io, SIGINT, SIGTERM),
         shutdown_timer(io),
         housekeeping_timer(io),
@@ -61,11 +60,12 @@ struct Server::Impl {
     for (auto& context : contexts) context->stop();
   }
 
-  asio::awaitable<void> accept_loop() {
-    asio::steady_timer backoff(io);
+  // One per I/O thread, on its own acceptor: a new connection is served by
+  // the thread that accepted it.
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
+    asio::steady_timer backoff(co_await asio::this_coro::executor);
     while (acceptor.is_open()) {
-      auto [ec, socket] =
-          co_await acceptor.async_accept(*contexts[next_context++ % contexts.size()], asio::as_tuple(asio::use_awaitable));
+      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (!acceptor.is_open() || ec == asio::error::operation_aborted) break;
         // Out of file descriptors or a similar transient failure: back off
@@ -100,8 +100,12 @@ struct Server::Impl {
       return;
     }
     spdlog::info("shutting down: finishing {} open connections", state.connections.load());
-    boost::system::error_code ignored;
-    acceptor.close(ignored);
+    for (auto& acceptor : acceptors) {
+      asio::post(acceptor->get_executor(), [&acceptor = *acceptor] {
+        boost::system::error_code ignored;
+        acceptor.close(ignored);
+      });
+    }
     housekeeping_timer.cancel();
     sweep_timer.cancel();
     state.close_idle_connections();
@@ -172,10 +176,9 @@ struct Server::Impl {
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   asio::io_context& io;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
-  std::size_t next_context = 0;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // acceptors[i] runs on contexts[i]
   asio::thread_pool workers;
   ServerState state;
-  tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer shutdown_timer;
   asio::steady_timer housekeeping_timer;
@@ -188,20 +191,36 @@ Server::Server(api::Context& ctx, ServerOptions options) : impl_(std::make_uniqu
 
 Server::~Server() = default;
 
+// Every I/O thread listens on the same address (SO_REUSEPORT: the kernel
+// spreads new connections over them). A plain bind first makes sure nobody
+// else holds the port, so a second server on it still fails to start
+// instead of silently sharing its connections.
 std::string Server::bind() {
+  using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
   tcp::endpoint endpoint = parse_listen(impl_->io, impl_->options.listen);
-  auto& acceptor = impl_->acceptor;
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(asio::socket_base::reuse_address(true));
-  if (endpoint.address().is_v6()) acceptor.set_option(asio::ip::v6_only(false));
-  acceptor.bind(endpoint);
-  acceptor.listen(asio::socket_base::max_listen_connections);
-  return format_endpoint(acceptor.local_endpoint());
+  auto open_on = [&](asio::io_context& context, bool shared) {
+    auto acceptor = std::make_unique<tcp::acceptor>(context);
+    acceptor->open(endpoint.protocol());
+    acceptor->set_option(asio::socket_base::reuse_address(true));
+    if (shared) acceptor->set_option(reuse_port(true));
+    if (endpoint.address().is_v6()) acceptor->set_option(asio::ip::v6_only(false));
+    acceptor->bind(endpoint);
+    return acceptor;
+  };
+  if (endpoint.port() != 0) open_on(impl_->io, false)->close();
+  for (auto& context : impl_->contexts) {
+    impl_->acceptors.push_back(open_on(*context, true));
+    impl_->acceptors.back()->listen(asio::socket_base::max_listen_connections);
+    endpoint = impl_->acceptors.back()->local_endpoint();  // a port 0 is chosen once
+  }
+  return format_endpoint(endpoint);
 }
 
 void Server::run() {
   auto& impl = *impl_;
-  asio::co_spawn(impl.io, impl.accept_loop(), asio::detached);
+  for (auto& acceptor : impl.acceptors) {
+    asio::co_spawn(acceptor->get_executor(), impl.accept_loop(*acceptor), asio::detached);
+  }
   impl.wait_for_signal();
   impl.prune_rate_limiters();
   impl.sweep_rollouts();

@@ -1,8 +1,10 @@
 #pragma once
 // Server: the HTTP/1.1 front end of apiota on Boost.Beast.
 //
-// I/O runs on `io_threads` threads, each with its own io_context; accepted
-// connections are dealt to them in turn and served by one coroutine each.
+// I/O runs on `io_threads` threads, each with its own io_context and its own
+// listening socket on the same address (SO_REUSEPORT); a connection is
+// served, by one coroutine, on the thread that accepted it. bind() fails if
+// anything else already listens there.
 // Handlers that touch the store run on a separate worker pool so a slow disk
 // never stalls the network (routes with a fast handler answer from memory
 // first, see router.h). Limits protect the process from slow or hostile

@@ -206,5 +206,16 @@ TEST(Limits, StalledClientsDoNotBlockOthers) {
   EXPECT_EQ(health->status, 200);
 }
 
+TEST(Limits, ASecondServerOnTheSamePortDoesNotStart) {
+  // Every I/O thread listens with SO_REUSEPORT; another process must still
+  // be refused the port rather than share its connections.
+  ServerProcess server;
+  auto second = server.cli({"serve", "--listen", "127.0.0.1:" + std::to_string(server.port())});
+  EXPECT_NE(second.exit_code, 0);
+  EXPECT_NE(second.out.find("in use"), std::string::npos) << second.out;
+  auto health = server.client().Get("/api/health");
+  EXPECT_EQ(status_of(health), 200);
+}
+
 }  // namespace
 }  // namespace apiota::testing
