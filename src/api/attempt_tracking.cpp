@@ -72,4 +72,16 @@ store::AttemptWrite attempt_write(const domain::AttemptStep& step, const store::
   return write;
 }
 
+store::OtaLogRecord unreported_failure_log(const store::AttemptRecord& attempt, domain::AttemptEnd end,
+                                           std::string_view running, std::int64_t now) {
+  std::string message =
+      end == domain::AttemptEnd::RolledBack
+          ? "apiota: bootloader rollback detected: the device rebooted into " + attempt.target_version + " but runs " +
+                std::string(running) + " again; that release will not be offered to it again"
+          : "apiota: no report since '" + attempt.status +
+                "' for longer than the release's stuck_after; counted as a failed (stuck) update";
+  return {0, attempt.device_id, attempt.project_id, "failed", attempt.from_version, attempt.target_version,
+          std::move(message), now};
+}
+
 }  // namespace apiota::api

@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "domain/channel.h"
 #include "domain/update_attempt.h"
@@ -33,5 +34,11 @@ const store::ReleaseRecord* release_named_by(std::span<const store::ReleaseRecor
 store::AttemptWrite attempt_write(const domain::AttemptStep& step, const store::DeviceRecord& device,
                                   std::string_view status, const std::optional<std::string>& from_version,
                                   std::int64_t now);
+
+// The `failed` OTA log line apiota writes for a failure the device did not
+// report itself: a Stuck attempt, or a RolledBack one whose device now runs
+// `running` (ignored for Stuck). Its message starts with "apiota:".
+store::OtaLogRecord unreported_failure_log(const store::AttemptRecord& attempt, domain::AttemptEnd end,
+                                           std::string_view running, std::int64_t now);
 
 }  // namespace apiota::api

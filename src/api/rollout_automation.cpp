@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/admin/render.h"
+#include "api/attempt_tracking.h"
 #include "api/release_view.h"
 #include "domain/rollout_plan.h"
 #include "domain/rollout_safety.h"
@@ -93,16 +94,8 @@ SweepReport RolloutAutomation::sweep(std::int64_t now) {
     store::AttemptWrite end{now, attempt.id, std::string(domain::to_string(domain::AttemptEnd::Stuck)), {}, {}};
     if (!store_.apply_attempt_write(end)) continue;
     ++report.stuck;
-    store::OtaLogRecord log{0,
-                            attempt.device_id,
-                            attempt.project_id,
-                            "failed",
-                            attempt.from_version,
-                            attempt.target_version,
-                            "apiota: no report since '" + attempt.status + "' for longer than the release's " +
-                                "stuck_after; counted as a failed (stuck) update",
-                            now};
-    store_.append_ota_log(log, std::nullopt, store::AttemptWrite{});
+    store_.append_ota_log(unreported_failure_log(attempt, domain::AttemptEnd::Stuck, {}, now), std::nullopt,
+                          store::AttemptWrite{});
     if (attempt_ended(attempt.project_id, attempt.release_id, domain::AttemptEnd::Stuck, now)) ++report.paused;
   }
   std::lock_guard lock(mutex_);

@@ -105,20 +105,8 @@ void follow_attempt(Context& ctx, const store::DeviceRecord& dev, const ProjectC
     if (!ctx.store.apply_attempt_write(write)) return;
   } else {
     // A failure the device did not report itself goes into its OTA log.
-    store::OtaLogRecord log{0,
-                            dev.device_id,
-                            dev.project_id,
-                            "failed",
-                            dev.open_attempt->from_version,
-                            dev.open_attempt->target_version,
-                            *end == domain::AttemptEnd::RolledBack
-                                ? "apiota: bootloader rollback detected: the device rebooted into " +
-                                      dev.open_attempt->target_version + " but runs " + current.to_string() +
-                                      " again; that release will not be offered to it again"
-                                : "apiota: no report since '" + dev.open_attempt->status +
-                                      "' for longer than the release's stuck_after; counted as a failed (stuck) update",
-                            now};
-    ctx.store.append_ota_log(log, std::nullopt, write);
+    ctx.store.append_ota_log(unreported_failure_log(*dev.open_attempt, *end, current.to_string(), now), std::nullopt,
+                             write);
   }
   ctx.automation.attempt_ended(dev.project_id, open->release.id, *end, now);
 }
