@@ -411,6 +411,7 @@ def main():
     p.add_argument("--scale", default="1000,100000,1000000",
                    help="device counts for the scale scenario ('none' skips it)")
     p.add_argument("--smoke", action="store_true", help="a few seconds in all: proves the harness works")
+    p.add_argument("--only", default="", help="run only the main scenarios whose name contains this text")
     args = p.parse_args()
     if args.smoke:
         args.devices, args.duration, args.reps, args.scale = 200, 1, 1, "100,1000"
@@ -451,6 +452,7 @@ def main():
             Scenario("config with If-None-Match (304), 64 conns", "config.lua", lambda r: [n, apiota_etag],
                      lambda r: [n, nginx_etag], 64),
         ]
+        scenarios = [s for s in scenarios if args.only in s.name]
         measure(scenarios, server, nginx, args.reps, args.duration, problems)
         print(f"\nmedians of {args.reps} interleaved runs of {args.duration} s each; ratio = apiota / nginx\n")
         print(table(scenarios))

@@ -109,12 +109,14 @@ void ServerState::close_idle_connections() {
   }
 }
 
-asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket socket) {
+asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket socket,
+                                       asio::ip::tcp::endpoint peer) {
   const ServerOptions& opts = state.options;
   boost::system::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  std::string remote = ec ? std::string("unknown") : endpoint.address().to_string();
-  socket.set_option(asio::ip::tcp::no_delay(true), ec);
+  const std::string remote = peer.address().to_string();
+  // Nagle only delays a reply on a connection that carries more than one
+  // (or a header and then a file); a one-shot reply goes out whole at close.
+  bool no_delay = false;
 
   beast::tcp_stream stream(std::move(socket));
   auto control = std::make_shared<ConnectionControl>();
@@ -222,6 +224,10 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
       // range headers from the copy in `req`.
       reply.range = req.header("range");
       reply.if_none_match = req.header("if-none-match");
+      if (!no_delay && (reply.keep_alive || res.file)) {
+        stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+        no_delay = true;
+      }
       unsigned status = res.status;
       std::uint64_t sent = co_await write_response(stream, res, reply, opts);
       if (opts.access_log) {
@@ -242,8 +248,7 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
   if (must_linger) {
     co_await linger_close(stream);
   } else {
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-    stream.close();
+    stream.close();  // the kernel sends what is queued, then FIN
   }
   --state.connections;
 }

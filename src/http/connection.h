@@ -46,6 +46,9 @@ struct ServerState {
   void close_idle_connections();
 };
 
-boost::asio::awaitable<void> serve_connection(ServerState& state, boost::asio::ip::tcp::socket socket);
+// Serves HTTP requests on `socket` until the client or the server ends the
+// connection; `peer` is the client's address as accept() reported it.
+boost::asio::awaitable<void> serve_connection(ServerState& state, boost::asio::ip::tcp::socket socket,
+                                              boost::asio::ip::tcp::endpoint peer);
 
 }  // namespace apiota::http

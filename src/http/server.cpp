@@ -64,8 +64,9 @@ struct Server::Impl {
   // the thread that accepted it.
   asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
     asio::steady_timer backoff(co_await asio::this_coro::executor);
+    tcp::endpoint peer;
     while (acceptor.is_open()) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      auto [ec, socket] = co_await acceptor.async_accept(peer, asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (!acceptor.is_open() || ec == asio::error::operation_aborted) break;
         // Out of file descriptors or a similar transient failure: back off
@@ -82,7 +83,7 @@ struct Server::Impl {
       }
       ++state.connections;
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, serve_connection(state, std::move(socket)), [](std::exception_ptr e) {
+      asio::co_spawn(executor, serve_connection(state, std::move(socket), peer), [](std::exception_ptr e) {
         if (!e) return;
         try {
           std::rethrow_exception(e);

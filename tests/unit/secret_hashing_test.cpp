@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "api/auth.h"
 #include "api/firmware_url.h"
 #include "crypto/keyed_hash.h"
@@ -36,6 +41,27 @@ TEST(SecretHashing, DeviceSecretHashIsSaltedAndKeyed) {
 TEST(SecretHashing, DomainsSeparateUses) {
   crypto::KeyedHasher hasher(key_of(0x0b));
   EXPECT_NE(hasher.hex("api-key", "x"), hasher.hex("device-secret", "x"));
+}
+
+// One hasher serves every I/O and worker thread at once.
+TEST(SecretHashing, ConcurrentHashesMatchTheSequentialOnes) {
+  crypto::KeyedHasher hasher(key_of(0x0b));
+  std::vector<std::string> expected;
+  for (int i = 0; i < 64; ++i) expected.push_back(hasher.hex("device-secret", "message-" + std::to_string(i)));
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int round = 0; round < 200; ++round) {
+        for (int i = 0; i < 64; ++i) {
+          if (hasher.hex("device-secret", "message-" + std::to_string(i)) != expected[i]) ++mismatches;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(mismatches, 0);
+  EXPECT_EQ(expected[0], "2ef4379f50fc5fbda634b1005a5f4d03f6c98fd8e1e0d5e013f2dcdd4cbe6995");
 }
 
 TEST(SecretHashing, DeviceSecretVerification) {
