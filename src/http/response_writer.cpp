@@ -1,6 +1,7 @@
 #include "http/response_writer.h"
 
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -26,32 +27,82 @@ void common_headers(Message& out, const api::Response& res, const ReplyContext& 
   out.keep_alive(reply.keep_alive);
 }
 
+// Waits until the socket can take more bytes; throws when that takes longer
+// than `timeout` (a client that stopped reading).
+asio::awaitable<void> wait_writable(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
+                                    std::chrono::seconds timeout) {
+  timer.expires_after(timeout);
+  auto ready = co_await (socket.async_wait(asio::ip::tcp::socket::wait_write, asio::use_awaitable) ||
+                         timer.async_wait(asio::use_awaitable));
+  if (ready.index() == 1) throw boost::system::system_error(asio::error::timed_out);
+}
+
+boost::system::system_error last_error() {
+  return boost::system::system_error(boost::system::error_code(errno, boost::system::system_category()));
+}
+
+// The status line and headers of `out`, as Beast serializes them.
+std::string header_bytes(const bhttp::response<bhttp::empty_body>& out) {
+  bhttp::response_serializer<bhttp::empty_body> serializer{out};
+  serializer.split(true);
+  std::string bytes;
+  boost::system::error_code ec;
+  while (!ec && !serializer.is_header_done()) {
+    serializer.next(ec, [&](boost::system::error_code&, const auto& buffers) {
+      std::size_t taken = 0;
+      for (auto buffer : beast::buffers_range_ref(buffers)) {
+        bytes.append(static_cast<const char*>(buffer.data()), buffer.size());
+        taken += buffer.size();
+      }
+      serializer.consume(taken);
+    });
+  }
+  if (ec) throw boost::system::system_error(ec);
+  return bytes;
+}
+
+// Sends `bytes` whole. With `more`, the kernel holds a short tail (MSG_MORE)
+// until the next send, so a file's header and its first bytes share a
+// segment instead of costing a packet of their own.
+asio::awaitable<void> send_all(asio::ip::tcp::socket& socket, asio::steady_timer& timer, std::string_view bytes,
+                               bool more, std::chrono::seconds timeout) {
+  const int flags = MSG_NOSIGNAL | (more ? MSG_MORE : 0);
+  while (!bytes.empty()) {
+    ssize_t n = ::send(socket.native_handle(), bytes.data(), bytes.size(), flags);
+    if (n > 0) {
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      co_await wait_writable(socket, timer, timeout);
+    } else {
+      throw last_error();
+    }
+  }
+}
+
 // Streams [offset, offset+length) of `fd` to the socket with sendfile(),
 // waiting for writability when the socket buffer is full.
-asio::awaitable<std::uint64_t> sendfile_range(beast::tcp_stream& stream, int fd, std::uint64_t offset,
-                                              std::uint64_t length, std::chrono::seconds write_timeout) {
-  auto& socket = stream.socket();
-  socket.native_non_blocking(true);
-  asio::steady_timer timer(co_await asio::this_coro::executor);
+asio::awaitable<std::uint64_t> sendfile_range(asio::ip::tcp::socket& socket, asio::steady_timer& timer, int fd,
+                                              std::uint64_t offset, std::uint64_t length,
+                                              std::chrono::seconds timeout) {
   off_t position = static_cast<off_t>(offset);
   std::uint64_t remaining = length;
   while (remaining > 0) {
     ssize_t n = ::sendfile(socket.native_handle(), fd, &position, std::min<std::uint64_t>(remaining, kSendfileChunk));
     if (n > 0) {
       remaining -= static_cast<std::uint64_t>(n);
+    } else if (n < 0 && errno == EINTR) {
       continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      co_await wait_writable(socket, timer, timeout);
+    } else if (n == 0) {
+      // The file is shorter than its recorded size; the client cannot get a
+      // correct body, so drop the connection rather than hang.
+      throw boost::system::system_error(asio::error::eof);
+    } else {
+      throw last_error();
     }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      timer.expires_after(write_timeout);
-      auto ready = co_await (socket.async_wait(asio::ip::tcp::socket::wait_write, asio::use_awaitable) ||
-                             timer.async_wait(asio::use_awaitable));
-      if (ready.index() == 1) throw boost::system::system_error(asio::error::timed_out);
-      continue;
-    }
-    // n == 0: the file is shorter than its recorded size; the client cannot
-    // get a correct body, so drop the connection rather than hang.
-    throw boost::system::system_error(n == 0 ? asio::error::eof : boost::system::error_code(errno, boost::system::system_category()));
   }
   co_return length;
 }
@@ -116,11 +167,13 @@ asio::awaitable<std::uint64_t> send_file(beast::tcp_stream& stream, api::Respons
   common_headers(out, res, reply);
   out.set(bhttp::field::content_type, res.content_type);
   out.content_length(length);
-  stream.expires_after(options.write_timeout);
-  co_await bhttp::async_write(stream, out, asio::use_awaitable);
-  stream.expires_never();
-  if (reply.head) co_return 0;
-  co_return co_await sendfile_range(stream, file.fd.get(), first, length, options.write_timeout);
+  const bool body_follows = !reply.head && length > 0;
+  auto& socket = stream.socket();
+  socket.native_non_blocking(true);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  co_await send_all(socket, timer, header_bytes(out), body_follows, options.write_timeout);
+  if (!body_follows) co_return 0;
+  co_return co_await sendfile_range(socket, timer, file.fd.get(), first, length, options.write_timeout);
 }
 
 }  // namespace apiota::http
