@@ -9,6 +9,7 @@
 
 #include "api/clock.h"
 #include "http/connection.h"
+#include "http/listen_claim.h"
 
 namespace apiota::http {
 namespace asio = boost::asio;
@@ -177,6 +178,7 @@ struct Server::Impl {
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   asio::io_context& io;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  ListenClaim claim;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // acceptors[i] runs on contexts[i]
   asio::thread_pool workers;
   ServerState state;
@@ -193,9 +195,10 @@ Server::Server(api::Context& ctx, ServerOptions options) : impl_(std::make_uniqu
 Server::~Server() = default;
 
 // Every I/O thread listens on the same address (SO_REUSEPORT: the kernel
-// spreads new connections over them). A plain bind first makes sure nobody
-// else holds the port, so a second server on it still fails to start
-// instead of silently sharing its connections.
+// spreads new connections over them). A second server on the address must
+// fail to start instead of silently sharing its connections: the claim
+// keeps out another apiota, and a plain bind first keeps out any other
+// program. A port 0 needs neither: the kernel picks a port nobody holds.
 std::string Server::bind() {
   using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
   tcp::endpoint endpoint = parse_listen(impl_->io, impl_->options.listen);
@@ -208,7 +211,10 @@ std::string Server::bind() {
     acceptor->bind(endpoint);
     return acceptor;
   };
-  if (endpoint.port() != 0) open_on(impl_->io, false)->close();
+  if (endpoint.port() != 0) {
+    impl_->claim = ListenClaim(format_endpoint(endpoint));
+    open_on(impl_->io, false)->close();
+  }
   for (auto& context : impl_->contexts) {
     impl_->acceptors.push_back(open_on(*context, true));
     impl_->acceptors.back()->listen(asio::socket_base::max_listen_connections);

@@ -4,7 +4,11 @@
 // headers and JSON bodies, and a stalled client that must not block others.
 
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <memory>
@@ -207,7 +211,7 @@ TEST(Limits, StalledClientsDoNotBlockOthers) {
 }
 
 TEST(Limits, ASecondServerOnTheSamePortDoesNotStart) {
-  // Every I/O thread listens with SO_REUSEPORT; another process must still
+  // Every I/O thread listens with SO_REUSEPORT; another apiota must still
   // be refused the port rather than share its connections.
   ServerProcess server;
   auto second = server.cli({"serve", "--listen", "127.0.0.1:" + std::to_string(server.port())});
@@ -215,6 +219,23 @@ TEST(Limits, ASecondServerOnTheSamePortDoesNotStart) {
   EXPECT_NE(second.out.find("in use"), std::string::npos) << second.out;
   auto health = server.client().Get("/api/health");
   EXPECT_EQ(status_of(health), 200);
+}
+
+TEST(Limits, APortHeldByAnotherProgramIsRefused) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in where{};
+  where.sin_family = AF_INET;
+  where.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&where), sizeof(where)), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  socklen_t length = sizeof(where);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&where), &length), 0);
+  ServerProcess server;
+  auto refused = server.cli({"serve", "--listen", "127.0.0.1:" + std::to_string(ntohs(where.sin_port))});
+  ::close(fd);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.out.find("in use"), std::string::npos) << refused.out;
 }
 
 }  // namespace
