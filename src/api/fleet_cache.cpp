@@ -30,18 +30,18 @@ void FleetCache::sync() {
   // What this thread last checked (data_version() is per thread).
   struct Seen {
     std::uint64_t cache = 0;
-    std::uint64_t local_writes = 0;
+    std::uint64_t local_changes = 0;
     std::uint64_t version = 0;
     std::chrono::steady_clock::time_point checked_at;
   };
   thread_local Seen seen;
   // Read before data_version(): a write after this read moves it again.
-  const std::uint64_t local = store_.local_writes();
+  const std::uint64_t local = store_.local_cache_changes();
   const auto checked_at = std::chrono::steady_clock::now();
-  if (seen.cache == serial_ && seen.local_writes == local && checked_at - seen.checked_at < kRecheckInterval) return;
+  if (seen.cache == serial_ && seen.local_changes == local && checked_at - seen.checked_at < kRecheckInterval) return;
   const std::uint64_t version = store_.data_version();
   if (seen.cache == serial_ && seen.version == version) {
-    seen.local_writes = local;
+    seen.local_changes = local;
     seen.checked_at = checked_at;
     return;
   }

@@ -12,8 +12,8 @@
 //
 // Coherence:
 // - sync() must be called before find_*(). It checks for commits since this
-//   thread's last check (Store::data_version) when this process wrote
-//   anything since (Store::local_writes, lock-free), and otherwise at least
+//   thread's last check (Store::data_version) when this process changed
+//   cached data since (Store::local_cache_changes, lock-free), and otherwise at least
 //   every kRecheckInterval; a check that finds commits reads the store's
 //   cache generations and drops the catalogs and/or device entries whose
 //   generation grew. So this process's own changes apply to the next

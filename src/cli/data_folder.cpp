@@ -45,7 +45,7 @@ crypto::ServerKey load_or_create_key(const std::filesystem::path& file) {
 }  // namespace
 
 DataFolder::~DataFolder() {
-  if (store && store->local_writes() > 0) std::this_thread::sleep_for(api::kRecheckInterval);
+  if (store && store->local_cache_changes() > 0) std::this_thread::sleep_for(api::kRecheckInterval);
 }
 
 DataFolder DataFolder::open(const std::filesystem::path& path) {

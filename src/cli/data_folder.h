@@ -11,7 +11,7 @@
 // open() creates what is missing. The server and CLI commands may open the
 // same folder at once. Throws std::runtime_error (or StoreError) on failure.
 //
-// A DataFolder whose store was written to waits api::kRecheckInterval when
+// A DataFolder that changed data the server caches waits api::kRecheckInterval when
 // it is destroyed, so that a CLI change applies to every request a running
 // server receives after the command returns (api/fleet_cache.h).
 

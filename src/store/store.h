@@ -168,10 +168,12 @@ class Store {
   // Values are comparable only between calls made on the same thread (each
   // thread watches through its own connection, so the check takes no lock).
   virtual std::uint64_t data_version() = 0;
-  // A number that grows after every write this Store object made (committed
-  // or not): lock-free, so a cache can notice its own process's changes at
-  // once and check data_version() for other processes' changes less often.
-  virtual std::uint64_t local_writes() = 0;
+  // A number that grows after every write this Store object made that moved
+  // cache_generations() (committed or not): lock-free, so a cache can notice
+  // its own process's changes at once and check data_version() for other
+  // processes' changes less often. Writes caches do not depend on (OTA
+  // reports, last-seen updates, audit lines) leave it alone.
+  virtual std::uint64_t local_cache_changes() = 0;
   // Counters bumped, in the same transaction, by every change in-memory
   // caches depend on (see CacheGenerations), whichever process makes it.
   virtual CacheGenerations cache_generations() = 0;

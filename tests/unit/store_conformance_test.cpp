@@ -318,10 +318,13 @@ TEST_P(StoreConformance, UpdateAttemptsOpenEndAndCount) {
   EXPECT_EQ(outcomes[0].stuck, 0);
 }
 
+// local_cache_changes() moves with the generations, so a cache notices its
+// own process's changes at once and nothing else costs it a check.
 TEST_P(StoreConformance, CacheGenerationsFollowWhatCachesDependOn) {
   auto dev = store_->register_device(device("a"), 10).device;
   EXPECT_EQ(store_->count_devices("default"), 1);
   auto gens = store_->cache_generations();
+  auto local = store_->local_cache_changes();
 
   // Observations and reports leave both alone.
   SeenUpdate seen{dev.row_id, "1.0.1", 5000, "10.0.0.1"};
@@ -329,15 +332,19 @@ TEST_P(StoreConformance, CacheGenerationsFollowWhatCachesDependOn) {
   store_->append_ota_log({0, "a", "default", "checking", std::nullopt, std::nullopt, std::nullopt, 5000},
                          std::nullopt, AttemptWrite{});
   EXPECT_EQ(store_->cache_generations(), gens);
+  EXPECT_EQ(store_->local_cache_changes(), local);
 
   auto r = release("1.0.0", "stable");
   ASSERT_TRUE(store_->insert_release(r));
   auto after_release = store_->cache_generations();
   EXPECT_GT(after_release.catalog, gens.catalog);
   EXPECT_EQ(after_release.devices, gens.devices);
+  EXPECT_GT(store_->local_cache_changes(), local);
+  local = store_->local_cache_changes();
 
   store_->set_pin({"default", "tag", "lab", "1.0.0", 1});
   EXPECT_GT(store_->cache_generations().catalog, after_release.catalog);
+  EXPECT_GT(store_->local_cache_changes(), local);
 
   store_->set_device_blocked("default", "a", true);
   auto after_block = store_->cache_generations();
@@ -348,8 +355,10 @@ TEST_P(StoreConformance, CacheGenerationsFollowWhatCachesDependOn) {
 
   // Registering a new device changes neither: caches never hold absent devices.
   auto before_register = store_->cache_generations();
+  local = store_->local_cache_changes();
   store_->register_device(device("b"), 10);
   EXPECT_EQ(store_->cache_generations(), before_register);
+  EXPECT_EQ(store_->local_cache_changes(), local);
   EXPECT_EQ(store_->count_devices("default"), 2);
 }
 

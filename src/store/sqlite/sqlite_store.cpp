@@ -11,13 +11,19 @@
 namespace apiota::store::sqlite {
 
 // Holds the writer for one method; when released (after the method's
-// transaction committed or rolled back) it counts a possible local commit.
+// transaction committed or rolled back) it counts a possible local change
+// of cached data, if the writer's update hook saw one.
 class SqliteStore::WriterLock {
  public:
   explicit WriterLock(SqliteStore& owner) : owner_(owner), lock_(owner.writer_mutex_) {}
   WriterLock(const WriterLock&) = delete;
   WriterLock& operator=(const WriterLock&) = delete;
-  ~WriterLock() { owner_.local_writes_.fetch_add(1, std::memory_order_release); }
+  ~WriterLock() {
+    if (owner_.cache_touched_) {
+      owner_.cache_touched_ = false;
+      owner_.local_cache_changes_.fetch_add(1, std::memory_order_release);
+    }
+  }
 
  private:
   SqliteStore& owner_;
@@ -330,6 +336,14 @@ std::optional<ConfigRecord> config_row(Statement& stmt) {
 SqliteStore::SqliteStore(std::string path) : path_(std::move(path)), serial_(next_store_serial()) {
   writer_ = std::make_unique<Connection>(path_);
   migrate(*writer_);
+  // Every change caches depend on bumps cache_generation through a trigger,
+  // and SQLite reports trigger-made row changes to the update hook too.
+  sqlite3_update_hook(
+      writer_->handle(),
+      [](void* owner, int, const char*, const char* table, sqlite3_int64) {
+        if (std::string_view(table) == "cache_generation") static_cast<SqliteStore*>(owner)->cache_touched_ = true;
+      },
+      this);
 
 }
 
@@ -873,7 +887,7 @@ Connection& SqliteStore::watcher() {
   return *conn;
 }
 
-std::uint64_t SqliteStore::local_writes() { return local_writes_.load(std::memory_order_acquire); }
+std::uint64_t SqliteStore::local_cache_changes() { return local_cache_changes_.load(std::memory_order_acquire); }
 
 CacheGenerations SqliteStore::cache_generations() {
   auto stmt = watcher().prepare("SELECT name, value FROM cache_generation");

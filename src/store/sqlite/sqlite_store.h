@@ -76,7 +76,7 @@ class SqliteStore final : public Store {
   std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) override;
 
   std::uint64_t data_version() override;
-  std::uint64_t local_writes() override;
+  std::uint64_t local_cache_changes() override;
   CacheGenerations cache_generations() override;
 
  private:
@@ -94,7 +94,8 @@ class SqliteStore final : public Store {
   // cache_generations(): no lock shared between threads on the hot path.
   Connection& watcher();
   const std::uint64_t serial_;
-  std::atomic<std::uint64_t> local_writes_{0};
+  bool cache_touched_ = false;  // guarded by writer_mutex_
+  std::atomic<std::uint64_t> local_cache_changes_{0};
   std::mutex report_queue_mutex_;
   std::vector<QueuedReport*> report_queue_;  // reports waiting for a group commit
 };
