@@ -69,26 +69,36 @@ std::shared_ptr<const ProjectCatalog> FleetCache::find_catalog(std::string_view 
   return found == catalogs_.end() ? nullptr : found->second;
 }
 
-std::shared_ptr<const ProjectCatalog> FleetCache::load_catalog(std::string_view project_id) {
+template <class Value, class Read>
+std::shared_ptr<const Value> FleetCache::find_or_read(
+    std::unordered_map<std::string, std::shared_ptr<const Value>>& map, std::string_view key, Read read) {
   std::uint64_t before;
   {
     std::shared_lock lock(catalogs_mutex_);
-    auto found = catalogs_.find(std::string(project_id));
-    if (found != catalogs_.end()) return found->second;
+    auto found = map.find(std::string(key));
+    if (found != map.end()) return found->second;
     before = catalog_epoch_;
   }
-  auto project = store_.find_project(project_id);
-  if (!project) return nullptr;
-  auto catalog = std::make_shared<ProjectCatalog>();
-  catalog->project = std::move(*project);
-  catalog->records = store_.list_releases(project_id);
-  catalog->pins = store_.list_pins(project_id);
-  for (const auto& record : catalog->records) {
-    if (auto view = release_view(record)) catalog->views.push_back(std::move(*view));
-  }
+  std::shared_ptr<const Value> value = read();
+  if (!value) return nullptr;
   std::unique_lock lock(catalogs_mutex_);
-  if (catalog_epoch_ == before) catalogs_.emplace(std::string(project_id), catalog);
-  return catalog;
+  if (catalog_epoch_ == before) map.emplace(std::string(key), value);
+  return value;
+}
+
+std::shared_ptr<const ProjectCatalog> FleetCache::load_catalog(std::string_view project_id) {
+  return find_or_read(catalogs_, project_id, [&]() -> std::shared_ptr<const ProjectCatalog> {
+    auto project = store_.find_project(project_id);
+    if (!project) return nullptr;
+    auto catalog = std::make_shared<ProjectCatalog>();
+    catalog->project = std::move(*project);
+    catalog->records = store_.list_releases(project_id);
+    catalog->pins = store_.list_pins(project_id);
+    for (const auto& record : catalog->records) {
+      if (auto view = release_view(record)) catalog->views.push_back(std::move(*view));
+    }
+    return catalog;
+  });
 }
 
 std::shared_ptr<const store::ReleaseRecord> FleetCache::find_release_file(std::string_view filename) const {
@@ -98,19 +108,11 @@ std::shared_ptr<const store::ReleaseRecord> FleetCache::find_release_file(std::s
 }
 
 std::shared_ptr<const store::ReleaseRecord> FleetCache::load_release_file(std::string_view filename) {
-  std::uint64_t before;
-  {
-    std::shared_lock lock(catalogs_mutex_);
-    auto found = release_files_.find(std::string(filename));
-    if (found != release_files_.end()) return found->second;
-    before = catalog_epoch_;
-  }
-  auto record = store_.find_release_by_filename(filename);
-  if (!record) return nullptr;
-  auto release = std::make_shared<const store::ReleaseRecord>(std::move(*record));
-  std::unique_lock lock(catalogs_mutex_);
-  if (catalog_epoch_ == before) release_files_.emplace(std::string(filename), release);
-  return release;
+  return find_or_read(release_files_, filename, [&]() -> std::shared_ptr<const store::ReleaseRecord> {
+    auto record = store_.find_release_by_filename(filename);
+    if (!record) return nullptr;
+    return std::make_shared<const store::ReleaseRecord>(std::move(*record));
+  });
 }
 
 FleetCache::Shard& FleetCache::shard_of(std::string_view device_id) const {

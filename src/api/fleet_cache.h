@@ -108,6 +108,12 @@ class FleetCache {
   };
   Shard& shard_of(std::string_view device_id) const;
   void drop_devices();
+  // The entry of `map` (guarded by catalogs_mutex_) under `key`; on a miss,
+  // read() from the store and keep the result unless a drop of the catalogs
+  // ran meanwhile (catalog_epoch_ moved). Null when read() finds nothing.
+  template <class Value, class Read>
+  std::shared_ptr<const Value> find_or_read(std::unordered_map<std::string, std::shared_ptr<const Value>>& map,
+                                            std::string_view key, Read read);
 
   store::Store& store_;
   const std::uint64_t serial_;  // tells this cache's per-thread state apart
