@@ -33,8 +33,9 @@ void serve(const ServeFlags& flags) {
   api::Context ctx(*data.store, *data.blobs, *data.hasher, config.settings);
   http::Server server(ctx, config.server);
   std::string bound = server.bind();
-  spdlog::info("apiota {} listening on http://{} (data: {}, public URL: {}, rate limit: {})", APIOTA_VERSION, bound,
-               data.path.string(), config.settings.public_url, config.settings.rate_limit ? "on" : "off");
+  spdlog::info("apiota {} listening on http://{} ({} I/O threads, data: {}, public URL: {}, rate limit: {})",
+               APIOTA_VERSION, bound, server.io_threads(), data.path.string(), config.settings.public_url,
+               config.settings.rate_limit ? "on" : "off");
   server.run();
   std::size_t flushed = ctx.seen.flush();
   ctx.seen.stop();

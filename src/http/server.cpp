@@ -10,6 +10,7 @@
 #include "api/clock.h"
 #include "http/connection.h"
 #include "http/listen_claim.h"
+#include "http/usable_cores.h"
 
 namespace apiota::http {
 namespace asio = boost::asio;
@@ -40,7 +41,7 @@ std::string format_endpoint(const tcp::endpoint& ep) {
 struct Server::Impl {
   Impl(api::Context& ctx, ServerOptions opts)
       : options(std::move(opts)),
-        io_threads(options.io_threads ? options.io_threads : std::max(1u, std::thread::hardware_concurrency())),
+        io_threads(options.io_threads ? options.io_threads : usable_cores()),
         contexts(make_contexts(io_threads)),
         io(*contexts.front()),
         workers(options.worker_threads),
@@ -222,6 +223,8 @@ std::string Server::bind() {
   }
   return format_endpoint(endpoint);
 }
+
+unsigned Server::io_threads() const { return impl_->io_threads; }
 
 void Server::run() {
   auto& impl = *impl_;

@@ -25,7 +25,7 @@ namespace apiota::http {
 
 struct ServerOptions {
   std::string listen = "0.0.0.0:8080";  // HOST:PORT; [v6]:PORT; port 0 picks a free port
-  unsigned io_threads = 0;              // 0: one per core
+  unsigned io_threads = 0;              // 0: one per usable core (usable_cores.h)
   unsigned worker_threads = 4;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_json_body_bytes = 256 * 1024;
@@ -50,6 +50,9 @@ class Server {
   std::string bind();
   // Serves until SIGINT or SIGTERM, then shuts down gracefully.
   void run();
+  // How many I/O threads run() uses (ServerOptions::io_threads, or the
+  // usable cores when that is 0).
+  unsigned io_threads() const;
 
  private:
   struct Impl;

@@ -1,11 +1,13 @@
 // Request limits against the real binary: the per-device plan rate (429 with
 // Retry-After: 60, other devices unaffected), the per-address limit from the
 // config file, many devices behind one address, `--rate-limit off`, oversized
-// headers and JSON bodies, and a stalled client that must not block others.
+// headers and JSON bodies, a stalled client that must not block others, one
+// server per port, and one I/O thread per usable CPU.
 
 #include <gtest/gtest.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -236,6 +238,23 @@ TEST(Limits, APortHeldByAnotherProgramIsRefused) {
   ::close(fd);
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_NE(refused.out.find("in use"), std::string::npos) << refused.out;
+}
+
+TEST(Limits, OneIoThreadPerUsableCpu) {
+  // A server confined to one CPU (a cpuset container, taskset) runs one I/O
+  // thread, not one per CPU of the machine.
+  ServerSetup one_cpu;
+  one_cpu.cpu = 0;
+  ServerProcess confined(one_cpu);
+  EXPECT_NE(confined.log().find("(1 I/O threads"), std::string::npos) << confined.log();
+  EXPECT_EQ(status_of(confined.client().Get("/api/health")), 200);
+
+  cpu_set_t mask;
+  CPU_ZERO(&mask);
+  ASSERT_EQ(::sched_getaffinity(0, sizeof mask, &mask), 0);
+  ServerProcess free_to_roam;
+  std::string expected = "(" + std::to_string(CPU_COUNT(&mask)) + " I/O threads";
+  EXPECT_NE(free_to_roam.log().find(expected), std::string::npos) << free_to_roam.log();
 }
 
 }  // namespace

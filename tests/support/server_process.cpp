@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -54,10 +55,16 @@ int wait_for_exit(pid_t pid, std::chrono::milliseconds limit) {
   return -1;
 }
 
-pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& output, bool append) {
+pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& output, bool append, int cpu = -1) {
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    if (cpu >= 0) {
+      cpu_set_t mask;
+      CPU_ZERO(&mask);
+      CPU_SET(cpu, &mask);
+      if (::sched_setaffinity(0, sizeof mask, &mask) != 0) ::_exit(126);
+    }
     int fd = ::open(output.c_str(), O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC), 0644);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
@@ -87,8 +94,20 @@ ServerProcess::ServerProcess(ServerSetup setup) : setup_(std::move(setup)) {
   root_ = make_temp_root();
   data_dir_ = root_ / "data";
   log_path_ = root_ / "server.log";
-  port_ = free_port();
-  start();
+  // free_port() closes the port before the server binds it; a test running
+  // in parallel may take it in between. The server then refuses to start
+  // ("in use"), and another port is tried.
+  for (int attempt = 1;; ++attempt) {
+    port_ = free_port();
+    try {
+      start();
+      break;
+    } catch (const std::runtime_error&) {
+      if (attempt == 5 || log().find("in use") == std::string::npos) throw;
+      std::filesystem::remove_all(data_dir_);
+      std::filesystem::remove(log_path_);
+    }
+  }
   std::smatch m;
   std::string text = log();
   static const std::regex kKey("admin key: (pk_live_[A-Za-z0-9]+)");
@@ -112,7 +131,7 @@ void ServerProcess::start() {
     args.push_back("--config");
     args.push_back(config.string());
   }
-  pid_ = spawn(args, log_path_, true);
+  pid_ = spawn(args, log_path_, true, setup_.cpu);
   wait_until_healthy();
 }
 

@@ -2,7 +2,8 @@
 // Test support: runs the real `apiota` binary as a child process on a
 // loopback port with a fresh temporary data folder, for black-box tests.
 //
-// The constructor picks a free port on 127.0.0.1, starts
+// The constructor picks a free port on 127.0.0.1 (another one if a parallel
+// test took it first), starts
 // `apiota serve --listen 127.0.0.1:PORT --data DIR --public-url http://127.0.0.1:PORT`
 // (plus `extra_args`), and returns once /api/health answers, with the admin
 // key the server printed on first start. stdout and stderr go to
@@ -24,6 +25,7 @@ namespace apiota::testing {
 struct ServerSetup {
   std::vector<std::string> extra_args = {"--rate-limit", "off"};
   std::string config_toml;  // written to a file and passed with --config when not empty
+  int cpu = -1;             // >= 0: the server may run on this CPU only (its affinity mask)
 };
 
 struct CommandResult {
