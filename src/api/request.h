@@ -32,8 +32,7 @@ struct Request {
 // A firmware file to send: the http layer applies Range, HEAD and
 // If-None-Match and sends the bytes with sendfile().
 struct FileBody {
-  blob::FileHandle fd;
-  std::uint64_t size = 0;
+  std::shared_ptr<const blob::OpenBlob> blob;
   std::string etag;  // the file's sha256; sent quoted
   std::string md5;   // lowercase hex, sent as x-MD5
 };

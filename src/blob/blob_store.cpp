@@ -72,7 +72,8 @@ bool FileByteSource::read(std::uint64_t offset, std::span<std::uint8_t> out) con
   return true;
 }
 
-BlobStore::BlobStore(std::filesystem::path root) : firmware_dir_(root / "firmware"), tmp_dir_(root / "tmp") {
+BlobStore::BlobStore(std::filesystem::path root, std::chrono::seconds reuse_open_for)
+    : firmware_dir_(root / "firmware"), tmp_dir_(root / "tmp"), reuse_open_for_(reuse_open_for) {
   std::filesystem::create_directories(firmware_dir_);
   std::filesystem::create_directories(tmp_dir_);
 }
@@ -93,17 +94,34 @@ void BlobStore::commit(PendingBlob& pending, std::string_view sha256_hex) {
   fsync_dir(firmware_dir_);
 }
 
-std::optional<OpenBlob> BlobStore::open(std::string_view sha256_hex) const {
-  if (!is_valid_name(sha256_hex)) return std::nullopt;
+std::shared_ptr<const OpenBlob> BlobStore::open(std::string_view sha256_hex) const {
+  if (!is_valid_name(sha256_hex)) return nullptr;
+  const auto now = std::chrono::steady_clock::now();
+  std::string name(sha256_hex);
+  {
+    std::lock_guard lock(open_mutex_);
+    auto found = open_.find(name);
+    if (found != open_.end() && now < found->second.until) return found->second.blob;
+  }
   FileHandle fd(::open(blob_path(sha256_hex).c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return std::nullopt;
+  if (fd.get() < 0) return nullptr;
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return std::nullopt;
-  return OpenBlob{std::move(fd), static_cast<std::uint64_t>(st.st_size)};
+  if (::fstat(fd.get(), &st) != 0) return nullptr;
+  auto blob = std::make_shared<const OpenBlob>(OpenBlob{std::move(fd), static_cast<std::uint64_t>(st.st_size)});
+  std::lock_guard lock(open_mutex_);
+  std::erase_if(open_, [&](const auto& entry) { return entry.second.until <= now; });
+  open_[std::move(name)] = ReusableBlob{blob, now + reuse_open_for_};
+  return blob;
+}
+
+void BlobStore::forget_open(std::string_view sha256_hex) {
+  std::lock_guard lock(open_mutex_);
+  open_.erase(std::string(sha256_hex));
 }
 
 void BlobStore::remove(std::string_view sha256_hex) {
   if (!is_valid_name(sha256_hex)) return;
+  forget_open(sha256_hex);
   std::error_code ec;
   std::filesystem::remove(blob_path(sha256_hex), ec);
 }
@@ -124,6 +142,7 @@ std::size_t BlobStore::remove_unreferenced(const std::set<std::string, std::less
     std::string_view stem = name;
     if (stem.ends_with(".bin")) stem.remove_suffix(4);
     if (referenced.contains(stem)) continue;
+    forget_open(stem);
     std::error_code ec;
     if (std::filesystem::remove(entry.path(), ec)) ++removed;
   }

@@ -12,14 +12,26 @@
 // Names given to open()/remove() are validated: anything other than 64
 // lowercase hex digits is reported as not found, so no caller-supplied string
 // can reach outside the folder. Thread-safe; methods block on disk I/O.
+//
+// Opened blobs are shared and kept open for reuse for `reuse_open_for`
+// (default 60 s), so a busy download path does not open, stat and close the
+// file for every request (sendfile reads at an explicit offset, so one
+// descriptor serves any number of downloads at once). remove() forgets the
+// blob at once; a blob deleted by another process (the CLI) keeps its disk
+// space until the server's reuse window ends. Content-addressed names mean a
+// reused descriptor always has the bytes its name promises.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "domain/byte_source.h"
 
@@ -63,7 +75,7 @@ class PendingBlob {
   bool committed_ = false;
 };
 
-// A committed blob opened for reading.
+// A committed blob opened for reading; shared by the downloads that send it.
 struct OpenBlob {
   FileHandle fd;
   std::uint64_t size = 0;
@@ -86,12 +98,13 @@ class BlobStore {
  public:
   // Creates `root`/firmware and `root`/tmp if missing. Throws
   // std::filesystem::filesystem_error when they cannot be created.
-  explicit BlobStore(std::filesystem::path root);
+  explicit BlobStore(std::filesystem::path root, std::chrono::seconds reuse_open_for = std::chrono::seconds(60));
 
   PendingBlob create_pending();
   // fsyncs the data, renames it to firmware/<sha256>.bin and fsyncs the folder.
   void commit(PendingBlob& pending, std::string_view sha256_hex);
-  std::optional<OpenBlob> open(std::string_view sha256_hex) const;
+  // The committed blob, or null when there is none by that name.
+  std::shared_ptr<const OpenBlob> open(std::string_view sha256_hex) const;
   void remove(std::string_view sha256_hex);
 
   // Start-up housekeeping; each returns how many files it removed.
@@ -102,8 +115,18 @@ class BlobStore {
 
  private:
   std::filesystem::path blob_path(std::string_view sha256_hex) const;
+  void forget_open(std::string_view sha256_hex);
+
+  struct ReusableBlob {
+    std::shared_ptr<const OpenBlob> blob;
+    std::chrono::steady_clock::time_point until;
+  };
+
   std::filesystem::path firmware_dir_;
   std::filesystem::path tmp_dir_;
+  std::chrono::seconds reuse_open_for_;
+  mutable std::mutex open_mutex_;
+  mutable std::unordered_map<std::string, ReusableBlob> open_;  // by sha256 name
 };
 
 }  // namespace apiota::blob

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <tuple>
 
 #include "api/api_error.h"
 #include "http/redact.h"
@@ -196,18 +197,23 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
         res = api::error_response(api::ErrorCode::PayloadTooLarge, "the request body is too large");
         body_consumed = false;
       } else {
-        bhttp::request_parser<bhttp::string_body> body_parser{std::move(head_parser)};
-        body_parser.body_limit(opts.max_json_body_bytes);
-        stream.expires_after(opts.body_read_timeout);
-        auto [body_ec, body_n] =
-            co_await bhttp::async_read(stream, buffer, body_parser, asio::as_tuple(asio::use_awaitable));
+        boost::system::error_code body_ec;
+        if (has_body) {
+          // A request without a body (every GET) skips this read: it would
+          // complete at once, but through a trip round the event loop.
+          bhttp::request_parser<bhttp::string_body> body_parser{std::move(head_parser)};
+          body_parser.body_limit(opts.max_json_body_bytes);
+          stream.expires_after(opts.body_read_timeout);
+          std::tie(body_ec, std::ignore) =
+              co_await bhttp::async_read(stream, buffer, body_parser, asio::as_tuple(asio::use_awaitable));
+          if (!body_ec) req.body = std::move(body_parser.get().body());
+        }
         if (body_ec == bhttp::error::body_limit) {
           res = api::error_response(api::ErrorCode::PayloadTooLarge, "the request body is too large");
           body_consumed = false;
         } else if (body_ec) {
           break;
         } else {
-          req.body = std::move(body_parser.get().body());
           const Handler& handler = *match.handler;
           std::optional<api::Response> quick;
           if (match.fast != nullptr) quick = run_guarded_fast([&] { return (*match.fast)(state.ctx, req); });

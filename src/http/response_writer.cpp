@@ -146,21 +146,22 @@ asio::awaitable<std::uint64_t> send_file(beast::tcp_stream& stream, api::Respons
     co_return co_await write_response(stream, not_modified, reply, options);
   }
 
-  RangeDecision decision = decide_range(reply.range, file.size);
+  const std::uint64_t file_size = file.blob->size;
+  RangeDecision decision = decide_range(reply.range, file_size);
   if (decision.outcome == RangeOutcome::Unsatisfiable) {
     api::Response refused = api::error_response(api::ErrorCode::RangeNotSatisfiable,
                                                 "the range starts past the end of the file");
-    refused.headers.emplace_back("Content-Range", unsatisfied_content_range_value(file.size));
+    refused.headers.emplace_back("Content-Range", unsatisfied_content_range_value(file_size));
     co_return co_await write_response(stream, refused, reply, options);
   }
   std::uint64_t first = 0;
-  std::uint64_t length = file.size;
+  std::uint64_t length = file_size;
   bhttp::status status = bhttp::status::ok;
   if (decision.outcome == RangeOutcome::Partial) {
     first = decision.range.first;
     length = decision.range.last - decision.range.first + 1;
     status = bhttp::status::partial_content;
-    res.headers.emplace_back("Content-Range", content_range_value(decision.range, file.size));
+    res.headers.emplace_back("Content-Range", content_range_value(decision.range, file_size));
   }
 
   bhttp::response<bhttp::empty_body> out{status, reply.http_version};
@@ -169,11 +170,11 @@ asio::awaitable<std::uint64_t> send_file(beast::tcp_stream& stream, api::Respons
   out.content_length(length);
   const bool body_follows = !reply.head && length > 0;
   auto& socket = stream.socket();
-  socket.native_non_blocking(true);
+  if (!socket.native_non_blocking()) socket.native_non_blocking(true);
   asio::steady_timer timer(co_await asio::this_coro::executor);
   co_await send_all(socket, timer, header_bytes(out), body_follows, options.write_timeout);
   if (!body_follows) co_return 0;
-  co_return co_await sendfile_range(socket, timer, file.fd.get(), first, length, options.write_timeout);
+  co_return co_await sendfile_range(socket, timer, file.blob->fd.get(), first, length, options.write_timeout);
 }
 
 }  // namespace apiota::http

@@ -71,7 +71,7 @@ Response serve_release(Context& ctx, const store::ReleaseRecord& release, const 
   if (!blob) throw ApiError(ErrorCode::InternalError, "the firmware file is missing from storage");
   Response res;
   res.content_type = "application/octet-stream";
-  res.file = FileBody{std::move(blob->fd), blob->size, release.sha256, release.md5};
+  res.file = FileBody{std::move(blob), release.sha256, release.md5};
   res.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + filename + "\"");
   return res;
 }
