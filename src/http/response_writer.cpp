@@ -28,10 +28,10 @@ void common_headers(Message& out, const api::Response& res, const ReplyContext& 
 }
 
 // Waits until the socket can take more bytes; throws when that takes longer
-// than `timeout` (a client that stopped reading).
-asio::awaitable<void> wait_writable(asio::ip::tcp::socket& socket, asio::steady_timer& timer,
-                                    std::chrono::seconds timeout) {
-  timer.expires_after(timeout);
+// than `timeout` (a client that stopped reading). The timer exists only
+// while waiting: most replies never wait.
+asio::awaitable<void> wait_writable(asio::ip::tcp::socket& socket, std::chrono::seconds timeout) {
+  asio::steady_timer timer(socket.get_executor(), timeout);
   auto ready = co_await (socket.async_wait(asio::ip::tcp::socket::wait_write, asio::use_awaitable) ||
                          timer.async_wait(asio::use_awaitable));
   if (ready.index() == 1) throw boost::system::system_error(asio::error::timed_out);
@@ -42,10 +42,11 @@ boost::system::system_error last_error() {
 }
 
 // The status line and headers of `out`, as Beast serializes them.
-std::string header_bytes(const bhttp::response<bhttp::empty_body>& out) {
+std::string header_bytes(const bhttp::response<bhttp::empty_body>& out, std::size_t reserve_body) {
   bhttp::response_serializer<bhttp::empty_body> serializer{out};
   serializer.split(true);
   std::string bytes;
+  bytes.reserve(256 + reserve_body);
   boost::system::error_code ec;
   while (!ec && !serializer.is_header_done()) {
     serializer.next(ec, [&](boost::system::error_code&, const auto& buffers) {
@@ -61,11 +62,14 @@ std::string header_bytes(const bhttp::response<bhttp::empty_body>& out) {
   return bytes;
 }
 
-// Sends `bytes` whole. With `more`, the kernel holds a short tail (MSG_MORE)
-// until the next send, so a file's header and its first bytes share a
-// segment instead of costing a packet of their own.
-asio::awaitable<void> send_all(asio::ip::tcp::socket& socket, asio::steady_timer& timer, std::string_view bytes,
-                               bool more, std::chrono::seconds timeout) {
+// Sends `bytes` whole, straight from this coroutine: a reply that fits the
+// socket buffer (nearly all) costs one send() and no trip round the event
+// loop. With `more`, the kernel holds a short tail (MSG_MORE) until the next
+// send, so a file's header and its first bytes share a segment instead of
+// costing a packet of their own.
+asio::awaitable<void> send_all(asio::ip::tcp::socket& socket, std::string_view bytes, bool more,
+                               std::chrono::seconds timeout) {
+  if (!socket.native_non_blocking()) socket.native_non_blocking(true);
   const int flags = MSG_NOSIGNAL | (more ? MSG_MORE : 0);
   while (!bytes.empty()) {
     ssize_t n = ::send(socket.native_handle(), bytes.data(), bytes.size(), flags);
@@ -74,7 +78,7 @@ asio::awaitable<void> send_all(asio::ip::tcp::socket& socket, asio::steady_timer
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      co_await wait_writable(socket, timer, timeout);
+      co_await wait_writable(socket, timeout);
     } else {
       throw last_error();
     }
@@ -83,9 +87,8 @@ asio::awaitable<void> send_all(asio::ip::tcp::socket& socket, asio::steady_timer
 
 // Streams [offset, offset+length) of `fd` to the socket with sendfile(),
 // waiting for writability when the socket buffer is full.
-asio::awaitable<std::uint64_t> sendfile_range(asio::ip::tcp::socket& socket, asio::steady_timer& timer, int fd,
-                                              std::uint64_t offset, std::uint64_t length,
-                                              std::chrono::seconds timeout) {
+asio::awaitable<std::uint64_t> sendfile_range(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset,
+                                              std::uint64_t length, std::chrono::seconds timeout) {
   off_t position = static_cast<off_t>(offset);
   std::uint64_t remaining = length;
   while (remaining > 0) {
@@ -95,7 +98,7 @@ asio::awaitable<std::uint64_t> sendfile_range(asio::ip::tcp::socket& socket, asi
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      co_await wait_writable(socket, timer, timeout);
+      co_await wait_writable(socket, timeout);
     } else if (n == 0) {
       // The file is shorter than its recorded size; the client cannot get a
       // correct body, so drop the connection rather than hang.
@@ -112,22 +115,18 @@ asio::awaitable<std::uint64_t> sendfile_range(asio::ip::tcp::socket& socket, asi
 asio::awaitable<std::uint64_t> write_response(beast::tcp_stream& stream, api::Response& res, const ReplyContext& reply,
                                               const ServerOptions& options) {
   if (res.file) co_return co_await send_file(stream, res, reply, options);
-  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(res.status), reply.http_version};
+  bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), reply.http_version};
   common_headers(out, res, reply);
   std::uint64_t sent = 0;
   // 304 and 204 carry neither a body nor a Content-Length.
   if (res.status != 304 && res.status != 204) {
     out.set(bhttp::field::content_type, res.content_type);
-    if (reply.head) {
-      out.content_length(res.body.size());
-    } else {
-      sent = res.body.size();
-      out.body() = std::move(res.body);
-      out.prepare_payload();
-    }
+    out.content_length(res.body.size());
+    if (!reply.head) sent = res.body.size();
   }
-  stream.expires_after(options.write_timeout);
-  co_await bhttp::async_write(stream, out, asio::use_awaitable);
+  std::string bytes = header_bytes(out, sent);
+  bytes.append(res.body, 0, sent);
+  co_await send_all(stream.socket(), bytes, false, options.write_timeout);
   co_return sent;
 }
 
@@ -170,11 +169,9 @@ asio::awaitable<std::uint64_t> send_file(beast::tcp_stream& stream, api::Respons
   out.content_length(length);
   const bool body_follows = !reply.head && length > 0;
   auto& socket = stream.socket();
-  if (!socket.native_non_blocking()) socket.native_non_blocking(true);
-  asio::steady_timer timer(co_await asio::this_coro::executor);
-  co_await send_all(socket, timer, header_bytes(out), body_follows, options.write_timeout);
+  co_await send_all(socket, header_bytes(out, 0), body_follows, options.write_timeout);
   if (!body_follows) co_return 0;
-  co_return co_await sendfile_range(socket, timer, file.blob->fd.get(), first, length, options.write_timeout);
+  co_return co_await sendfile_range(socket, file.blob->fd.get(), first, length, options.write_timeout);
 }
 
 }  // namespace apiota::http

@@ -4,9 +4,11 @@
 // JSON responses get an exact Content-Length; HEAD gets the same headers and
 // no body; 304 carries no body. File responses go through send_file(), which
 // applies If-None-Match, Range and HEAD and sends the bytes with sendfile()
-// (never chunked, never compressed). Each returns the number of body bytes
-// sent, or throws boost::system::system_error when the client goes away or a
-// write times out.
+// (never chunked, never compressed). Both write to the socket directly
+// (non-blocking send/sendfile, waiting for writability only when the socket
+// buffer is full, up to ServerOptions::write_timeout per wait). Each returns
+// the number of body bytes sent, or throws boost::system::system_error when
+// the client goes away or a write times out.
 
 #include <cstdint>
 #include <optional>
