@@ -79,38 +79,19 @@ ReplyContext closing_reply() {
   return reply;
 }
 
-class Registration {
- public:
-  Registration(ServerState& state, asio::any_io_executor executor, std::shared_ptr<ConnectionControl> control)
-      : state_(state) {
-    std::lock_guard lock(state_.registry_mutex);
-    id_ = state_.next_connection_id++;
-    state_.registry.emplace(id_, ServerState::Registered{std::move(executor), std::move(control)});
-  }
-  Registration(const Registration&) = delete;
-  Registration& operator=(const Registration&) = delete;
-  ~Registration() {
-    std::lock_guard lock(state_.registry_mutex);
-    state_.registry.erase(id_);
-  }
-
- private:
-  ServerState& state_;
-  std::uint64_t id_ = 0;
-};
-
 }  // namespace
 
 void ServerState::close_idle_connections() {
-  std::lock_guard lock(registry_mutex);
-  for (auto& [id, entry] : registry) {
-    asio::post(entry.executor, [control = entry.control] {
-      if (control->alive && control->idle && control->stream) control->stream->cancel();
+  for (auto& list : connection_lists) {
+    asio::post(list->executor, [&list = *list] {
+      for (auto& control : list.open) {
+        if (control.idle && control.stream) control.stream->cancel();
+      }
     });
   }
 }
 
-asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket socket,
+asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list, asio::ip::tcp::socket socket,
                                        asio::ip::tcp::endpoint peer) {
   const ServerOptions& opts = state.options;
   boost::system::error_code ec;
@@ -120,9 +101,9 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
   bool no_delay = false;
 
   beast::tcp_stream stream(std::move(socket));
-  auto control = std::make_shared<ConnectionControl>();
-  control->stream = &stream;
-  Registration registration(state, co_await asio::this_coro::executor, control);
+  ConnectionControl control;  // unlinks itself when the coroutine ends
+  control.stream = &stream;
+  list.open.push_back(control);
   beast::flat_buffer buffer;
   bool must_linger = false;
   bool first_request = true;
@@ -134,11 +115,11 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
       // Body limits are set per route once the target is known (JSON bodies,
       // firmware uploads); Beast's default 1 MiB must not refuse the head.
       head_parser.body_limit(boost::none);
-      control->idle = true;
+      control.idle = true;
       stream.expires_after(first_request ? opts.header_timeout : opts.idle_timeout);
       auto [read_ec, n] =
           co_await bhttp::async_read_header(stream, buffer, head_parser, asio::as_tuple(asio::use_awaitable));
-      control->idle = false;
+      control.idle = false;
       first_request = false;
       auto started = std::chrono::steady_clock::now();
       if (read_ec) {
@@ -250,7 +231,7 @@ asio::awaitable<void> serve_connection(ServerState& state, asio::ip::tcp::socket
   } catch (const boost::system::system_error&) {
     // The client went away or a write timed out; nothing more can be sent.
   }
-  control->alive = false;
+  control.unlink();
   if (must_linger) {
     co_await linger_close(stream);
   } else {

@@ -3,10 +3,10 @@
 // coroutine that serves one connection. Server owns the ServerState.
 
 #include <atomic>
-#include <cstdint>
+#include <boost/intrusive/list.hpp>
+
 #include <memory>
-#include <mutex>
-#include <unordered_map>
+#include <vector>
 
 #include "api/context.h"
 #include "http/beast_pch.h"
@@ -16,11 +16,20 @@
 namespace apiota::http {
 
 // Lets the server close a connection that is idle between requests when it
-// shuts down; touched only on the connection's own strand.
-struct ConnectionControl {
+// shuts down. Lives in the connection's coroutine and is linked into its
+// thread's ConnectionList while the connection is open.
+struct ConnectionControl
+    : boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>> {
   boost::beast::tcp_stream* stream = nullptr;
   bool idle = true;
-  bool alive = true;
+};
+
+// The open connections of one I/O thread. Only that thread touches the list,
+// so opening and closing a connection takes no lock.
+struct ConnectionList {
+  explicit ConnectionList(boost::asio::any_io_executor e) : executor(std::move(e)) {}
+  boost::asio::any_io_executor executor;
+  boost::intrusive::list<ConnectionControl, boost::intrusive::constant_time_size<false>> open;
 };
 
 struct ServerState {
@@ -33,22 +42,17 @@ struct ServerState {
   boost::asio::thread_pool& workers;
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> connections{0};
-
-  std::mutex registry_mutex;
-  std::uint64_t next_connection_id = 0;
-  struct Registered {
-    boost::asio::any_io_executor executor;
-    std::shared_ptr<ConnectionControl> control;
-  };
-  std::unordered_map<std::uint64_t, Registered> registry;
+  std::vector<std::unique_ptr<ConnectionList>> connection_lists;  // one per I/O thread
 
   // Asks every idle connection to close; busy ones close after their reply.
   void close_idle_connections();
 };
 
 // Serves HTTP requests on `socket` until the client or the server ends the
-// connection; `peer` is the client's address as accept() reported it.
-boost::asio::awaitable<void> serve_connection(ServerState& state, boost::asio::ip::tcp::socket socket,
+// connection; `peer` is the client's address as accept() reported it, and
+// `list` the connection list of the thread that runs the coroutine.
+boost::asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
+                                              boost::asio::ip::tcp::socket socket,
                                               boost::asio::ip::tcp::endpoint peer);
 
 }  // namespace apiota::http

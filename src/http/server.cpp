@@ -49,7 +49,11 @@ struct Server::Impl {
         signals(io, SIGINT, SIGTERM),
         shutdown_timer(io),
         housekeeping_timer(io),
-        sweep_timer(io) {}
+        sweep_timer(io) {
+    for (auto& context : contexts) {
+      state.connection_lists.push_back(std::make_unique<ConnectionList>(context->get_executor()));
+    }
+  }
 
   static std::vector<std::unique_ptr<asio::io_context>> make_contexts(unsigned count) {
     std::vector<std::unique_ptr<asio::io_context>> out;
@@ -63,8 +67,8 @@ struct Server::Impl {
   }
 
   // One per I/O thread, on its own acceptor: a new connection is served by
-  // the thread that accepted it.
-  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor) {
+  // the thread that accepted it, and listed in that thread's `list`.
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ConnectionList& list) {
     asio::steady_timer backoff(co_await asio::this_coro::executor);
     tcp::endpoint peer;
     while (acceptor.is_open()) {
@@ -85,7 +89,7 @@ struct Server::Impl {
       }
       ++state.connections;
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, serve_connection(state, std::move(socket), peer), [](std::exception_ptr e) {
+      asio::co_spawn(executor, serve_connection(state, list, std::move(socket), peer), [](std::exception_ptr e) {
         if (!e) return;
         try {
           std::rethrow_exception(e);
@@ -228,8 +232,9 @@ unsigned Server::io_threads() const { return impl_->io_threads; }
 
 void Server::run() {
   auto& impl = *impl_;
-  for (auto& acceptor : impl.acceptors) {
-    asio::co_spawn(acceptor->get_executor(), impl.accept_loop(*acceptor), asio::detached);
+  for (std::size_t i = 0; i < impl.acceptors.size(); ++i) {
+    asio::co_spawn(impl.acceptors[i]->get_executor(),
+                   impl.accept_loop(*impl.acceptors[i], *impl.state.connection_lists[i]), asio::detached);
   }
   impl.wait_for_signal();
   impl.prune_rate_limiters();
