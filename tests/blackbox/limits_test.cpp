@@ -2,7 +2,8 @@
 // Retry-After: 60, other devices unaffected), the per-address limit from the
 // config file, many devices behind one address, `--rate-limit off`, oversized
 // headers and JSON bodies, a stalled client that must not block others, one
-// server per port, and one I/O thread per usable CPU.
+// server per port, one I/O thread per usable CPU, and a client that stops
+// reading a reply.
 
 #include <gtest/gtest.h>
 #include <arpa/inet.h>
@@ -15,8 +16,10 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "support/firmware_images.h"
 #include "support/http_checks.h"
 #include "support/polling.h"
 #include "support/raw_connection.h"
@@ -255,6 +258,34 @@ TEST(Limits, OneIoThreadPerUsableCpu) {
   ServerProcess free_to_roam;
   std::string expected = "(" + std::to_string(CPU_COUNT(&mask)) + " I/O threads";
   EXPECT_NE(free_to_roam.log().find(expected), std::string::npos) << free_to_roam.log();
+}
+
+TEST(Limits, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {
+  // A download nobody reads must not hold a connection (and its file) open
+  // forever: after write_timeout_seconds without progress the server drops it.
+  ServerProcess server(ServerSetup{.extra_args = {"--rate-limit", "off"},
+                                   .config_toml = "[limits]\nwrite_timeout_seconds = 1\n"});
+  auto image = firmware_image("5.0.0", 8 * 1024 * 1024);
+  {
+    auto client = server.client();
+    auto up = upload_firmware(client, server.admin_key(), image, "5.0.0");
+    ASSERT_TRUE(up);
+    ASSERT_EQ(up->status, 200) << up->body;
+  }
+  RawConnection stalled(server.port(), 64 * 1024);
+  ASSERT_TRUE(stalled.ok());
+  ASSERT_TRUE(stalled.send_all("GET /api/firmware/fw-5.0.0-stable.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                               "Authorization: Bearer " + server.admin_key() + "\r\n\r\n"));
+  RawResponse res;
+  ASSERT_TRUE(stalled.read_head(res));
+  ASSERT_EQ(res.status, 200);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+
+  EXPECT_TRUE(stalled.closed_by_peer(std::chrono::seconds(5))) << "the stalled download was never dropped";
+  std::string body;
+  stalled.read_body(body, image.size(), std::chrono::milliseconds(100));
+  EXPECT_LT(body.size(), image.size()) << "the whole file was sent to a client that did not read";
+  EXPECT_EQ(status_of(server.client().Get("/api/health")), 200);
 }
 
 }  // namespace
