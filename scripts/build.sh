@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Configures and builds apiota (binary: build/apiota) and its tests.
-# BUILD_TYPE (default RelWithDebInfo) and BUILD_DIR (default build) may be set.
+# BUILD_TYPE (default RelWithDebInfo) and BUILD_DIR (default build) may be set;
+# SANITIZE=1 builds everything with AddressSanitizer and UBSan (APIOTA_SANITIZE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 build_dir=${BUILD_DIR:-build}
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" -DAPIOTA_WERROR=ON >/dev/null
+sanitize=OFF
+[ "${SANITIZE:-0}" = 1 ] && sanitize=ON
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" -DAPIOTA_WERROR=ON \
+  -DAPIOTA_SANITIZE="$sanitize" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

@@ -31,6 +31,7 @@ ErrorInfo describe(ErrorCode code) {
     case ErrorCode::HeadersTooLarge: return {"HEADERS_TOO_LARGE", 431};
     case ErrorCode::RateLimited: return {"RATE_LIMITED", 429};
     case ErrorCode::InternalError: return {"INTERNAL_ERROR", 500};
+    case ErrorCode::InsufficientStorage: return {"INSUFFICIENT_STORAGE", 507};
   }
   return {"INTERNAL_ERROR", 500};
 }

@@ -39,6 +39,7 @@ enum class ErrorCode {
   InvalidFirmware,
   RateLimited,
   InternalError,
+  InsufficientStorage,
 };
 
 struct ErrorInfo {

@@ -2,7 +2,8 @@
 // Reading request parameters: JSON bodies and typed fields.
 //
 // parse_json_object() throws ApiError INVALID_JSON unless the body is one
-// JSON object. The field getters throw INVALID_PARAMETER when a field is
+// JSON object whose numbers are all finite (a number too large for a double,
+// such as 1e999, would be stored as a value no JSON reader accepts back). The field getters throw INVALID_PARAMETER when a field is
 // present with the wrong type, and required_* throw MISSING_PARAMETER when it
 // is absent (or an empty string). Parameters may come from the JSON body or
 // the query string: `param()` looks in the body first, then the query.

@@ -86,8 +86,12 @@ asio::awaitable<UploadResult> read_upload(ServerState& state, beast::tcp_stream&
     if (MultipartError err = multipart.finish(); err != MultipartError::None) {
       co_return refused(api::ErrorCode::InvalidParameter, "malformed multipart body: " + std::string(describe(err)));
     }
-  } catch (const api::ApiError& e) {
-    co_return refused(e.code(), e.what());
+  } catch (const boost::system::system_error&) {
+    throw;  // the connection failed: nothing can be answered
+  } catch (const std::exception&) {
+    // ApiError, or a write into tmp/ failed (a full disk): answered before
+    // the connection closes.
+    co_return UploadResult{response_for_exception(std::current_exception()), false};
   }
 
   api::Response res = co_await call_handler(state.workers, [&] { return upload->finish(); });

@@ -1,6 +1,40 @@
 #include "http/worker_call.h"
 
+#include <cerrno>
+#include <system_error>
+
+#include "store/store.h"
+
 namespace apiota::http {
+namespace {
+
+bool is_disk_full(const std::system_error& e) {
+  return e.code() == std::errc::no_space_on_device || e.code().value() == EDQUOT;
+}
+
+api::Response disk_full(const std::exception& e) {
+  spdlog::error("request failed, the disk is full: {}", e.what());
+  return api::error_response(api::ErrorCode::InsufficientStorage,
+                             "the server's disk is full; nothing was stored, retry later");
+}
+
+}  // namespace
+
+api::Response response_for_exception(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const api::ApiError& e) {
+    return api::error_response(e.code(), e.what());
+  } catch (const store::StoreFull& e) {
+    return disk_full(e);
+  } catch (const std::system_error& e) {
+    if (is_disk_full(e)) return disk_full(e);
+    spdlog::error("request failed: {}", e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("request failed: {}", e.what());
+  }
+  return api::error_response(api::ErrorCode::InternalError, "internal server error");
+}
 
 api::Response run_guarded(const std::function<api::Response()>& work) {
   return *run_guarded_fast([&]() -> std::optional<api::Response> { return work(); });
@@ -9,11 +43,8 @@ api::Response run_guarded(const std::function<api::Response()>& work) {
 std::optional<api::Response> run_guarded_fast(const std::function<std::optional<api::Response>()>& work) {
   try {
     return work();
-  } catch (const api::ApiError& e) {
-    return api::error_response(e.code(), e.what());
-  } catch (const std::exception& e) {
-    spdlog::error("request failed: {}", e.what());
-    return api::error_response(api::ErrorCode::InternalError, "internal server error");
+  } catch (const std::exception&) {
+    return response_for_exception(std::current_exception());
   }
 }
 

@@ -3,8 +3,10 @@
 //
 // call_handler() runs `work` on the worker pool and resumes the calling
 // coroutine on its own executor with the Response. Any exception is mapped
-// here, at the API boundary: ApiError becomes its contract error body; any
-// other exception is logged and becomes a 500 that reveals nothing.
+// here, at the API boundary: ApiError becomes its contract error body; a full
+// disk (ENOSPC, EDQUOT, SQLite's SQLITE_FULL) is logged and becomes 507
+// INSUFFICIENT_STORAGE; any other exception is logged and becomes a 500 that
+// reveals nothing.
 
 #include <spdlog/spdlog.h>
 
@@ -15,6 +17,9 @@
 #include "http/beast_pch.h"
 
 namespace apiota::http {
+
+// The response for an exception thrown by API work (the mapping above).
+api::Response response_for_exception(std::exception_ptr error);
 
 api::Response run_guarded(const std::function<api::Response()>& work);
 

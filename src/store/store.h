@@ -32,6 +32,12 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The disk (or quota) holding the store is full: the write was not made.
+class StoreFull : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 enum class RegisterOutcome {
   Created,          // a new device row was inserted
   Exists,           // the id is taken; `existing` holds the row so the caller can compare secrets

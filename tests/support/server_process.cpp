@@ -117,6 +117,7 @@ ServerProcess::ServerProcess(ServerSetup setup) : setup_(std::move(setup)) {
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) stop();
+  expect_no_sanitizer_report(log());
   std::error_code ec;
   std::filesystem::remove_all(root_, ec);
 }
@@ -191,7 +192,18 @@ CommandResult ServerProcess::cli(std::vector<std::string> args) const {
   CommandResult result;
   result.exit_code = wait_for_exit(pid, std::chrono::seconds(30));
   result.out = read_file(output);
+  expect_no_sanitizer_report(result.out);
   return result;
+}
+
+void expect_no_sanitizer_report(const std::string& output) {
+  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+    auto at = output.find(marker);
+    if (at != std::string::npos) {
+      ADD_FAILURE() << "apiota reported a sanitizer finding:\n" << output.substr(at > 2000 ? at - 2000 : 0, 8000);
+      return;
+    }
+  }
 }
 
 boost::json::value json_of(const std::string& body) {

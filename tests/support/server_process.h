@@ -72,6 +72,13 @@ class ServerProcess {
   std::string admin_key_;
 };
 
+// FAILs the test when `output` (a server log, a command's output) holds an
+// AddressSanitizer, LeakSanitizer or UndefinedBehaviorSanitizer report. The
+// destructor and cli() check every output they collect; under a sanitizer
+// build (APIOTA_SANITIZE) this turns a finding in the server into a failure
+// of the test that caused it.
+void expect_no_sanitizer_report(const std::string& output);
+
 // Parses a response body as JSON (FAILs the test and returns null on error).
 boost::json::value json_of(const std::string& body);
 

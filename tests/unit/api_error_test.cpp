@@ -41,6 +41,7 @@ const Row kRows[] = {
     {ErrorCode::RateLimited, "RATE_LIMITED", 429},
     {ErrorCode::HeadersTooLarge, "HEADERS_TOO_LARGE", 431},
     {ErrorCode::InternalError, "INTERNAL_ERROR", 500},
+    {ErrorCode::InsufficientStorage, "INSUFFICIENT_STORAGE", 507},
 };
 
 TEST(ApiError, EachCodeHasItsContractNameAndStatus) {

@@ -14,6 +14,10 @@ store::ConfigRecord make_config_record(std::string_view json_text) {
   if (serialized.size() > kMaxConfigBytes) {
     throw ApiError(ErrorCode::InvalidJson, "config must be at most 64 KiB");
   }
+  // Every device reads this text back; what would not parse is never stored.
+  boost::system::error_code ec;
+  boost::json::parse(serialized, ec);
+  if (ec) throw ApiError(ErrorCode::InvalidJson, "config cannot be stored as valid JSON");
   return {std::move(serialized), now_ms()};
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // Validation of a config document an operator sets (project default or per
 // device): it must be one JSON object of at most kMaxConfigBytes once
-// serialized. Returns the record to store (normalized JSON, updated now);
-// throws ApiError INVALID_JSON otherwise.
+// serialized, whose text parses back. Returns the record to store (normalized
+// JSON, updated now); throws ApiError INVALID_JSON otherwise.
 
 #include <cstddef>
 #include <string_view>

@@ -6,6 +6,7 @@ namespace apiota::store::sqlite {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  if (db && sqlite3_errcode(db) == SQLITE_FULL) throw StoreFull(std::string(what) + ": " + sqlite3_errmsg(db));
   throw StoreError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
 
@@ -102,6 +103,7 @@ void Connection::exec(std::string_view sql) {
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
     sqlite3_free(error);
+    if (sqlite3_errcode(db_) == SQLITE_FULL) throw StoreFull("exec failed: " + message);
     throw StoreError("exec failed: " + message);
   }
 }
