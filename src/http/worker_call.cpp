@@ -10,7 +10,7 @@ std::optional<api::Response> run_guarded_fast(const std::function<std::optional<
   try {
     return work();
   } catch (const api::ApiError& e) {
-    return api::error_response(e.code(), e.what());
+    return api::error_response(e);
   } catch (const std::exception& e) {
     spdlog::error("request failed: {}", e.what());
     return api::error_response(api::ErrorCode::InternalError, "internal server error");
