@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <string>
+
 namespace apiota::api {
 
 ErrorInfo describe(ErrorCode code) {
@@ -36,7 +39,7 @@ ErrorInfo describe(ErrorCode code) {
   return {"INTERNAL_ERROR", 500};
 }
 
-Response error_response(ErrorCode code, std::string_view message) {
+Response error_response(ErrorCode code, std::string_view message, std::chrono::seconds retry_after) {
   ErrorInfo info = describe(code);
   Response res;
   res.status = info.status;
@@ -45,8 +48,15 @@ Response error_response(ErrorCode code, std::string_view message) {
       {"message", message},
       {"status", info.status},
   });
-  if (code == ErrorCode::RateLimited) res.headers.emplace_back("Retry-After", "60");
+  if (code == ErrorCode::RateLimited) {
+    const auto seconds = std::max<std::chrono::seconds::rep>(retry_after.count(), 1);
+    res.headers.emplace_back("Retry-After", std::to_string(seconds));
+  }
   return res;
+}
+
+Response error_response(const ApiError& error) {
+  return error_response(error.code(), error.what(), error.retry_after());
 }
 
 }  // namespace apiota::api

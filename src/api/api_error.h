@@ -5,6 +5,7 @@
 // the http layer catches it at the boundary and renders it, so no exception
 // crosses into the transport unhandled.
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -49,16 +50,28 @@ struct ErrorInfo {
 
 ErrorInfo describe(ErrorCode code);
 
+// What a 429 tells a client to wait, unless the refusal knows better (a
+// lock-out says how long it has left).
+inline constexpr std::chrono::seconds kDefaultRetryAfter{60};
+
 class ApiError : public std::runtime_error {
  public:
-  ApiError(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ApiError(ErrorCode code, const std::string& message, std::chrono::seconds retry_after = kDefaultRetryAfter)
+      : std::runtime_error(message), code_(code), retry_after_(retry_after) {}
   ErrorCode code() const { return code_; }
+  // Sent as Retry-After with RATE_LIMITED; ignored for other codes.
+  std::chrono::seconds retry_after() const { return retry_after_; }
 
  private:
   ErrorCode code_;
+  std::chrono::seconds retry_after_;
 };
 
-// The contract's error body for `code`; a 429 also carries Retry-After: 60.
-Response error_response(ErrorCode code, std::string_view message);
+// The contract's error body for `code`. A 429 always carries Retry-After:
+// `retry_after` in whole seconds, at least 1.
+Response error_response(ErrorCode code, std::string_view message,
+                        std::chrono::seconds retry_after = kDefaultRetryAfter);
+// The same for a thrown error, with its own Retry-After.
+Response error_response(const ApiError& error);
 
 }  // namespace apiota::api

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "api/api_error.h"
+#include "api/auth_failures.h"
 #include "api/json_body.h"
 #include "crypto/keyed_hash.h"
 
@@ -60,11 +61,15 @@ void limit_device(Context& ctx, std::string_view device_id, const domain::Plan& 
 
 store::DeviceRecord authenticate_device(Context& ctx, const Request& req, const boost::json::object* body) {
   auto [device_id, secret] = device_credentials(req, body);
+  // Before the store is read: a locked-out device costs no lookup.
+  refuse_if_device_locked(ctx, device_id, req.remote_address);
   auto device = ctx.store.find_device(device_id);
   if (!device) throw ApiError(ErrorCode::DeviceNotFound, "device_id not registered");
   if (!device_secret_matches(ctx.hasher, *device, secret)) {
+    count_wrong_device_secret(ctx, *device, req.remote_address);
     throw ApiError(ErrorCode::InvalidSecret, "device_secret does not match");
   }
+  note_device_authenticated(ctx, device_id, req.remote_address);
   if (device->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
   if (ctx.settings.rate_limit) {
     auto project = ctx.store.find_project(device->project_id);
@@ -91,11 +96,15 @@ AdminPrincipal authenticate_admin(Context& ctx, const Request& req) {
     }
     return true;
   };
+  refuse_if_address_locked(ctx, req.remote_address);
   if (!header || !is_bearer(*header)) {
     throw ApiError(ErrorCode::Unauthorized, "an admin key is required: Authorization: Bearer pk_live_...");
   }
   auto key = find_active_key(ctx, header->substr(kBearer.size()));
-  if (!key) throw ApiError(ErrorCode::Unauthorized, "the key is unknown or revoked");
+  if (!key) {
+    count_wrong_key(ctx, req.remote_address);
+    throw ApiError(ErrorCode::Unauthorized, "the key is unknown or revoked");
+  }
   if (key->role != store::KeyRole::Admin) {
     throw ApiError(ErrorCode::Forbidden, "a provisioning key may only register devices");
   }

@@ -25,9 +25,11 @@ inline constexpr std::string_view kKeyPrefix = "pk_live_";
 // limiting is off.
 void limit_address(Context& ctx, const Request& req);
 
-// Resolves and verifies the calling device: MISSING_PARAMETER,
-// DEVICE_NOT_FOUND, INVALID_SECRET, DEVICE_BLOCKED, then the per-device rate
-// limit of the device's plan (RATE_LIMITED).
+// Resolves and verifies the calling device: MISSING_PARAMETER, a lock-out
+// after too many wrong secrets (RATE_LIMITED, api/auth_failures.h; the secret
+// is not checked then), DEVICE_NOT_FOUND, INVALID_SECRET (counted towards the
+// lock-out), DEVICE_BLOCKED, then the per-device rate limit of the device's
+// plan (RATE_LIMITED).
 store::DeviceRecord authenticate_device(Context& ctx, const Request& req, const boost::json::object* body);
 
 // True when `secret` is the device's secret (constant-time comparison).
@@ -56,7 +58,10 @@ struct AdminPrincipal {
   store::ProjectRecord project;
 };
 
-// UNAUTHORIZED without a valid, non-revoked key; FORBIDDEN for a provision key.
+// RATE_LIMITED while the client's address is locked out after too many
+// wrong keys (api/auth_failures.h); UNAUTHORIZED without a valid, non-revoked
+// key (a presented one counts towards that lock-out); FORBIDDEN for a
+// provision key.
 AdminPrincipal authenticate_admin(Context& ctx, const Request& req);
 
 // Refuses (FORBIDDEN) a request naming a project other than the key's.

@@ -1,7 +1,7 @@
 #pragma once
 // Context: the services every API handler works with, built once at start-up
 // and shared by all worker threads. Members are thread-safe (Store, BlobStore,
-// RateLimiter, SeenRecorder, FleetCache and RolloutAutomation are; KeyedHasher and
+// RateLimiter, FailureLimiter, SeenRecorder, FleetCache and RolloutAutomation are; KeyedHasher and
 // Settings are immutable).
 
 #include <chrono>
@@ -13,6 +13,7 @@
 #include "api/settings.h"
 #include "blob/blob_store.h"
 #include "crypto/keyed_hash.h"
+#include "domain/failure_limiter.h"
 #include "domain/rate_limiter.h"
 #include "store/store.h"
 
@@ -24,6 +25,8 @@ struct Context {
         blobs(blobs_),
         hasher(hasher_),
         settings(std::move(settings_)),
+        device_auth_failures(settings.auth_failures),
+        key_auth_failures(settings.auth_failures),
         seen(store_, settings.seen_flush_interval),
         fleet(store_),
         automation(store_) {}
@@ -34,6 +37,10 @@ struct Context {
   const Settings settings;
   domain::RateLimiter device_limiter;
   domain::RateLimiter address_limiter;
+  // Failed authentications (api/auth_failures.h): by device id, and by
+  // client address for admin and provisioning keys.
+  domain::FailureLimiter device_auth_failures;
+  domain::FailureLimiter key_auth_failures;
   SeenRecorder seen;
   FleetCache fleet;
   RolloutAutomation automation;

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 
+#include "domain/failure_limiter.h"
 #include "domain/plan.h"
 #include "domain/rate_limiter.h"
 
@@ -22,6 +23,9 @@ struct Settings {
   std::string public_url = "http://localhost:8080";  // no trailing slash
   bool rate_limit = true;
   domain::RateLimit address_limit{1200, 600};  // per client address, all device calls
+  // Wrong secrets per device, wrong keys per client address; applies even
+  // when rate_limit is off (api/auth_failures.h).
+  domain::FailurePolicy auth_failures;
   DownloadAuth download_auth = DownloadAuth::Signed;
   std::chrono::seconds download_url_ttl{std::chrono::hours(24)};
   std::chrono::milliseconds seen_flush_interval{1000};

@@ -114,6 +114,8 @@ ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, 
   read_seconds(file, "idle_timeout_seconds", out.server.idle_timeout, 3600);
   read_seconds(file, "body_read_timeout_seconds", out.server.body_read_timeout, 3600);
   read_seconds(file, "write_timeout_seconds", out.server.write_timeout, 3600);
+  read_number(file, "limits", "auth_failure_burst", out.settings.auth_failures.max_failures, 0, 1e6);
+  read_seconds(file, "auth_lockout_seconds", out.settings.auth_failures.lockout, 3600);
 
   auto& plan = out.settings.default_plan;
   read_number(file, "default_plan", "max_devices", plan.max_devices, 1, 1e12);

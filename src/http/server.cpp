@@ -130,8 +130,9 @@ struct Server::Impl {
     shutdown_timer.async_wait([this](boost::system::error_code) { wait_for_connections(); });
   }
 
-  // Idle rate-limit buckets are dropped once a minute so the limiters' memory
-  // follows the active fleet, not every address ever seen.
+  // Idle rate-limit buckets and failed-authentication records are dropped
+  // once a minute so the limiters' memory follows the active fleet, not
+  // every address ever seen.
   void prune_rate_limiters() {
     housekeeping_timer.expires_after(std::chrono::minutes(1));
     housekeeping_timer.async_wait([this](boost::system::error_code ec) {
@@ -139,6 +140,8 @@ struct Server::Impl {
       auto now = std::chrono::steady_clock::now();
       state.ctx.device_limiter.prune(now);
       state.ctx.address_limiter.prune(now);
+      state.ctx.device_auth_failures.prune(now);
+      state.ctx.key_auth_failures.prune(now);
       prune_rate_limiters();
     });
   }

@@ -24,7 +24,7 @@ api::Response response_for_exception(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
   } catch (const api::ApiError& e) {
-    return api::error_response(e.code(), e.what());
+    return api::error_response(e);
   } catch (const store::StoreFull& e) {
     return disk_full(e);
   } catch (const std::system_error& e) {

@@ -79,7 +79,9 @@ class AdminApi : public ::testing::Test {
     return {};
   }
 
-  ServerProcess server_;
+  // Some tests send a wrong key to every admin route, more than the burst
+  // that locks an address out (auth_failure_limit_test covers the lock-out).
+  ServerProcess server_{ServerSetup{.config_toml = "[limits]\nauth_failure_burst = 0\n"}};
   httplib::Client client_ = server_.client();
 };
 

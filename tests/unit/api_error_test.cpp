@@ -75,6 +75,20 @@ TEST(ApiError, RateLimitedCarriesRetryAfter) {
   EXPECT_EQ(res.headers[0].second, "60");
 }
 
+TEST(ApiError, AThrownRefusalSaysHowLongToWait) {
+  Response res = error_response(ApiError(ErrorCode::RateLimited, "locked out", std::chrono::seconds(17)));
+  EXPECT_EQ(res.status, 429u);
+  ASSERT_EQ(res.headers.size(), 1u);
+  EXPECT_EQ(res.headers[0].first, "Retry-After");
+  EXPECT_EQ(res.headers[0].second, "17");
+  EXPECT_EQ(boost::json::parse(res.body).at("message"), "locked out");
+  // Never less than a second; the default stays the contract's 60.
+  EXPECT_EQ(error_response(ApiError(ErrorCode::RateLimited, "x", std::chrono::seconds(0))).headers[0].second, "1");
+  EXPECT_EQ(error_response(ApiError(ErrorCode::RateLimited, "x")).headers[0].second, "60");
+  // Other codes carry no Retry-After.
+  EXPECT_TRUE(error_response(ApiError(ErrorCode::InvalidSecret, "x", std::chrono::seconds(5))).headers.empty());
+}
+
 TEST(ApiError, MessagesAreEscapedJson) {
   Response res = error_response(ErrorCode::InvalidParameter, "quote \" and \\ and \n newline");
   auto body = boost::json::parse(res.body).as_object();

@@ -82,6 +82,21 @@ device_requests_per_minute = 2
   EXPECT_EQ(c.settings.default_plan.device_requests_per_minute, 2);
 }
 
+TEST(ServeConfig, FailedAuthenticationLimits) {
+  ServeConfig defaults = resolve_serve_config({}, env_of({}), "");
+  EXPECT_EQ(defaults.settings.auth_failures.max_failures, 10u);
+  EXPECT_EQ(defaults.settings.auth_failures.lockout, std::chrono::seconds(60));
+  // Independent of --rate-limit, and 0 turns them off.
+  ServeFlags off;
+  off.rate_limit = "off";
+  ServeConfig c = resolve_serve_config(off, env_of({}), "[limits]\nauth_failure_burst = 0\nauth_lockout_seconds = 5\n");
+  EXPECT_EQ(c.settings.auth_failures.max_failures, 0u);
+  EXPECT_EQ(c.settings.auth_failures.lockout, std::chrono::seconds(5));
+  EXPECT_EQ(resolve_serve_config(off, env_of({}), "").settings.auth_failures.max_failures, 10u);
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "[limits]\nauth_lockout_seconds = 0\n"), std::invalid_argument);
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "[limits]\nauth_failure_burst = -1\n"), std::invalid_argument);
+}
+
 TEST(ServeConfig, RejectsBadFileValues) {
   EXPECT_THROW(resolve_serve_config({}, env_of({}), "[default_plan]\nmax_firmware_bytes = 40000000\n"),
                std::invalid_argument);

@@ -9,6 +9,7 @@
 #include "api/api_error.h"
 #include "api/attempt_tracking.h"
 #include "api/auth.h"
+#include "api/auth_failures.h"
 #include "api/clock.h"
 #include "api/device/device_api.h"
 #include "api/firmware_url.h"
@@ -79,6 +80,15 @@ Response answer(Context& ctx, const ProjectCatalog& catalog, const domain::Devic
   return res;
 }
 
+// The secret as device_credentials() reads it for check-update (the query,
+// else the header), without throwing: nullopt for anything it would refuse.
+std::optional<std::string_view> presented_secret(const Request& req) {
+  std::optional<std::string_view> secret = req.query_param("device_secret");
+  if (!secret || secret->empty()) secret = req.header("x-device-secret");
+  if (!secret || secret->empty() || secret->size() > kMaxParamLength) return std::nullopt;
+  return secret;
+}
+
 // Ends the device's open update attempt when this poll shows how it went
 // (domain::end_for_poll), and tells the decision what is still in progress
 // and which releases the device's bootloader rolled back from.
@@ -123,13 +133,20 @@ std::optional<Response> check_update_cached(Context& ctx, const Request& req) {
   if (!entry) return std::nullopt;
   auto catalog = ctx.fleet.find_catalog(entry->project_id);
   if (!catalog) return std::nullopt;
+  // Only the right secret of a device with no failed authentication on
+  // record is answered here. check_update() counts a wrong secret and
+  // answers a device with failures on record (locked out or not) before
+  // comparing its secret, so neither the answer nor its timing tells a
+  // guesser whether a secret sent to a locked-out device was right.
+  if (device_has_failures(ctx, *presented)) return std::nullopt;
+  const std::optional<std::string_view> secret = presented_secret(req);
+  if (!secret || !crypto::constant_time_equal(hash_device_secret(ctx.hasher, entry->salt(), *secret), entry->hash())) {
+    return std::nullopt;
+  }
+  const std::string device_id(*presented);
 
   limit_address(ctx, req);
   const domain::SemVer current = reported_version(req);
-  auto [device_id, secret] = device_credentials(req, nullptr);
-  if (!crypto::constant_time_equal(hash_device_secret(ctx.hasher, entry->salt(), secret), entry->hash())) {
-    throw ApiError(ErrorCode::InvalidSecret, "device_secret does not match");
-  }
   if (entry->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
   limit_device(ctx, device_id, catalog->project.plan);
 

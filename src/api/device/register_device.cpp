@@ -2,6 +2,7 @@
 
 #include "api/api_error.h"
 #include "api/auth.h"
+#include "api/auth_failures.h"
 #include "api/clock.h"
 #include "api/device/device_api.h"
 #include "api/device_enrollment.h"
@@ -33,8 +34,12 @@ Response register_device(Context& ctx, const Request& req) {
   // costs a key lookup.
   store::DeviceRecord candidate = enrollment_record(ctx.hasher, "", device_id, secret, firmware_ver, now_ms());
 
+  refuse_if_address_locked(ctx, req.remote_address);
   auto key = find_active_key(ctx, pk_key);
-  if (!key) throw ApiError(ErrorCode::InvalidPkKey, "pk_key is unknown or revoked");
+  if (!key) {
+    count_wrong_key(ctx, req.remote_address);
+    throw ApiError(ErrorCode::InvalidPkKey, "pk_key is unknown or revoked");
+  }
   auto project = ctx.store.find_project(key->project_id);
   if (!project) throw ApiError(ErrorCode::InvalidPkKey, "pk_key's project no longer exists");
 
@@ -54,8 +59,15 @@ Response register_device(Context& ctx, const Request& req) {
   }
   // Devices re-run first boot after a reset: the same id, secret and project is
   // an idempotent success; anything else must not reveal or take over the id.
-  if (result.device.project_id == project->id && device_secret_matches(ctx.hasher, result.device, secret)) {
-    return registered(result.device);
+  // Comparing the secret answers whether it was right, so it is limited like
+  // every other check of a device secret.
+  if (result.device.project_id == project->id) {
+    refuse_if_device_locked(ctx, device_id, req.remote_address);
+    if (device_secret_matches(ctx.hasher, result.device, secret)) {
+      note_device_authenticated(ctx, device_id, req.remote_address);
+      return registered(result.device);
+    }
+    count_wrong_device_secret(ctx, result.device, req.remote_address);
   }
   throw ApiError(ErrorCode::DeviceExists, "device_id is already registered with another secret");
 }
