@@ -40,8 +40,8 @@ AddressConnections::Key AddressConnections::key_of(const boost::asio::ip::addres
     auto bytes = address.to_v6().to_bytes();
     for (std::size_t i = 0; i < 8; ++i) key.high = (key.high << 8) | bytes[i];
   } else {
-    auto v4 = address.is_v4() ? address.to_v4() : boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped,
-                                                                                     address.to_v6());
+    auto v4 = address.is_v4() ? address.to_v4()
+                              : boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6());
     key.low = (std::uint64_t{0xffff} << 32) | v4.to_uint();
   }
   return key;

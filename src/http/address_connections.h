@@ -13,7 +13,6 @@
 
 #include <array>
 #include <boost/asio/ip/address.hpp>
-
 #include <cstddef>
 #include <cstdint>
 #include <mutex>

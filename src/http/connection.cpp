@@ -120,10 +120,9 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
           refusal = api::error_response(api::ErrorCode::InvalidParameter, kTransferEncodingRefusal);
         } else if (read_ec != bhttp::error::end_of_stream &&
                    // aborted or bad_descriptor: the server closed an idle connection
-                   read_ec != asio::error::operation_aborted &&
+                   read_ec != asio::error::operation_aborted && read_ec != asio::error::bad_descriptor &&
                    read_ec != beast::error::timeout && read_ec != asio::error::eof &&
-                   read_ec != asio::error::connection_reset &&
-                   read_ec != asio::error::bad_descriptor) {
+                   read_ec != asio::error::connection_reset) {
           refusal = api::error_response(api::ErrorCode::InvalidParameter, "malformed HTTP request");
         }
         if (refusal) {

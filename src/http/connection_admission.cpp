@@ -51,9 +51,7 @@ void ServerState::release(const asio::ip::address& address) {
   --connections;
 }
 
-void ServerState::evict_idle_connection(std::size_t thread) {
-  evict_on(*this, thread, connection_lists.size() - 1);
-}
+void ServerState::evict_idle_connection(std::size_t thread) { evict_on(*this, thread, connection_lists.size() - 1); }
 
 void ServerState::close_idle_connections() {
   for (auto& list : connection_lists) {

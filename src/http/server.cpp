@@ -100,7 +100,8 @@ struct Server::Impl {
           address_full.note(fmt::format("connection from {} refused: max_connections_per_address = {} reached",
                                         peer.address().to_string(), options.max_connections_per_address));
         } else {
-          server_full.note(fmt::format("connection refused: all {} connections are busy", state.caps.cap));
+          server_full.note(
+              fmt::format("connection refused: {} connections open, the most this server keeps", state.caps.cap));
         }
         continue;
       }

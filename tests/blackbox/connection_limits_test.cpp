@@ -102,7 +102,8 @@ TEST(ConnectionLimits, AtTheGlobalCapTheLongestIdleMakeRoom) {
   int closed = 0;
   for (auto& conn : held) closed += conn->closed_by_peer(0ms) ? 1 : 0;
   EXPECT_GE(closed, 80 - 64);
-  for (std::size_t i = held.size() - 8; i < held.size(); ++i) EXPECT_TRUE(answers_health(*held[i])) << "connection " << i;
+  for (std::size_t i = held.size() - 8; i < held.size(); ++i)
+    EXPECT_TRUE(answers_health(*held[i])) << "connection " << i;
 }
 
 TEST(ConnectionLimits, ASlowHeadIsClosedUnderPressureARequestInProgressIsNot) {
@@ -111,9 +112,10 @@ TEST(ConnectionLimits, ASlowHeadIsClosedUnderPressureARequestInProgressIsNot) {
   ASSERT_TRUE(slow.send_all("GET /api/health HTTP/1.1\r\n"));
   const std::string body = R"({"device_id":"busy-1"})";
   RawConnection busy(server.port(), 0, loopback(8));
-  ASSERT_TRUE(busy.send_all("POST /api/register HTTP/1.1\r\nHost: apiota\r\nContent-Type: application/json\r\n"
-                            "Content-Length: " +
-                            std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 5)));
+  ASSERT_TRUE(
+      busy.send_all("POST /api/register HTTP/1.1\r\nHost: apiota\r\nContent-Type: application/json\r\n"
+                    "Content-Length: " +
+                    std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 5)));
 
   Connections held;
   for (int address = 2; address <= 6; ++address) {
@@ -131,8 +133,8 @@ TEST(ConnectionLimits, ASlowHeadIsClosedUnderPressureARequestInProgressIsNot) {
 }
 
 TEST(ConnectionLimits, RaisesItsOpenFilesSoftLimitAtStart) {
-  ServerProcess server(ServerSetup{.config_toml = "[limits]\nmax_connections = 1000\n",
-                                   .open_files = OpenFilesLimit{256, 4096}});
+  ServerProcess server(
+      ServerSetup{.config_toml = "[limits]\nmax_connections = 1000\n", .open_files = OpenFilesLimit{256, 4096}});
   unsigned long soft = soft_open_files_limit(server.pid());
   EXPECT_GT(soft, 1000u);
   EXPECT_LE(soft, 4096u);

@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-
 #include <chrono>
 #include <iterator>
 #include <ostream>
@@ -48,8 +47,8 @@ ServerProcess* TransferEncodingRefused::server_ = nullptr;
 // How many status lines ("HTTP/1.1 400 ") `text` holds.
 int count_responses(const std::string& text) {
   static const std::regex kStatusLine(R"(HTTP/1\.[01] \d{3} )");
-  return static_cast<int>(std::distance(std::sregex_iterator(text.begin(), text.end(), kStatusLine),
-                                        std::sregex_iterator()));
+  return static_cast<int>(
+      std::distance(std::sregex_iterator(text.begin(), text.end(), kStatusLine), std::sregex_iterator()));
 }
 
 TEST_P(TransferEncodingRefused, AnswersOne400AndClosesWithoutServingWhatFollows) {
@@ -81,26 +80,24 @@ TEST_P(TransferEncodingRefused, AnswersOne400AndClosesWithoutServingWhatFollows)
 
 INSTANTIATE_TEST_SUITE_P(
     Framings, TransferEncodingRefused,
-    ::testing::Values(Variant{"xchunked", "1.1", "Transfer-Encoding: xchunked\r\n"},
-                      Variant{"identity", "1.1", "Transfer-Encoding: identity\r\n"},
-                      Variant{"gzip", "1.1", "Transfer-Encoding: gzip\r\n"},
-                      Variant{"chunked_then_identity", "1.1", "Transfer-Encoding: chunked, identity\r\n"},
-                      Variant{"gzip_then_chunked", "1.1", "Transfer-Encoding: gzip, chunked\r\n"},
-                      Variant{"chunked_twice_in_one", "1.1", "Transfer-Encoding: chunked, chunked\r\n"},
-                      Variant{"chunked_in_two_headers", "1.1",
-                              "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"},
-                      Variant{"gzip_then_chunked_headers", "1.1",
-                              "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n"},
-                      Variant{"chunked_then_gzip_headers", "1.1",
-                              "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n"},
-                      Variant{"empty", "1.1", "Transfer-Encoding: \r\n"},
-                      Variant{"trailing_comma", "1.1", "Transfer-Encoding: chunked,\r\n"},
-                      Variant{"with_parameter", "1.1", "Transfer-Encoding: chunked;q=1\r\n"},
-                      Variant{"length_then_chunked", "1.1", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"},
-                      Variant{"chunked_then_length", "1.1", "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"},
-                      Variant{"length_then_gzip", "1.1", "Content-Length: 5\r\nTransfer-Encoding: gzip\r\n"},
-                      Variant{"gzip_then_length", "1.1", "Transfer-Encoding: gzip\r\nContent-Length: 5\r\n"},
-                      Variant{"http_1_0_chunked", "1.0", "Transfer-Encoding: chunked\r\n"}),
+    ::testing::Values(
+        Variant{"xchunked", "1.1", "Transfer-Encoding: xchunked\r\n"},
+        Variant{"identity", "1.1", "Transfer-Encoding: identity\r\n"},
+        Variant{"gzip", "1.1", "Transfer-Encoding: gzip\r\n"},
+        Variant{"chunked_then_identity", "1.1", "Transfer-Encoding: chunked, identity\r\n"},
+        Variant{"gzip_then_chunked", "1.1", "Transfer-Encoding: gzip, chunked\r\n"},
+        Variant{"chunked_twice_in_one", "1.1", "Transfer-Encoding: chunked, chunked\r\n"},
+        Variant{"chunked_in_two_headers", "1.1", "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n"},
+        Variant{"gzip_then_chunked_headers", "1.1", "Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n"},
+        Variant{"chunked_then_gzip_headers", "1.1", "Transfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n"},
+        Variant{"empty", "1.1", "Transfer-Encoding: \r\n"},
+        Variant{"trailing_comma", "1.1", "Transfer-Encoding: chunked,\r\n"},
+        Variant{"with_parameter", "1.1", "Transfer-Encoding: chunked;q=1\r\n"},
+        Variant{"length_then_chunked", "1.1", "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"},
+        Variant{"chunked_then_length", "1.1", "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"},
+        Variant{"length_then_gzip", "1.1", "Content-Length: 5\r\nTransfer-Encoding: gzip\r\n"},
+        Variant{"gzip_then_length", "1.1", "Transfer-Encoding: gzip\r\nContent-Length: 5\r\n"},
+        Variant{"http_1_0_chunked", "1.0", "Transfer-Encoding: chunked\r\n"}),
     [](const ::testing::TestParamInfo<Variant>& info) { return std::string(info.param.name); });
 
 // `json` as a chunked body in two chunks.

@@ -1,9 +1,10 @@
+#include "http/connection_caps.h"
+
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/address.hpp>
 
 #include "http/address_connections.h"
-#include "http/connection_caps.h"
 #include "http/open_files_limit.h"
 
 namespace apiota::http {

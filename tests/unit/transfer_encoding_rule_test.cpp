@@ -1,9 +1,9 @@
-#include "http/transfer_encoding.h"
-
 #include <gtest/gtest.h>
 
 #include <initializer_list>
 #include <string>
+
+#include "http/transfer_encoding.h"
 
 namespace apiota::http {
 namespace {
