@@ -110,6 +110,7 @@ ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, 
   read_number(file, "limits", "max_header_bytes", out.server.max_header_bytes, 1024, 1 << 20);
   read_number(file, "limits", "max_json_body_bytes", out.server.max_json_body_bytes, 1024, 16 << 20);
   read_number(file, "limits", "max_connections", out.server.max_connections, 1, 1e6);
+  read_number(file, "limits", "max_connections_per_address", out.server.max_connections_per_address, 1, 1e6);
   read_seconds(file, "header_timeout_seconds", out.server.header_timeout, 3600);
   read_seconds(file, "idle_timeout_seconds", out.server.idle_timeout, 3600);
   read_seconds(file, "body_read_timeout_seconds", out.server.body_read_timeout, 3600);

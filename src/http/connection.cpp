@@ -9,6 +9,7 @@
 #include "api/api_error.h"
 #include "http/redact.h"
 #include "http/response_writer.h"
+#include "http/transfer_encoding.h"
 #include "http/upload_reader.h"
 #include "http/worker_call.h"
 
@@ -81,16 +82,6 @@ ReplyContext closing_reply() {
 
 }  // namespace
 
-void ServerState::close_idle_connections() {
-  for (auto& list : connection_lists) {
-    asio::post(list->executor, [&list = *list] {
-      for (auto& control : list.open) {
-        if (control.idle && control.stream) control.stream->cancel();
-      }
-    });
-  }
-}
-
 asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list, asio::ip::tcp::socket socket,
                                        asio::ip::tcp::endpoint peer) {
   const ServerOptions& opts = state.options;
@@ -103,7 +94,6 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
   beast::tcp_stream stream(std::move(socket));
   ConnectionControl control;  // unlinks itself when the coroutine ends
   control.stream = &stream;
-  list.open.push_back(control);
   beast::flat_buffer buffer;
   bool must_linger = false;
   bool first_request = true;
@@ -115,18 +105,22 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
       // Body limits are set per route once the target is known (JSON bodies,
       // firmware uploads); Beast's default 1 MiB must not refuse the head.
       head_parser.body_limit(boost::none);
-      control.idle = true;
+      list.idle.push_back(control);
       stream.expires_after(first_request ? opts.header_timeout : opts.idle_timeout);
       auto [read_ec, n] =
           co_await bhttp::async_read_header(stream, buffer, head_parser, asio::as_tuple(asio::use_awaitable));
-      control.idle = false;
+      control.unlink();
       first_request = false;
       auto started = std::chrono::steady_clock::now();
       if (read_ec) {
         std::optional<api::Response> refusal;
         if (read_ec == bhttp::error::header_limit) {
           refusal = api::error_response(api::ErrorCode::HeadersTooLarge, "request headers are too large");
-        } else if (read_ec != bhttp::error::end_of_stream && read_ec != asio::error::operation_aborted &&
+        } else if (is_transfer_encoding_error(read_ec, head_parser.get())) {
+          refusal = api::error_response(api::ErrorCode::InvalidParameter, kTransferEncodingRefusal);
+        } else if (read_ec != bhttp::error::end_of_stream &&
+                   // aborted or bad_descriptor: the server closed an idle connection
+                   read_ec != asio::error::operation_aborted && read_ec != asio::error::bad_descriptor &&
                    read_ec != beast::error::timeout && read_ec != asio::error::eof &&
                    read_ec != asio::error::connection_reset) {
           refusal = api::error_response(api::ErrorCode::InvalidParameter, "malformed HTTP request");
@@ -135,6 +129,9 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
           unsigned status = refusal->status;
           co_await write_response(stream, *refusal, closing_reply(), opts);
           if (opts.access_log) spdlog::info("{} \"-\" {} {}", remote, status, read_ec.message());
+          // Whatever the client sent after the bad head is not read: drain
+          // it so the client gets the answer instead of a reset.
+          must_linger = true;
         }
         break;
       }
@@ -157,7 +154,12 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
       api::Request req = make_request(head, parsed ? std::move(*parsed) : ParsedTarget{}, remote);
       req.path_params = match.params;
 
-      if (!parsed) {
+      if (!transfer_encoding_acceptable(head)) {
+        // The body's length is unknown: nothing after the head can be read
+        // as a request.
+        res = api::error_response(api::ErrorCode::InvalidParameter, kTransferEncodingRefusal);
+        body_consumed = false;
+      } else if (!parsed) {
         res = api::error_response(api::ErrorCode::InvalidParameter, "malformed request target");
         body_consumed = !has_body;
       } else if (match.outcome == RouteMatch::Outcome::NotFound) {
@@ -237,7 +239,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
   } else {
     stream.close();  // the kernel sends what is queued, then FIN
   }
-  --state.connections;
+  state.release(peer.address());
 }
 
 }  // namespace apiota::http

@@ -9,32 +9,43 @@
 #include <vector>
 
 #include "api/context.h"
+#include "http/address_connections.h"
 #include "http/beast_pch.h"
+#include "http/connection_caps.h"
 #include "http/router.h"
 #include "http/server.h"
 
 namespace apiota::http {
 
-// Lets the server close a connection that is idle between requests when it
-// shuts down. Lives in the connection's coroutine and is linked into its
-// thread's ConnectionList while the connection is open.
+// Lets the server close a connection while it waits for a request head (the
+// first one or the next on a keep-alive connection): at shutdown, and under
+// pressure at the connection cap. Lives in the connection's coroutine and is
+// linked into its thread's ConnectionList while it waits.
 struct ConnectionControl
     : boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>> {
   boost::beast::tcp_stream* stream = nullptr;
-  bool idle = true;
 };
 
-// The open connections of one I/O thread. Only that thread touches the list,
-// so opening and closing a connection takes no lock.
+// The idle connections of one I/O thread, longest idle first: each is
+// appended when it starts waiting for a request head and unlinks itself when
+// the head has arrived, so a request in progress or a reply being written is
+// never listed. Only that thread touches the list, so this takes no lock.
 struct ConnectionList {
   explicit ConnectionList(boost::asio::any_io_executor e) : executor(std::move(e)) {}
   boost::asio::any_io_executor executor;
-  boost::intrusive::list<ConnectionControl, boost::intrusive::constant_time_size<false>> open;
+  boost::intrusive::list<ConnectionControl, boost::intrusive::constant_time_size<false>> idle;
 };
 
 struct ServerState {
   ServerState(api::Context& c, const ServerOptions& o, boost::asio::thread_pool& w)
-      : ctx(c), options(o), router(make_api_router()), workers(w) {}
+      : ctx(c),
+        options(o),
+        router(make_api_router()),
+        workers(w),
+        caps(connection_caps(o.max_connections)),
+        per_address(o.max_connections_per_address) {}
+
+  enum class Admission { Admitted, AddressFull, ServerFull };
 
   api::Context& ctx;
   const ServerOptions& options;
@@ -42,8 +53,19 @@ struct ServerState {
   boost::asio::thread_pool& workers;
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> connections{0};
+  ConnectionCaps caps;  // lowered by Server::bind() when the open-files limit is too low
+  AddressConnections per_address;
   std::vector<std::unique_ptr<ConnectionList>> connection_lists;  // one per I/O thread
 
+  // Decides on a connection from `address` just accepted by I/O thread
+  // `thread`, and counts it when Admitted; a refused one must be closed.
+  // Past caps.evict_above it also closes the longest-idle connection.
+  Admission admit(std::size_t thread, const boost::asio::ip::address& address);
+  // Uncounts an admitted connection from `address` once it is closed.
+  void release(const boost::asio::ip::address& address);
+  // Closes the longest-idle connection of I/O thread `thread` (the caller
+  // runs on it), or, when it has none, of the next thread that has one.
+  void evict_idle_connection(std::size_t thread);
   // Asks every idle connection to close; busy ones close after their reply.
   void close_idle_connections();
 };

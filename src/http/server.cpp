@@ -10,6 +10,8 @@
 #include "api/clock.h"
 #include "http/connection.h"
 #include "http/listen_claim.h"
+#include "http/open_files_limit.h"
+#include "http/throttled_warning.h"
 #include "http/usable_cores.h"
 
 namespace apiota::http {
@@ -17,6 +19,8 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 namespace {
+
+constexpr auto kWarningInterval = std::chrono::seconds(10);
 
 tcp::endpoint parse_listen(asio::io_context& io, const std::string& listen) {
   auto colon = listen.rfind(':');
@@ -67,36 +71,50 @@ struct Server::Impl {
   }
 
   // One per I/O thread, on its own acceptor: a new connection is served by
-  // the thread that accepted it, and listed in that thread's `list`.
-  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, ConnectionList& list) {
+  // the thread that accepted it, and listed in that thread's connection list.
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::size_t thread) {
     asio::steady_timer backoff(co_await asio::this_coro::executor);
+    ThrottledWarning accept_failed(kWarningInterval);
+    ThrottledWarning address_full(kWarningInterval);
+    ThrottledWarning server_full(kWarningInterval);
     tcp::endpoint peer;
     while (acceptor.is_open()) {
       auto [ec, socket] = co_await acceptor.async_accept(peer, asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (!acceptor.is_open() || ec == asio::error::operation_aborted) break;
-        // Out of file descriptors or a similar transient failure: back off
-        // instead of spinning.
-        spdlog::warn("accept failed: {}", ec.message());
+        // Out of file descriptors (or a similar transient failure): free one
+        // by closing an idle connection, and back off instead of spinning.
+        if (ec == asio::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system) {
+          state.evict_idle_connection(thread);
+        }
+        accept_failed.note("accept failed: " + ec.message());
         backoff.expires_after(std::chrono::milliseconds(50));
         co_await backoff.async_wait(asio::use_awaitable);
         continue;
       }
-      if (state.connections >= options.max_connections) {
+      auto admission = state.admit(thread, peer.address());
+      if (admission != ServerState::Admission::Admitted) {
         boost::system::error_code ignored;
         socket.close(ignored);
+        if (admission == ServerState::Admission::AddressFull) {
+          address_full.note(fmt::format("connection from {} refused: max_connections_per_address = {} reached",
+                                        peer.address().to_string(), options.max_connections_per_address));
+        } else {
+          server_full.note(
+              fmt::format("connection refused: {} connections open, the most this server keeps", state.caps.cap));
+        }
         continue;
       }
-      ++state.connections;
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, serve_connection(state, list, std::move(socket), peer), [](std::exception_ptr e) {
-        if (!e) return;
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          spdlog::error("connection failed: {}", ex.what());
-        }
-      });
+      asio::co_spawn(executor, serve_connection(state, *state.connection_lists[thread], std::move(socket), peer),
+                     [](std::exception_ptr e) {
+                       if (!e) return;
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         spdlog::error("connection failed: {}", ex.what());
+                       }
+                     });
     }
   }
 
@@ -208,6 +226,7 @@ Server::~Server() = default;
 // keeps out another apiota, and a plain bind first keeps out any other
 // program. A port 0 needs neither: the kernel picks a port nobody holds.
 std::string Server::bind() {
+  impl_->state.caps = connection_caps(fit_open_files_limit(impl_->options.max_connections));
   using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
   tcp::endpoint endpoint = parse_listen(impl_->io, impl_->options.listen);
   auto open_on = [&](asio::io_context& context, bool shared) {
@@ -236,8 +255,7 @@ unsigned Server::io_threads() const { return impl_->io_threads; }
 void Server::run() {
   auto& impl = *impl_;
   for (std::size_t i = 0; i < impl.acceptors.size(); ++i) {
-    asio::co_spawn(impl.acceptors[i]->get_executor(),
-                   impl.accept_loop(*impl.acceptors[i], *impl.state.connection_lists[i]), asio::detached);
+    asio::co_spawn(impl.acceptors[i]->get_executor(), impl.accept_loop(*impl.acceptors[i], i), asio::detached);
   }
   impl.wait_for_signal();
   impl.prune_rate_limiters();

@@ -8,10 +8,15 @@
 // Handlers that touch the store run on a separate worker pool so a slow disk
 // never stalls the network (routes with a fast handler answer from memory
 // first, see router.h). Limits protect the process from slow or hostile
-// clients: header size, JSON body size, read/idle timeouts and a connection
-// cap. run() blocks until SIGINT/SIGTERM, then stops accepting, lets requests
-// in flight finish (up to `shutdown_grace`), closes idle connections and
-// returns; the caller then flushes write-behind state and closes the store.
+// clients: header size, JSON body size, read/idle timeouts, a connection cap
+// per client address and a global one; near the global cap the longest-idle
+// connections are closed to make room for new ones (connection_caps.h).
+// bind() raises the open-files limit as far as max_connections needs, and
+// lowers the global cap, with a warning, when the hard limit is too low
+// (open_files_limit.h). run() blocks until SIGINT/SIGTERM, then stops
+// accepting, lets requests in flight finish (up to `shutdown_grace`), closes
+// idle connections and returns; the caller then flushes write-behind state
+// and closes the store.
 
 #include <chrono>
 #include <cstddef>
@@ -35,6 +40,9 @@ struct ServerOptions {
   std::chrono::seconds write_timeout{60};      // per write: a client not reading this long is dropped
   std::chrono::seconds shutdown_grace{10};
   std::size_t max_connections = 10000;
+  // A NAT'd site shares one address, but devices polling every few minutes
+  // on short connections hold few sockets at once (README: Configuration).
+  std::size_t max_connections_per_address = 256;
   bool access_log = true;
 };
 

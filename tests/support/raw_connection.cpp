@@ -81,9 +81,23 @@ std::string http_chunk(std::string_view data) {
   return size + std::string(data) + "\r\n";
 }
 
-RawConnection::RawConnection(std::uint16_t port, int receive_buffer) {
+RawConnection::RawConnection(std::uint16_t port, int receive_buffer, const std::string& source_address) {
   fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  if (!source_address.empty()) {
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source_address.c_str(), &source.sin_addr) != 1) {
+      connect_errno_ = EINVAL;
+    } else if (::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0) {
+      connect_errno_ = errno;
+    }
+    if (connect_errno_ != 0) {
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

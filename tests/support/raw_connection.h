@@ -51,8 +51,11 @@ class RawConnection {
   using Clock = std::chrono::steady_clock;
 
   // `receive_buffer` > 0 shrinks SO_RCVBUF before connecting, so the server
-  // cannot push a large body into the socket buffers at once.
-  explicit RawConnection(std::uint16_t port, int receive_buffer = 0);
+  // cannot push a large body into the socket buffers at once. A non-empty
+  // `source_address` (another loopback address: 127.0.0.2, 127.0.0.3...)
+  // binds the socket to it first, so the server sees a different client
+  // address; by default the connection comes from 127.0.0.1.
+  explicit RawConnection(std::uint16_t port, int receive_buffer = 0, const std::string& source_address = "");
   ~RawConnection();
   RawConnection(const RawConnection&) = delete;
   RawConnection& operator=(const RawConnection&) = delete;

@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,10 +56,15 @@ int wait_for_exit(pid_t pid, std::chrono::milliseconds limit) {
   return -1;
 }
 
-pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& output, bool append, int cpu = -1) {
+pid_t spawn(const std::vector<std::string>& args, const std::filesystem::path& output, bool append, int cpu = -1,
+            const std::optional<OpenFilesLimit>& open_files = std::nullopt) {
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
+    if (open_files) {
+      rlimit limit{open_files->soft, open_files->hard};
+      if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) ::_exit(126);
+    }
     if (cpu >= 0) {
       cpu_set_t mask;
       CPU_ZERO(&mask);
@@ -132,7 +138,7 @@ void ServerProcess::start() {
     args.push_back("--config");
     args.push_back(config.string());
   }
-  pid_ = spawn(args, log_path_, true, setup_.cpu);
+  pid_ = spawn(args, log_path_, true, setup_.cpu, setup_.open_files);
   wait_until_healthy();
 }
 

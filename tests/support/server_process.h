@@ -17,15 +17,23 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace apiota::testing {
 
+// RLIMIT_NOFILE for the server process, set in the child before exec.
+struct OpenFilesLimit {
+  unsigned long soft = 0;
+  unsigned long hard = 0;
+};
+
 struct ServerSetup {
   std::vector<std::string> extra_args = {"--rate-limit", "off"};
   std::string config_toml;  // written to a file and passed with --config when not empty
   int cpu = -1;             // >= 0: the server may run on this CPU only (its affinity mask)
+  std::optional<OpenFilesLimit> open_files = std::nullopt;  // the server starts with this open-files limit
 };
 
 struct CommandResult {

@@ -62,6 +62,7 @@ download_url_ttl_seconds = 600
 address_requests_per_minute = 100
 address_burst = 10
 max_connections = 50
+max_connections_per_address = 20
 idle_timeout_seconds = 5
 write_timeout_seconds = 7
 [default_plan]
@@ -75,6 +76,7 @@ device_requests_per_minute = 2
   EXPECT_EQ(c.settings.address_limit.per_minute, 100);
   EXPECT_EQ(c.settings.address_limit.burst, 10);
   EXPECT_EQ(c.server.max_connections, 50u);
+  EXPECT_EQ(c.server.max_connections_per_address, 20u);
   EXPECT_EQ(c.server.idle_timeout, std::chrono::seconds(5));
   EXPECT_EQ(c.server.write_timeout, std::chrono::seconds(7));
   EXPECT_EQ(c.settings.default_plan.max_devices, 10);
@@ -104,6 +106,8 @@ TEST(ServeConfig, RejectsBadFileValues) {
   EXPECT_THROW(resolve_serve_config({}, env_of({}), "this is not toml"), std::invalid_argument);
   EXPECT_THROW(resolve_serve_config({}, env_of({}), "[limits]\nidle_timeout_seconds = 0\n"), std::invalid_argument);
   EXPECT_THROW(resolve_serve_config({}, env_of({}), "[limits]\nwrite_timeout_seconds = 0\n"), std::invalid_argument);
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "[limits]\nmax_connections_per_address = 0\n"),
+               std::invalid_argument);
 }
 
 }  // namespace
