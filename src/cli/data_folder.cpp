@@ -1,6 +1,7 @@
 #include "cli/data_folder.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 
 #include <cerrno>
 #include <cstring>
@@ -85,6 +86,13 @@ DataFolder DataFolder::open(const std::filesystem::path& path, OnDamage on_damag
   auto data = std::filesystem::absolute(path).lexically_normal();
   if (data.filename().empty() && data.has_parent_path()) data = data.parent_path();
   blob::create_private_directory(data);
+  // Opens of one folder take turns (a lock on the folder itself, released
+  // when open() returns), so no process judges a folder another one is half
+  // way through creating: a key without a database yet is not a lost database.
+  blob::FileHandle turn(::open(data.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (turn.get() < 0 || ::flock(turn.get(), LOCK_EX) != 0) {
+    throw std::runtime_error("cannot lock " + domain::printable(data.string()) + ": " + std::strerror(errno));
+  }
   if (on_damage == OnDamage::Refuse) return open_checked(data, false);
   SetAside moved;
   try {

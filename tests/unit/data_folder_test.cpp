@@ -12,6 +12,8 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace apiota::cli {
 namespace {
@@ -88,6 +90,29 @@ TEST_F(DataFolderOpen, AMalformedSchemaIsReportedPrintablyWithThePath) {
       EXPECT_TRUE(c == '\n' || (c >= 0x20 && c < 0x7f)) << "raw byte " << static_cast<int>(c) << " in: " << message;
     }
   }
+}
+
+// Several processes may start on an empty folder at once (the server and a
+// CLI command): none may take another's half-created install for a damaged one.
+TEST(DataFolderFreshStart, ConcurrentOpensOfAnEmptyFolderAllSucceed) {
+  const fs::path root = fs::temp_directory_path() / ("apiota-fresh-" + std::to_string(std::random_device{}()));
+  for (int round = 0; round < 20; ++round) {
+    const fs::path dir = root / std::to_string(round);
+    std::vector<std::string> failures(4);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < failures.size(); ++i) {
+      threads.emplace_back([&, i] {
+        try {
+          DataFolder::open(dir);
+        } catch (const std::exception& e) {
+          failures[i] = e.what();
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& failure : failures) EXPECT_EQ(failure, "") << "round " << round;
+  }
+  fs::remove_all(root);
 }
 
 }  // namespace
