@@ -16,8 +16,9 @@ std::optional<std::uintmax_t> size_of(const std::filesystem::path& file) {
 bool present(const std::filesystem::path& path) {
   std::error_code ec;
   auto status = std::filesystem::status(path, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory)
+  if (ec && ec != std::errc::no_such_file_or_directory) {
     throw std::filesystem::filesystem_error("cannot examine", path, ec);
+  }
   return std::filesystem::exists(status);
 }
 

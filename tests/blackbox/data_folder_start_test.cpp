@@ -69,7 +69,7 @@ class DataFolderStart : public ::testing::Test {
     ASSERT_TRUE(up);
     ASSERT_EQ(up->status, 200) << up->body;
     blob_ = data() / "firmware" / (sha256_hex(image_) + ".bin");
-    ASSERT_EQ(read_bytes(blob_), image_);
+    ASSERT_TRUE(read_bytes(blob_) == image_);
     server_.stop();
     backup_ = data().parent_path() / "backup";
     fs::create_directories(backup_);
@@ -89,9 +89,8 @@ class DataFolderStart : public ::testing::Test {
   }
 
   RunResult serve(const std::vector<std::string>& extra = {}, RunOptions options = {}) const {
-    std::vector<std::string> args = {"serve",  "--listen",      "127.0.0.1:" + std::to_string(server_.port()),
-                                     "--data", data().string(), "--rate-limit",
-                                     "off"};
+    std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:" + std::to_string(server_.port())};
+    args.insert(args.end(), {"--data", data().string(), "--rate-limit", "off"});
     args.insert(args.end(), extra.begin(), extra.end());
     options.stop_when_serving_on = server_.port();
     return run_apiota(args, options);
@@ -103,8 +102,9 @@ class DataFolderStart : public ::testing::Test {
     EXPECT_FALSE(run.served) << run.out;
     EXPECT_EQ(run.exit_code, 1) << run.out;
     EXPECT_EQ(run.out.find("admin key:"), std::string::npos) << run.out;
-    for (const auto& mention : mentions)
+    for (const auto& mention : mentions) {
       EXPECT_NE(run.out.find(mention), std::string::npos) << mention << "\n" << run.out;
+    }
   }
 
   // `serve` and two CLI commands are refused alike.
@@ -117,7 +117,7 @@ class DataFolderStart : public ::testing::Test {
     }
   }
 
-  void expect_firmware_kept() const { EXPECT_EQ(read_bytes(blob_), image_) << "the firmware file is gone or changed"; }
+  void expect_firmware_kept() const { EXPECT_TRUE(read_bytes(blob_) == image_) << "the firmware file is gone or changed"; }
 
   // After the backup is back, the device is offered the release and downloads it byte for byte.
   void expect_device_downloads() {
@@ -164,7 +164,7 @@ TEST_F(DataFolderStart, GarbageDatabaseIsRefused) {
   write_bytes(data() / "apiota.db", garbage);
   expect_refused_everywhere(
       {(data() / "apiota.db").string() + " is not a usable apiota database", "restore", "apiota serve --init"});
-  EXPECT_EQ(read_bytes(data() / "apiota.db"), garbage) << "a refused start changed the database file";
+  EXPECT_TRUE(read_bytes(data() / "apiota.db") == garbage) << "a refused start changed the database file";
   expect_firmware_kept();
   restore("apiota.db");
   expect_device_downloads();
@@ -243,11 +243,11 @@ TEST_F(DataFolderStart, InitStartsOverAndDeletesNothing) {
 
   auto old_databases = entries_starting(data(), "apiota.db.before-init-");
   ASSERT_EQ(old_databases.size(), 1u) << init.out;
-  EXPECT_EQ(read_bytes(old_databases[0]), garbage);
+  EXPECT_TRUE(read_bytes(old_databases[0]) == garbage);
   auto old_firmware = entries_starting(data(), "firmware.before-init-");
   ASSERT_EQ(old_firmware.size(), 1u) << init.out;
-  EXPECT_EQ(read_bytes(old_firmware[0] / blob_.filename()), image_);
-  EXPECT_EQ(read_bytes(data() / "secret.key"), key) << "a well-formed key must be kept";
+  EXPECT_TRUE(read_bytes(old_firmware[0] / blob_.filename()) == image_);
+  EXPECT_TRUE(read_bytes(data() / "secret.key") == key) << "a well-formed key must be kept";
   EXPECT_NE(init.out.find("moved " + (data() / "apiota.db").string() + " aside"), std::string::npos) << init.out;
 
   // The new install runs without --init, with the new admin key; the old device is gone.
@@ -271,7 +271,7 @@ TEST_F(DataFolderStart, InitSetsAMalformedKeyAside) {
   ASSERT_TRUE(init.served) << init.out;
   auto old_keys = entries_starting(data(), "secret.key.before-init-");
   ASSERT_EQ(old_keys.size(), 1u) << init.out;
-  EXPECT_EQ(read_bytes(old_keys[0]), bad_key);
+  EXPECT_TRUE(read_bytes(old_keys[0]) == bad_key);
   EXPECT_EQ(read_bytes(data() / "secret.key").size(), 32u);
   EXPECT_EQ(entries_starting(data(), "apiota.db.before-init-").size(), 1u) << init.out;
 }
