@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "blob/private_directory.h"
 #include "crypto/random.h"
 
 namespace apiota::blob {
@@ -74,13 +75,13 @@ bool FileByteSource::read(std::uint64_t offset, std::span<std::uint8_t> out) con
 
 BlobStore::BlobStore(std::filesystem::path root, std::chrono::seconds reuse_open_for)
     : firmware_dir_(root / "firmware"), tmp_dir_(root / "tmp"), reuse_open_for_(reuse_open_for) {
-  std::filesystem::create_directories(firmware_dir_);
-  std::filesystem::create_directories(tmp_dir_);
+  create_private_directory(firmware_dir_);
+  create_private_directory(tmp_dir_);
 }
 
 PendingBlob BlobStore::create_pending() {
   auto path = tmp_dir_ / ("upload-" + crypto::random_alphanumeric(16) + ".part");
-  FileHandle fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0640));
+  FileHandle fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (fd.get() < 0) throw_errno("create " + path.string());
   return PendingBlob(std::move(path), std::move(fd));
 }

@@ -96,8 +96,9 @@ class FileByteSource final : public domain::ByteSource {
 
 class BlobStore {
  public:
-  // Creates `root`/firmware and `root`/tmp if missing. Throws
-  // std::filesystem::filesystem_error when they cannot be created.
+  // Creates `root`/firmware and `root`/tmp (mode 0700) if missing; blobs are
+  // written with mode 0600. Throws std::filesystem::filesystem_error when the
+  // folders cannot be created.
   explicit BlobStore(std::filesystem::path root, std::chrono::seconds reuse_open_for = std::chrono::seconds(60));
 
   PendingBlob create_pending();

@@ -1,45 +1,78 @@
 #include "cli/data_folder.h"
 
 #include <fcntl.h>
-#include <unistd.h>
+#include <sys/file.h>
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
 #include "api/fleet_cache.h"
-#include "crypto/random.h"
+#include "blob/private_directory.h"
+#include "cli/data_folder_survey.h"
+#include "cli/server_key_file.h"
+#include "cli/start_refusal.h"
+#include "domain/printable.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::cli {
 namespace {
 
-crypto::ServerKey read_key(const std::filesystem::path& file) {
-  crypto::ServerKey key{};
-  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot read " + file.string() + ": " + std::strerror(errno));
-  ssize_t n = ::read(fd, key.data(), key.size());
-  ::close(fd);
-  if (n != static_cast<ssize_t>(key.size())) throw std::runtime_error(file.string() + " is not a 32-byte key");
-  return key;
+std::optional<crypto::ServerKey> read_key_or_refuse(const std::filesystem::path& data) {
+  try {
+    return read_server_key(data / "secret.key");
+  } catch (const MalformedKeyFile& e) {
+    throw key_malformed(data, e.what());
+  }
 }
 
-// Creates the key file exclusively, so two processes starting on an empty
-// folder cannot end up with different keys.
-crypto::ServerKey load_or_create_key(const std::filesystem::path& file) {
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    if (errno != EEXIST) throw std::runtime_error("cannot create " + file.string() + ": " + std::strerror(errno));
-    return read_key(file);
+// SQLite would create the file with mode 0644; created here first (empty,
+// which SQLite takes for a new database), it is 0600, and SQLite gives its
+// -wal and -shm files the same mode.
+void create_private_file(const std::filesystem::path& file) {
+  blob::FileHandle fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (fd.get() < 0) {
+    throw std::runtime_error("cannot create " + domain::printable(file.string()) + ": " + std::strerror(errno));
   }
-  auto bytes = crypto::random_bytes(32);
-  bool ok = ::write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size()) && ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) throw std::runtime_error("cannot write " + file.string());
-  crypto::ServerKey key{};
-  std::copy(bytes.begin(), bytes.end(), key.begin());
-  return key;
+}
+
+std::unique_ptr<store::Store> open_store(const std::filesystem::path& data, store::sqlite::SchemaPolicy policy) {
+  try {
+    return std::make_unique<store::sqlite::SqliteStore>((data / "apiota.db").string(), policy);
+  } catch (const store::StoreOpenError& e) {
+    if (e.damaged()) throw database_damaged(data, e.what());
+    throw database_unreachable(data, e.what());
+  }
+}
+
+// The rules of data_folder.h, in order. `starting_over`: the old state was
+// just set aside, so a key without a database is the one to keep.
+DataFolder open_checked(const std::filesystem::path& data, bool starting_over) {
+  const DataFolderSurvey survey = survey_data_folder(data);
+  DataFolder folder;
+  folder.path = data;
+  std::optional<crypto::ServerKey> key;
+  if (!survey.has_database()) {
+    if (survey.has_earlier_install() && !starting_over) throw database_missing(data, survey);
+    key = read_key_or_refuse(data);
+    if (!key) key = create_server_key(data / "secret.key");
+    create_private_file(data / "apiota.db");
+    folder.store = open_store(data, store::sqlite::SchemaPolicy::CreateIfMissing);
+  } else {
+    key = read_key_or_refuse(data);
+    if (!key) throw key_missing(data);
+    folder.store = open_store(data, store::sqlite::SchemaPolicy::RequireExisting);
+    folder.database_proven = true;
+  }
+  folder.hasher = std::make_unique<crypto::KeyedHasher>(*key);
+  const std::string fingerprint = server_key_fingerprint(*folder.hasher);
+  if (!crypto::constant_time_equal(folder.store->claim_server_key_fingerprint(fingerprint), fingerprint)) {
+    throw key_mismatch(data);
+  }
+  folder.blobs = std::make_unique<blob::BlobStore>(data);
+  return folder;
 }
 
 }  // namespace
@@ -48,13 +81,29 @@ DataFolder::~DataFolder() {
   if (store && store->local_cache_changes() > 0) std::this_thread::sleep_for(api::kRecheckInterval);
 }
 
-DataFolder DataFolder::open(const std::filesystem::path& path) {
-  std::filesystem::create_directories(path);
-  DataFolder folder;
-  folder.path = path;
-  folder.hasher = std::make_unique<crypto::KeyedHasher>(load_or_create_key(path / "secret.key"));
-  folder.store = std::make_unique<store::sqlite::SqliteStore>((path / "apiota.db").string());
-  folder.blobs = std::make_unique<blob::BlobStore>(path);
+DataFolder DataFolder::open(const std::filesystem::path& path, OnDamage on_damage) {
+  // Messages name the full path; "DIR/" and "DIR" are the same folder.
+  auto data = std::filesystem::absolute(path).lexically_normal();
+  if (data.filename().empty() && data.has_parent_path()) data = data.parent_path();
+  blob::create_private_directory(data);
+  // Opens of one folder take turns (a lock on the folder itself, released
+  // when open() returns), so no process judges a folder another one is half
+  // way through creating: a key without a database yet is not a lost database.
+  blob::FileHandle turn(::open(data.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (turn.get() < 0 || ::flock(turn.get(), LOCK_EX) != 0) {
+    throw std::runtime_error("cannot lock " + domain::printable(data.string()) + ": " + std::strerror(errno));
+  }
+  if (on_damage == OnDamage::Refuse) return open_checked(data, false);
+  SetAside moved;
+  try {
+    DataFolder folder = open_checked(data, false);
+    if (folder.database_proven) throw nothing_to_start_over(data);
+    return folder;
+  } catch (const StartRefusal&) {
+    moved = set_aside_for_start_over(data, std::chrono::system_clock::now());
+  }
+  DataFolder folder = open_checked(data, true);
+  folder.set_aside = std::move(moved);
   return folder;
 }
 

@@ -1,15 +1,33 @@
 #pragma once
 // DataFolder: everything apiota keeps on disk, opened together.
 //
-//   <data>/apiota.db      SQLite store (WAL: also apiota.db-wal, -shm)
+//   <data>/apiota.db      SQLite store (WAL: also apiota.db-wal, -shm), 0600;
+//                         records the server key's fingerprint
 //   <data>/secret.key     32-byte server key (mode 0600) keying every stored
 //                         hash and download token; losing it invalidates all
 //                         device secrets, keys and download URLs
-//   <data>/firmware/      committed firmware blobs, by sha256
-//   <data>/tmp/           uploads in progress
+//   <data>/firmware/      committed firmware blobs, by sha256 (0700, files 0600)
+//   <data>/tmp/           uploads in progress (0700)
 //
-// open() creates what is missing. The server and CLI commands may open the
-// same folder at once. Throws std::runtime_error (or StoreError) on failure.
+// open() creates everything only for a fresh install: no database (or a
+// zero-length one), no secret.key, no firmware. It refuses (throws
+// std::runtime_error with a message naming the paths and the ways out,
+// docs/operations.md "Start-up refusals") a folder that holds a key,
+// firmware or a write-ahead log but no database; a database that is not a
+// usable apiota database; a missing or malformed secret.key next to a
+// database; and a key whose fingerprint is not the one the database
+// recorded. A database from before fingerprints gets its key's fingerprint
+// recorded. The server and every CLI command get the same refusals, and
+// may open the same folder at once. Other failures (a folder or file that
+// cannot be read or written) throw std::runtime_error or StoreError naming
+// the path.
+//
+// OnDamage::StartOver (`apiota serve --init`) gets past every refusal by
+// setting the old files aside (cli/start_over.h, nothing is deleted) and
+// starting as a fresh install that keeps a well-formed secret.key. On a
+// folder that would open without refusal it throws instead: --init is for
+// a damaged folder only, and left in a service definition it must not
+// start over on some later day.
 //
 // A DataFolder that changed data the server caches waits api::kRecheckInterval when
 // it is destroyed, so that a CLI change applies to every request a running
@@ -19,18 +37,27 @@
 #include <memory>
 
 #include "blob/blob_store.h"
+#include "cli/start_over.h"
 #include "crypto/keyed_hash.h"
 #include "store/store.h"
 
 namespace apiota::cli {
+
+enum class OnDamage { Refuse, StartOver };
 
 struct DataFolder {
   std::filesystem::path path;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<blob::BlobStore> blobs;
   std::unique_ptr<crypto::KeyedHasher> hasher;
+  // The database existed before this open and was read: only then does what
+  // it references prove a firmware file unreferenced (a database just
+  // created references nothing).
+  bool database_proven = false;
+  // What OnDamage::StartOver moved aside (empty otherwise).
+  SetAside set_aside;
 
-  static DataFolder open(const std::filesystem::path& path);
+  static DataFolder open(const std::filesystem::path& path, OnDamage on_damage = OnDamage::Refuse);
 
   DataFolder() = default;
   DataFolder(DataFolder&&) = default;

@@ -9,19 +9,28 @@
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/serve_config.h"
+#include "domain/printable.h"
 #include "http/server.h"
 
 namespace apiota::cli {
 namespace {
 
-void serve(const ServeFlags& flags) {
+void serve(const ServeFlags& flags, bool start_over) {
   EnvLookup env = process_environment();
   ServeConfig config = resolve_serve_config(flags, env, read_config_file(flags, env));
-  DataFolder data = DataFolder::open(config.data_dir);
+  DataFolder data = DataFolder::open(config.data_dir, start_over ? OnDamage::StartOver : OnDamage::Refuse);
+  for (const auto& [from, to] : data.set_aside) {
+    spdlog::warn("--init: moved {} aside to {}", domain::printable(from.string()), domain::printable(to.string()));
+  }
 
   std::size_t temp_files = data.blobs->clean_temp();
-  auto referenced = data.store->referenced_sha256s();
-  std::size_t orphans = data.blobs->remove_unreferenced({referenced.begin(), referenced.end()});
+  std::size_t orphans = 0;
+  // Only a database that was there before and was read proves a firmware
+  // file unreferenced; one created by this start references nothing.
+  if (data.database_proven) {
+    auto referenced = data.store->referenced_sha256s();
+    orphans = data.blobs->remove_unreferenced({referenced.begin(), referenced.end()});
+  }
   if (temp_files + orphans > 0) {
     spdlog::info("removed {} unfinished uploads and {} unreferenced firmware files", temp_files, orphans);
   }
@@ -57,13 +66,17 @@ void add_serve_command(CLI::App& app) {
   auto* url = cmd->add_option("--public-url", (*raw)[2], "base URL devices reach (default http://localhost:8080)");
   auto* config = cmd->add_option("--config", (*raw)[3], "TOML config file");
   auto* rate = cmd->add_option("--rate-limit", (*raw)[4], "on|off (default on)");
+  auto init = std::make_shared<bool>(false);
+  cmd->add_flag("--init", *init,
+                "start over on a data folder apiota refuses to open: set its database aside, delete nothing "
+                "(docs/operations.md)");
   cmd->callback([=] {
     auto given = [&](CLI::Option* opt, const std::string& value) {
       return opt->count() > 0 ? std::optional<std::string>(value) : std::nullopt;
     };
     ServeFlags flags{given(listen, (*raw)[0]), given(data, (*raw)[1]), given(url, (*raw)[2]), given(config, (*raw)[3]),
                      given(rate, (*raw)[4])};
-    serve(flags);
+    serve(flags, *init);
   });
 }
 

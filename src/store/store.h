@@ -38,6 +38,20 @@ class StoreFull : public StoreError {
   using StoreError::StoreError;
 };
 
+// Opening a store failed. The message names the database. damaged() tells
+// a database that is there but unusable (not a database, corrupt, without
+// apiota's tables), which only a backup or starting over can fix, from one
+// that could not be reached (permissions, a read-only folder, I/O errors, a
+// schema newer than this binary), which the operator fixes in place.
+class StoreOpenError : public StoreError {
+ public:
+  StoreOpenError(const std::string& message, bool damaged) : StoreError(message), damaged_(damaged) {}
+  bool damaged() const { return damaged_; }
+
+ private:
+  bool damaged_;
+};
+
 enum class RegisterOutcome {
   Created,          // a new device row was inserted
   Exists,           // the id is taken; `existing` holds the row so the caller can compare secrets
@@ -66,6 +80,14 @@ struct DeviceQuery {
 class Store {
  public:
   virtual ~Store() = default;
+
+  // The server key fingerprint (a keyed digest, never the key: see
+  // docs/security.md) records which server key the store's digests were made
+  // with. Records `fingerprint` if the store holds none yet (a new store, or
+  // one made before fingerprints existed), atomically, and returns the one
+  // the store holds afterwards: `fingerprint` itself, or the one recorded
+  // earlier, which the caller compares with its own.
+  virtual std::string claim_server_key_fingerprint(std::string_view fingerprint) = 0;
 
   // Projects. `upsert_project` creates the project or replaces its name and plan.
   virtual std::optional<ProjectRecord> find_project(std::string_view id) = 0;

@@ -403,6 +403,29 @@ TEST_P(StoreConformance, DataVersionChangesWhenAnotherConnectionWrites) {
   EXPECT_NE(store_->data_version(), before);
 }
 
+TEST_P(StoreConformance, TheFirstServerKeyFingerprintClaimedStays) {
+  const std::string first(64, 'a');
+  const std::string second(64, 'b');
+  EXPECT_EQ(store_->claim_server_key_fingerprint(first), first);
+  EXPECT_EQ(store_->claim_server_key_fingerprint(second), first);
+  EXPECT_EQ(store_->claim_server_key_fingerprint(first), first);
+  store_.reset();
+  store_ = GetParam()(dir_);
+  EXPECT_EQ(store_->claim_server_key_fingerprint(second), first) << "the fingerprint must survive a reopen";
+}
+
+TEST_P(StoreConformance, ConcurrentFingerprintClaimsAgreeOnOne) {
+  std::vector<std::string> answers(8);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    const std::string mine(64, static_cast<char>('c' + i % 4));
+    threads.emplace_back([&, i, mine] { answers[i] = store_->claim_server_key_fingerprint(mine); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& answer : answers) EXPECT_EQ(answer, answers.front());
+  EXPECT_EQ(store_->claim_server_key_fingerprint("other"), answers.front());
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance,
                          ::testing::Values(StoreFactory([](const std::filesystem::path& dir) {
                            return std::make_unique<sqlite::SqliteStore>((dir / "apiota.db").string());

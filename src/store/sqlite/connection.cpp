@@ -1,13 +1,15 @@
 #include "store/sqlite/connection.h"
 
-#include "store/store.h"
+#include "domain/printable.h"
 
 namespace apiota::store::sqlite {
 namespace {
 
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
-  if (db && sqlite3_errcode(db) == SQLITE_FULL) throw StoreFull(std::string(what) + ": " + sqlite3_errmsg(db));
-  throw StoreError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+  std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+  int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
+  if (code == SQLITE_FULL) throw StoreFull(std::string(what) + ": " + domain::printable(message));
+  throw SqliteError(std::string(what) + ": " + domain::printable(message), code);
 }
 
 }  // namespace
@@ -81,15 +83,22 @@ std::optional<std::int64_t> Statement::optional_int64(int column) const {
 
 Connection::Connection(const std::string& path) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(db_, 10000);
+    // SQLite reads the file lazily: these are the first reads, where a file
+    // that is not a database or cannot be reached shows.
+    for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+      rc = sqlite3_exec(db_, pragma, nullptr, nullptr, nullptr);
+      if (rc != SQLITE_OK) break;
+    }
+  }
+  if (rc != SQLITE_OK) {
     std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
-    throw StoreError("cannot open " + path + ": " + message);
+    db_ = nullptr;
+    throw SqliteError("cannot open " + domain::printable(path) + ": " + domain::printable(message), rc & 0xff);
   }
-  sqlite3_busy_timeout(db_, 10000);
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=NORMAL");
-  exec("PRAGMA foreign_keys=ON");
 }
 
 Connection::~Connection() {
@@ -100,11 +109,12 @@ Connection::~Connection() {
 void Connection::exec(std::string_view sql) {
   std::string text(sql);
   char* error = nullptr;
-  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+  if (rc != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
     sqlite3_free(error);
-    if (sqlite3_errcode(db_) == SQLITE_FULL) throw StoreFull("exec failed: " + message);
-    throw StoreError("exec failed: " + message);
+    if ((rc & 0xff) == SQLITE_FULL) throw StoreFull("exec failed: " + domain::printable(message));
+    throw SqliteError("exec failed: " + domain::printable(message), rc & 0xff);
   }
 }
 

@@ -4,9 +4,10 @@
 // statement and resets it when it goes out of scope; a Transaction commits
 // explicitly or rolls back in its destructor.
 //
-// Every failure throws store::StoreError with SQLite's message. A Connection
-// is not thread-safe; the SqliteStore gives each connection to one thread at a
-// time.
+// Every failure throws SqliteError (a store::StoreError) with SQLite's
+// message made printable (it may quote a damaged database's bytes). A
+// Connection is not thread-safe; the SqliteStore gives each connection to one
+// thread at a time.
 
 #include <sqlite3.h>
 
@@ -16,7 +17,21 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "store/store.h"
+
 namespace apiota::store::sqlite {
+
+// A failure SQLite reported; code() is its primary result code (SQLITE_NOTADB,
+// SQLITE_CANTOPEN, ...), so a caller can tell a damaged database from one it
+// could not reach.
+class SqliteError : public StoreError {
+ public:
+  SqliteError(const std::string& message, int code) : StoreError(message), code_(code) {}
+  int code() const { return code_; }
+
+ private:
+  int code_;
+};
 
 class Statement {
  public:
@@ -53,7 +68,8 @@ class Statement {
 class Connection {
  public:
   // Opens (creating if needed) the database at `path` in WAL mode with a busy
-  // timeout, so other processes sharing the file wait instead of failing.
+  // timeout, so other processes sharing the file wait instead of failing. A
+  // failure here (including a file that is not a database) names `path`.
   explicit Connection(const std::string& path);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -220,15 +220,22 @@ CREATE TRIGGER device_tags_delete AFTER DELETE ON device_tags BEGIN
 END;
 )sql";
 
+// Facts about the database itself, by name. 'server_key_fingerprint': which
+// server key the stored digests were made with (docs/security.md).
+constexpr const char* kSchemaV7 = R"sql(
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql";
+
 }  // namespace
+
+std::int64_t schema_version(Connection& conn) {
+  auto stmt = conn.prepare("PRAGMA user_version");
+  return stmt.step() ? stmt.int64(0) : 0;
+}
 
 void migrate(Connection& conn) {
   Transaction tx(conn);
-  std::int64_t version = 0;
-  {
-    auto stmt = conn.prepare("PRAGMA user_version");
-    if (stmt.step()) version = stmt.int64(0);
-  }
+  const std::int64_t version = schema_version(conn);
   if (version > kSchemaVersion) {
     throw StoreError("database schema version " + std::to_string(version) +
                      " is newer than this apiota supports (" + std::to_string(kSchemaVersion) + ")");
@@ -239,6 +246,7 @@ void migrate(Connection& conn) {
   if (version < 4) conn.exec(kSchemaV4);
   if (version < 5) conn.exec(kSchemaV5);
   if (version < 6) conn.exec(kSchemaV6);
+  if (version < 7) conn.exec(kSchemaV7);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();
 }

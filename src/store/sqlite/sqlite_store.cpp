@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <cstdio>
 
+#include "domain/printable.h"
 #include "store/sqlite/schema.h"
 
 namespace apiota::store::sqlite {
@@ -331,11 +332,41 @@ std::optional<ConfigRecord> config_row(Statement& stmt) {
   return ConfigRecord{stmt.text(0), stmt.int64(1)};
 }
 
+// Damage only a backup or a new database fixes, as opposed to a file that
+// could not be reached (SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM, ...).
+bool is_damage(int code) { return code == SQLITE_NOTADB || code == SQLITE_CORRUPT; }
+
+constexpr std::string_view kFingerprintName = "server_key_fingerprint";
+
+std::optional<std::string> fingerprint_on(Connection& conn) {
+  auto stmt = conn.prepare("SELECT value FROM meta WHERE name = ?");
+  stmt.bind(1, kFingerprintName);
+  if (!stmt.step()) return std::nullopt;
+  return stmt.text(0);
+}
+
 }  // namespace
 
-SqliteStore::SqliteStore(std::string path) : path_(std::move(path)), serial_(next_store_serial()) {
-  writer_ = std::make_unique<Connection>(path_);
-  migrate(*writer_);
+SqliteStore::SqliteStore(std::string path, SchemaPolicy policy)
+    : path_(std::move(path)), serial_(next_store_serial()) {
+  try {
+    writer_ = std::make_unique<Connection>(path_);
+  } catch (const SqliteError& e) {
+    throw StoreOpenError(e.what(), is_damage(e.code()));
+  }
+  const std::string shown = domain::printable(path_);
+  try {
+    if (policy == SchemaPolicy::RequireExisting && schema_version(*writer_) == 0) {
+      throw StoreOpenError(shown + " is an SQLite database without apiota's tables", true);
+    }
+    migrate(*writer_);
+  } catch (const SqliteError& e) {
+    throw StoreOpenError("cannot read " + shown + ": " + e.what(), is_damage(e.code()));
+  } catch (const StoreOpenError&) {
+    throw;
+  } catch (const StoreError& e) {
+    throw StoreOpenError(shown + ": " + e.what(), false);
+  }
   // Every change caches depend on bumps cache_generation through a trigger,
   // and SQLite reports trigger-made row changes to the update hook too.
   sqlite3_update_hook(
@@ -348,6 +379,19 @@ SqliteStore::SqliteStore(std::string path) : path_(std::move(path)), serial_(nex
 }
 
 SqliteStore::~SqliteStore() { thread_watchers().erase(serial_); }
+
+std::string SqliteStore::claim_server_key_fingerprint(std::string_view fingerprint) {
+  // Recorded once per database: every later open only reads.
+  if (auto recorded = fingerprint_on(*reader())) return *recorded;
+  WriterLock lock(*this);
+  Transaction tx(*writer_);
+  auto insert = writer_->prepare("INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)");
+  insert.bind(1, kFingerprintName).bind(2, fingerprint);
+  insert.run();
+  auto recorded = fingerprint_on(*writer_);
+  tx.commit();
+  return recorded.value_or(std::string(fingerprint));
+}
 
 SqliteStore::ReaderLease SqliteStore::reader() {
   std::unique_ptr<Connection> conn;

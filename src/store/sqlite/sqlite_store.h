@@ -16,13 +16,22 @@
 
 namespace apiota::store::sqlite {
 
+// Whether opening may create apiota's schema in a database that has none.
+// RequireExisting is for a file that should already be an apiota database:
+// one without the schema is reported as damaged instead of quietly becoming
+// an empty store.
+enum class SchemaPolicy { CreateIfMissing, RequireExisting };
+
 class SqliteStore final : public Store {
  public:
-  // Opens or creates the database at `path` and migrates it to the current
-  // schema. Throws StoreError if the file cannot be opened or is newer than
-  // this binary.
-  explicit SqliteStore(std::string path);
+  // Opens (creating if needed) the database at `path` and migrates it to the
+  // current schema. Throws StoreOpenError, naming `path`, if the file cannot
+  // be opened or read, is not an apiota database under RequireExisting, or
+  // is newer than this binary.
+  explicit SqliteStore(std::string path, SchemaPolicy policy = SchemaPolicy::CreateIfMissing);
   ~SqliteStore() override;
+
+  std::string claim_server_key_fingerprint(std::string_view fingerprint) override;
 
   std::optional<ProjectRecord> find_project(std::string_view id) override;
   std::vector<ProjectRecord> list_projects() override;
