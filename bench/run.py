@@ -89,9 +89,14 @@ def multipart(fields, file_bytes):
 
 
 class Apiota:
-    """One apiota server on its own data folder with `devices` enrolled."""
+    """One apiota server on its own data folder with `devices` enrolled.
 
-    def __init__(self, binary, image_tool, root, devices, name):
+    It runs with the default configuration, access log included: its standard
+    output goes to a file, as in a deployment. Only the per-address rate limit
+    is off (see bench/README.md). access_log=False turns the log off.
+    """
+
+    def __init__(self, binary, image_tool, root, devices, name, access_log=True):
         self.binary, self.root, self.devices = binary, os.path.join(root, name), devices
         self.data = os.path.join(self.root, "data")
         os.makedirs(self.root)
@@ -111,7 +116,9 @@ class Apiota:
         self.import_seconds = time.monotonic() - started
         os.remove(csv_path)
         with open(os.path.join(self.root, "apiota.toml"), "w") as f:
-            f.write(f'public_url = "{self.base}"\naccess_log = false\n')
+            f.write(f'public_url = "{self.base}"\n')
+            if not access_log:
+                f.write("access_log = false\n")
         self.log = open(os.path.join(self.root, "server.log"), "w")
         self.proc = subprocess.Popen(
             [binary, "serve", "--data", self.data, "--listen", f"127.0.0.1:{self.port}", "--rate-limit", "off",
@@ -283,11 +290,12 @@ def wrk(base, script, args, connections, duration):
 
 
 class Scenario:
-    def __init__(self, name, script, apiota_args, nginx_args, connections, writes=None, throughput=False):
+    def __init__(self, name, script, apiota_args, nginx_args, connections, writes=None, throughput=False, ab=False):
         self.name, self.script, self.connections = name, script, connections
         self.apiota_args, self.nginx_args = apiota_args, nginx_args
         self.writes = writes  # table whose rows must cover every acknowledged request
         self.throughput = throughput  # report MiB/s rather than req/s
+        self.ab = ab  # its arguments hold for any server with the same devices (--access-log-ab)
         self.apiota, self.nginx, self.rss = [], [], []
 
 
@@ -333,6 +341,30 @@ def table(scenarios):
                     f"{fmt_ms(median([r['p99_us'] for r in s.apiota]))} | {n:,.0f}{unit} | "
                     f"{fmt_ms(median([r['p50_us'] for r in s.nginx]))} | {fmt_ms(median([r['p99_us'] for r in s.nginx]))} | "
                     f"{a / n:.2f} | {max(s.rss) / 1024:.0f} MiB |")
+    return "\n".join(rows)
+
+
+def access_log_ab(scenarios, on, off, reps, duration, problems):
+    """The same scenarios against two servers, access log on (the default)
+    and off, interleaved; a table of medians and their ratio."""
+    results = {s.name: ([], []) for s in scenarios}
+    for rep in range(reps):
+        for s in scenarios:
+            for server, runs in zip((on, off), results[s.name]):
+                r = wrk(server.base, s.script, s.apiota_args(rep), s.connections, duration)
+                if r["errors_status"] or r["errors"]:
+                    problems.append(f"{s.name} (access-log A/B): {r['errors_status']} error statuses, "
+                                    f"{r['errors']} socket errors/timeouts")
+                runs.append(r)
+    rows = ["| scenario | access log on (default) | p50 ms | p99 ms | access log off | p50 ms | p99 ms | on / off |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in scenarios:
+        a, b = results[s.name]
+        ra, rb = median([r["rps"] for r in a]), median([r["rps"] for r in b])
+        rows.append(f"| {s.name} | {ra:,.0f} req/s | {fmt_ms(median([r['p50_us'] for r in a]))} | "
+                    f"{fmt_ms(median([r['p99_us'] for r in a]))} | {rb:,.0f} req/s | "
+                    f"{fmt_ms(median([r['p50_us'] for r in b]))} | {fmt_ms(median([r['p99_us'] for r in b]))} | "
+                    f"{ra / rb:.2f} |")
     return "\n".join(rows)
 
 
@@ -412,6 +444,9 @@ def main():
                    help="device counts for the scale scenario ('none' skips it)")
     p.add_argument("--smoke", action="store_true", help="a few seconds in all: proves the harness works")
     p.add_argument("--only", default="", help="run only the main scenarios whose name contains this text")
+    p.add_argument("--access-log-ab", action="store_true",
+                   help="then run the check-update and config scenarios against the default server and a second "
+                        "one with access_log = false, interleaved, and report the ratio")
     args = p.parse_args()
     if args.smoke:
         args.devices, args.duration, args.reps, args.scale = 200, 1, 1, "100,1000"
@@ -437,9 +472,10 @@ def main():
         run_id = uuid.uuid4().hex[:6]
         n = args.devices
         scenarios = [
-            Scenario("check-update, keep-alive, 64 conns", "check_update.lua", lambda r: [n], lambda r: [n], 64),
+            Scenario("check-update, keep-alive, 64 conns", "check_update.lua", lambda r: [n], lambda r: [n], 64,
+                     ab=True),
             Scenario("check-update, new connection per request, 32 conns", "check_update.lua",
-                     lambda r: [n, "close"], lambda r: [n, "close"], 32),
+                     lambda r: [n, "close"], lambda r: [n, "close"], 32, ab=True),
             Scenario(f"download {size / 2**20:.1f} MiB, 16 conns", "download.lua", lambda r: [firmware_path, size],
                      lambda r: [firmware_path, size], 16, throughput=True),
             Scenario("download in 64 KiB Range chunks, 16 conns", "download.lua",
@@ -448,7 +484,7 @@ def main():
             Scenario("register (new devices), 32 conns", "register.lua", lambda r: [server.pk_key, f"{run_id}{r}"],
                      lambda r: [server.pk_key, f"{run_id}{r}"], 32, writes="devices"),
             Scenario("ota-log, 32 conns", "ota_log.lua", lambda r: [n, n], lambda r: [n, n], 32, writes="ota_logs"),
-            Scenario("config, 64 conns", "config.lua", lambda r: [n], lambda r: [n], 64),
+            Scenario("config, 64 conns", "config.lua", lambda r: [n], lambda r: [n], 64, ab=True),
             Scenario("config with If-None-Match (304), 64 conns", "config.lua", lambda r: [n, apiota_etag],
                      lambda r: [n, nginx_etag], 64),
         ]
@@ -456,6 +492,17 @@ def main():
         measure(scenarios, server, nginx, args.reps, args.duration, problems)
         print(f"\nmedians of {args.reps} interleaved runs of {args.duration} s each; ratio = apiota / nginx\n")
         print(table(scenarios))
+        ab = [s for s in scenarios if s.ab]
+        if args.access_log_ab and ab:
+            off = Apiota(args.apiota, args.image_tool, root, 2 * args.devices, "no-access-log", access_log=False)
+            try:
+                # A fresh server's first polls load its cache from the database.
+                wrk(off.base, "check_update.lua", [n], 64, max(1, args.duration // 2))
+                print(f"\naccess log on (default) vs off, medians of {args.reps} interleaved runs of "
+                      f"{args.duration} s each\n")
+                print(access_log_ab(ab, server, off, args.reps, args.duration, problems), flush=True)
+            finally:
+                off.stop()
         length, before, peak = upload_memory(server, args.image_tool, root)
         print(f"\nupload of {length / 2**20:.1f} MiB: RSS {before / 1024:.0f} MiB before, "
               f"peak {peak / 1024:.0f} MiB during (growth {(peak - before) / 1024:.1f} MiB)")

@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "api/context.h"
@@ -9,7 +10,11 @@
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/serve_config.h"
+<<<<<<< HEAD
 #include "domain/printable.h"
+=======
+#include "http/access_log.h"
+>>>>>>> hard-log
 #include "http/server.h"
 
 namespace apiota::cli {
@@ -45,7 +50,10 @@ void serve(const ServeFlags& flags, bool start_over) {
   spdlog::info("apiota {} listening on http://{} ({} I/O threads, data: {}, public URL: {}, rate limit: {})",
                APIOTA_VERSION, bound, server.io_threads(), data.path.string(), config.settings.public_url,
                config.settings.rate_limit ? "on" : "off");
+  std::optional<http::AccessLog> access_log;
+  if (config.server.access_log) access_log.emplace();
   server.run();
+  if (access_log) access_log->stop();  // every line of every request served is written
   std::size_t flushed = ctx.seen.flush();
   ctx.seen.stop();
   spdlog::info("stopped ({} pending device observations written)", flushed);

@@ -2,42 +2,123 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 namespace apiota::http {
 namespace {
 
-bool is_sensitive(std::string_view name) {
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "sig") return true;
-  constexpr std::array<std::string_view, 4> kWords = {"secret", "key", "token", "password"};
-  return std::any_of(kWords.begin(), kWords.end(),
-                     [&](std::string_view w) { return lower.find(w) != std::string::npos; });
+constexpr std::string_view kRedacted = "REDACTED";
+constexpr std::string_view kKeyPrefix = "pk_";
+constexpr std::string_view kKeyMarker = "pk_REDACTED";
+// "pk_key", the name of the provisioning-key parameter, stays readable.
+constexpr std::size_t kMinKeyTail = 4;
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
-}  // namespace
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string redact_target(std::string_view target) {
+// One character of `s` at `i` as the server reads it: a valid %XX escape is
+// the byte it encodes (three raw characters), anything else stands for itself.
+struct Decoded {
+  char c;
+  std::size_t width;
+};
+
+Decoded decode_at(std::string_view s, std::size_t i) {
+  if (s[i] == '%' && i + 2 < s.size()) {
+    int hi = hex_digit(s[i + 1]);
+    int lo = hex_digit(s[i + 2]);
+    if (hi >= 0 && lo >= 0) return {static_cast<char>(hi * 16 + lo), 3};
+  }
+  return {s[i], 1};
+}
+
+bool is_sensitive(std::string_view raw_name) {
+  std::string name;
+  name.reserve(raw_name.size());
+  for (std::size_t i = 0; i < raw_name.size();) {
+    Decoded d = decode_at(raw_name, i);
+    name.push_back(lower(d.c));
+    i += d.width;
+  }
+  if (name == "sig") return true;
+  constexpr std::array<std::string_view, 5> kWords = {"secret", "key", "token", "password", "auth"};
+  return std::any_of(kWords.begin(), kWords.end(),
+                     [&](std::string_view w) { return name.find(w) != std::string::npos; });
+}
+
+// The target with the values of sensitive query parameters replaced.
+std::string redact_query_values(std::string_view target) {
   auto q = target.find('?');
   if (q == std::string_view::npos) return std::string(target);
   std::string out(target.substr(0, q + 1));
   std::string_view query = target.substr(q + 1);
-  bool first = true;
   while (true) {
     auto amp = query.find('&');
     std::string_view pair = query.substr(0, amp);
-    if (!first) out.push_back('&');
-    first = false;
     auto eq = pair.find('=');
     if (eq != std::string_view::npos && is_sensitive(pair.substr(0, eq))) {
-      out.append(pair.substr(0, eq + 1)).append("REDACTED");
+      out.append(pair.substr(0, eq + 1)).append(kRedacted);
     } else {
       out.append(pair);
     }
     if (amp == std::string_view::npos) break;
+    out.push_back('&');
     query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+bool is_key_char(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+// The raw length of the key-shaped run that starts at `i`, or 0.
+std::size_t key_run_at(std::string_view s, std::size_t i) {
+  std::size_t pos = i;
+  for (char want : kKeyPrefix) {
+    if (pos >= s.size()) return 0;
+    Decoded d = decode_at(s, pos);
+    if (lower(d.c) != want) return 0;
+    pos += d.width;
+  }
+  std::size_t tail = 0;
+  while (pos < s.size()) {
+    Decoded d = decode_at(s, pos);
+    if (!is_key_char(d.c)) break;
+    pos += d.width;
+    ++tail;
+  }
+  return tail >= kMinKeyTail ? pos - i : 0;
+}
+
+bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+
+}  // namespace
+
+std::string redact_target(std::string_view target) {
+  const std::string redacted = redact_query_values(target);
+  const std::string_view s = redacted;
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    if (std::size_t run = key_run_at(s, i)) {
+      out.append(kKeyMarker);
+      i += run;
+      continue;
+    }
+    auto c = static_cast<unsigned char>(s[i++]);
+    if (is_plain(c)) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      constexpr std::string_view kHex = "0123456789ABCDEF";
+      out.append("\\x").push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xf]);
+    }
   }
   return out;
 }

@@ -1,8 +1,18 @@
 #pragma once
-// Redaction of secrets from request targets before they reach a log line.
-// The values of device_secret, pk_key, sig and any parameter whose name
-// contains "secret", "key", "token" or "password" become "REDACTED"; the
-// rest of the target is kept as sent.
+// Redaction of request targets before they reach a log line.
+//
+// redact_target() returns `target` with:
+// - the value of every query parameter whose name, percent-decoded as the
+//   server decodes it (no '+' to space), is `sig` or contains "secret",
+//   "key", "token", "password" or "auth" (any case) replaced by REDACTED;
+// - every run shaped like an API key, `pk_` and at least four key characters
+//   (letters, digits, '_'), each character possibly percent-encoded, replaced
+//   by pk_REDACTED wherever it appears (path, names, values);
+// - `"`, `\`, control bytes and every byte outside printable ASCII written as
+//   \xHH, so the result can stand between double quotes in a log line and
+//   can neither end that field nor start another line.
+// A target the server cannot parse (a stray '%', bad escapes) is redacted the
+// same way: decoding is lenient, an invalid escape stands for itself.
 
 #include <string>
 #include <string_view>

@@ -369,6 +369,7 @@ TEST_F(AdminApi, SecretsNeverReachTheLog) {
   client_.Get("/api/firmware/fw-1.1.0-stable.bin?" + q);
   client_.Put("/api/admin/devices/a-dev/config", bearer(second_admin), R"({"a":1})", "application/json");
 
+  ASSERT_EQ(server_.stop(), 0);  // the access log is buffered; on exit every line is written
   const std::string log = server_.log();
   ASSERT_FALSE(log.empty());
   EXPECT_EQ(count_of(log, kSecret), 0u) << "device secret in server.log";
