@@ -6,8 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 build_dir=${BUILD_DIR:-build}
-sanitize=OFF
-[ "${SANITIZE:-0}" = 1 ] && sanitize=ON
-cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" -DAPIOTA_WERROR=ON \
+sanitize=OFF werror=ON
+# The release build holds the warnings bar; under sanitizer instrumentation
+# GCC 12's flow warnings (maybe-uninitialized in <regex>) misfire.
+[ "${SANITIZE:-0}" = 1 ] && sanitize=ON werror=OFF
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" -DAPIOTA_WERROR="$werror" \
   -DAPIOTA_SANITIZE="$sanitize" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

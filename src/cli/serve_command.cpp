@@ -10,11 +10,8 @@
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/serve_config.h"
-<<<<<<< HEAD
 #include "domain/printable.h"
-=======
 #include "http/access_log.h"
->>>>>>> hard-log
 #include "http/server.h"
 
 namespace apiota::cli {
