@@ -1,11 +1,17 @@
 #include "http/access_log.h"
 
+#include <fmt/compile.h>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <ctime>
+#include <iterator>
+#include <string>
+
+#include "http/redact.h"
 
 namespace apiota::http {
 namespace {
@@ -24,18 +30,32 @@ struct SecondsCache {
   char text[kSecondsSize + 1] = {};
 };
 
-void append_time(fmt::memory_buffer& line, std::chrono::system_clock::time_point now) {
+// The calling thread's line, emptied and started with the time and level of
+// a line logged now. Its capacity is kept from line to line.
+std::string& begin_line() {
+  thread_local std::string line;
   thread_local SecondsCache cache;
-  auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  std::time_t second = static_cast<std::time_t>(since_epoch / 1000);
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  auto second = static_cast<std::time_t>(ms / 1000);
   if (second != cache.second) {
     std::tm tm{};
     ::gmtime_r(&second, &tm);
     std::strftime(cache.text, sizeof cache.text, "%Y-%m-%dT%H:%M:%S", &tm);
     cache.second = second;
   }
-  line.append(std::string_view(cache.text, kSecondsSize));
-  fmt::format_to(std::back_inserter(line), ".{:03}", since_epoch % 1000);
+  line.assign(cache.text, kSecondsSize);
+  fmt::format_to(std::back_inserter(line), FMT_COMPILE(".{:03}"), ms % 1000);
+  line.append(kLevel);
+  return line;
+}
+
+void end_line(const std::string& line) {
+  if (BatchedLineWriter* writer = installed.load(std::memory_order_acquire)) {
+    writer->append(line);
+  } else {
+    spdlog::info("{}", std::string_view(line).substr(kPrefixSize));
+  }
 }
 
 }  // namespace
@@ -51,24 +71,19 @@ void AccessLog::stop() {
   writer_.stop();
 }
 
-namespace detail {
-
-fmt::memory_buffer& begin_access_line() {
-  thread_local fmt::memory_buffer line;
-  line.clear();
-  append_time(line, std::chrono::system_clock::now());
-  line.append(kLevel);
-  return line;
+void log_request(std::string_view remote, std::string_view method, std::string_view target, unsigned status,
+                 std::uint64_t body_bytes, double elapsed_ms) {
+  std::string& line = begin_line();
+  fmt::format_to(std::back_inserter(line), FMT_COMPILE("{} \"{} "), remote, method);
+  append_redacted_target(line, target);
+  fmt::format_to(std::back_inserter(line), FMT_COMPILE("\" {} {} {:.1f}ms"), status, body_bytes, elapsed_ms);
+  end_line(line);
 }
 
-void end_access_line(fmt::memory_buffer& line) {
-  std::string_view text(line.data(), line.size());
-  if (BatchedLineWriter* writer = installed.load(std::memory_order_acquire)) {
-    writer->append(text);
-  } else {
-    spdlog::info("{}", text.substr(kPrefixSize));
-  }
+void log_refused_request(std::string_view remote, unsigned status, std::string_view reason) {
+  std::string& line = begin_line();
+  fmt::format_to(std::back_inserter(line), "{} \"-\" {} {}", remote, status, reason);
+  end_line(line);
 }
 
-}  // namespace detail
 }  // namespace apiota::http

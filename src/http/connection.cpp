@@ -8,7 +8,6 @@
 
 #include "api/api_error.h"
 #include "http/access_log.h"
-#include "http/redact.h"
 #include "http/response_writer.h"
 #include "http/transfer_encoding.h"
 #include "http/upload_reader.h"
@@ -129,7 +128,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
         if (refusal) {
           unsigned status = refusal->status;
           co_await write_response(stream, *refusal, closing_reply(), opts);
-          if (opts.access_log) access_log("{} \"-\" {} {}", remote, status, read_ec.message());
+          if (opts.access_log) log_refused_request(remote, status, read_ec.message());
           // Whatever the client sent after the bad head is not read: drain
           // it so the client gets the answer instead of a reset.
           must_linger = true;
@@ -222,8 +221,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
       std::uint64_t sent = co_await write_response(stream, res, reply, opts);
       if (opts.access_log) {
         auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-        access_log("{} \"{} {}\" {} {} {:.1f}ms", remote, req.method, redact_target(target), status, sent,
-                   elapsed.count());
+        log_request(remote, req.method, target, status, sent, elapsed.count());
       }
       if (!body_consumed) {
         must_linger = true;

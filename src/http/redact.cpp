@@ -37,40 +37,31 @@ Decoded decode_at(std::string_view s, std::size_t i) {
   return {s[i], 1};
 }
 
-bool is_sensitive(std::string_view raw_name) {
-  std::string name;
-  name.reserve(raw_name.size());
-  for (std::size_t i = 0; i < raw_name.size();) {
-    Decoded d = decode_at(raw_name, i);
-    name.push_back(lower(d.c));
-    i += d.width;
-  }
+// `name` is decoded and lowercase.
+bool is_sensitive_name(std::string_view name) {
   if (name == "sig") return true;
   constexpr std::array<std::string_view, 5> kWords = {"secret", "key", "token", "password", "auth"};
   return std::any_of(kWords.begin(), kWords.end(),
-                     [&](std::string_view w) { return name.find(w) != std::string::npos; });
+                     [&](std::string_view w) { return name.find(w) != std::string_view::npos; });
 }
 
-// The target with the values of sensitive query parameters replaced.
-std::string redact_query_values(std::string_view target) {
-  auto q = target.find('?');
-  if (q == std::string_view::npos) return std::string(target);
-  std::string out(target.substr(0, q + 1));
-  std::string_view query = target.substr(q + 1);
-  while (true) {
-    auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    auto eq = pair.find('=');
-    if (eq != std::string_view::npos && is_sensitive(pair.substr(0, eq))) {
-      out.append(pair.substr(0, eq + 1)).append(kRedacted);
-    } else {
-      out.append(pair);
-    }
-    if (amp == std::string_view::npos) break;
-    out.push_back('&');
-    query.remove_prefix(amp + 1);
+bool is_sensitive(std::string_view raw_name) {
+  // Every request has a few names to check, nearly all short: they are
+  // decoded on the stack.
+  std::array<char, 64> on_stack;
+  std::string on_heap;
+  char* name = on_stack.data();
+  if (raw_name.size() > on_stack.size()) {
+    on_heap.resize(raw_name.size());
+    name = on_heap.data();
   }
-  return out;
+  std::size_t size = 0;
+  for (std::size_t i = 0; i < raw_name.size();) {
+    Decoded d = decode_at(raw_name, i);
+    name[size++] = lower(d.c);
+    i += d.width;
+  }
+  return is_sensitive_name(std::string_view(name, size));
 }
 
 bool is_key_char(char c) {
@@ -96,16 +87,25 @@ std::size_t key_run_at(std::string_view s, std::size_t i) {
   return tail >= kMinKeyTail ? pos - i : 0;
 }
 
-bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
+constexpr bool is_plain(unsigned char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; }
 
-}  // namespace
+// Bytes that go out as they are and cannot start a key-shaped run: most of a
+// target, copied a run at a time.
+constexpr std::array<bool, 256> kCopied = [] {
+  std::array<bool, 256> table{};
+  for (unsigned c = 0; c < 256; ++c) table[c] = is_plain(static_cast<unsigned char>(c)) && c != 'p' && c != 'P' && c != '%';
+  return table;
+}();
 
-std::string redact_target(std::string_view target) {
-  const std::string redacted = redact_query_values(target);
-  const std::string_view s = redacted;
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
+// Appends `s` with key-shaped runs replaced and unsafe bytes escaped. A key
+// run cannot span a raw '?', '&' or '=', so the target is done piece by piece.
+void append_escaped(std::string& out, std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t start = i;
+    while (i < s.size() && kCopied[static_cast<unsigned char>(s[i])]) ++i;
+    out.append(s.substr(start, i - start));
+    if (i == s.size()) break;
     if (std::size_t run = key_run_at(s, i)) {
       out.append(kKeyMarker);
       i += run;
@@ -120,6 +120,37 @@ std::string redact_target(std::string_view target) {
       out.push_back(kHex[c & 0xf]);
     }
   }
+}
+
+}  // namespace
+
+void append_redacted_target(std::string& out, std::string_view target) {
+  auto q = target.find('?');
+  append_escaped(out, target.substr(0, q));
+  if (q == std::string_view::npos) return;
+  out.push_back('?');
+  std::string_view query = target.substr(q + 1);
+  while (true) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    auto eq = pair.find('=');
+    if (eq != std::string_view::npos && is_sensitive(pair.substr(0, eq))) {
+      append_escaped(out, pair.substr(0, eq));
+      out.push_back('=');
+      out.append(kRedacted);
+    } else {
+      append_escaped(out, pair);
+    }
+    if (amp == std::string_view::npos) break;
+    out.push_back('&');
+    query.remove_prefix(amp + 1);
+  }
+}
+
+std::string redact_target(std::string_view target) {
+  std::string out;
+  out.reserve(target.size());
+  append_redacted_target(out, target);
   return out;
 }
 

@@ -20,5 +20,7 @@
 namespace apiota::http {
 
 std::string redact_target(std::string_view target);
+// The same, appended to `out` (the access log's line buffer: no allocation).
+void append_redacted_target(std::string& out, std::string_view target);
 
 }  // namespace apiota::http
