@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds apiota (binary: build/apiota) and its tests.
 # BUILD_TYPE (default RelWithDebInfo) and BUILD_DIR (default build) may be set;
-# SANITIZE=1 builds everything with AddressSanitizer and UBSan (APIOTA_SANITIZE).
+# SANITIZE=1 builds with AddressSanitizer and UBSan (APIOTA_SANITIZE).
+# BUILD_TARGETS (default: all) names the targets to build, space-separated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -12,4 +13,6 @@ sanitize=OFF werror=ON
 [ "${SANITIZE:-0}" = 1 ] && sanitize=ON werror=OFF
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" -DAPIOTA_WERROR="$werror" \
   -DAPIOTA_SANITIZE="$sanitize" >/dev/null
-cmake --build "$build_dir" -j "$(nproc)"
+targets=()
+for t in ${BUILD_TARGETS:-}; do targets+=(--target "$t"); done
+cmake --build "$build_dir" -j "$(nproc)" "${targets[@]}"

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/apiota_binary.h"
+
 namespace apiota::testing {
 namespace {
 
@@ -38,7 +40,7 @@ pid_t spawn(const std::vector<std::string>& args, int output_fd, std::optional<u
     ::dup2(output_fd, 1);
     ::dup2(output_fd, 2);
     std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(APIOTA_BINARY));
+    argv.push_back(const_cast<char*>(apiota_binary()));
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
     ::execv(argv[0], argv.data());

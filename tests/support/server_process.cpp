@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/apiota_binary.h"
 #include "support/http_checks.h"
 
 namespace apiota::testing {
@@ -129,7 +130,7 @@ ServerProcess::~ServerProcess() {
 }
 
 void ServerProcess::start() {
-  std::vector<std::string> args = {APIOTA_BINARY,   "serve",    "--listen", "127.0.0.1:" + std::to_string(port_),
+  std::vector<std::string> args = {apiota_binary(),   "serve",    "--listen", "127.0.0.1:" + std::to_string(port_),
                                    "--data",        data_dir_.string(), "--public-url", base_url()};
   for (const auto& a : setup_.extra_args) args.push_back(a);
   if (!setup_.config_toml.empty()) {
@@ -189,7 +190,7 @@ void ServerProcess::kill_hard() {
 }
 
 CommandResult ServerProcess::cli(std::vector<std::string> args) const {
-  std::vector<std::string> full = {APIOTA_BINARY};
+  std::vector<std::string> full = {apiota_binary()};
   for (auto& a : args) full.push_back(std::move(a));
   full.push_back("--data");
   full.push_back(data_dir_.string());
