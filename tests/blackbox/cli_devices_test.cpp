@@ -36,7 +36,8 @@ class CliDevices : public ::testing::Test {
 
   std::vector<std::string> tags_of(const std::string& id) {
     std::vector<std::string> tags;
-    for (const auto& tag : show(id).at("tags").as_array()) tags.emplace_back(tag.as_string());
+    const boost::json::object device = show(id);
+    for (const auto& tag : device.at("tags").as_array()) tags.emplace_back(tag.as_string());
     return tags;
   }
 
