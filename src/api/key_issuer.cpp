@@ -2,14 +2,19 @@
 
 #include <stdexcept>
 
+#include "api/api_error.h"
 #include "api/auth.h"
 #include "api/clock.h"
 #include "crypto/random.h"
+#include "domain/printable.h"
 
 namespace apiota::api {
 
 IssuedKey issue_key(store::Store& store, const crypto::KeyedHasher& hasher, std::string_view project_id,
-                    store::KeyRole role) {
+                    store::KeyRole role, std::string_view label) {
+  if (label.size() > kMaxKeyLabelBytes || domain::printable(label) != label) {
+    throw ApiError(ErrorCode::InvalidParameter, "label must be at most 64 bytes of printable text");
+  }
   if (!store.find_project(project_id)) {
     throw std::invalid_argument("project '" + std::string(project_id) + "' does not exist");
   }
@@ -22,6 +27,7 @@ IssuedKey issue_key(store::Store& store, const crypto::KeyedHasher& hasher, std:
   k.hash = hash_api_key(hasher, issued.plaintext);
   k.hint = issued.plaintext.substr(0, kKeyPrefix.size() + 4) + "...";
   k.created_at = now_ms();
+  k.label = std::string(label);
   store.insert_key(k);
   return issued;
 }

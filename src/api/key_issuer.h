@@ -23,9 +23,14 @@ struct IssuedKey {
   std::string plaintext;
 };
 
-// Throws std::invalid_argument if the project does not exist.
+inline constexpr std::size_t kMaxKeyLabelBytes = 64;
+
+// `label` says what the key is for (shown in key lists and the audit log).
+// Throws std::invalid_argument if the project does not exist, ApiError
+// INVALID_PARAMETER for a label over 64 bytes or holding control characters
+// or invalid UTF-8.
 IssuedKey issue_key(store::Store& store, const crypto::KeyedHasher& hasher, std::string_view project_id,
-                    store::KeyRole role);
+                    store::KeyRole role, std::string_view label = {});
 
 // Ensures the default project exists. On a store that has never held a key,
 // issues the first admin key and returns it; otherwise returns nullopt.

@@ -8,6 +8,7 @@
 
 #include "api/admin/render.h"
 #include "api/attempt_tracking.h"
+#include "api/audit.h"
 #include "api/release_view.h"
 #include "domain/rollout_plan.h"
 #include "domain/rollout_safety.h"
@@ -21,15 +22,9 @@ Clock::time_point at_ms(std::int64_t ms) { return Clock::time_point(std::chrono:
 
 bool store_change(store::Store& store, const store::ReleaseRecord& before, const store::ReleaseRecord& after,
                   std::string_view action, std::int64_t now) {
-  store::AuditRecord audit{0,
-                           before.project_id,
-                           std::string(kAutomationActor),
-                           std::string(action),
-                           "release:" + std::to_string(before.id),
-                           boost::json::serialize(admin::render(before)),
-                           boost::json::serialize(admin::render(after)),
-                           now};
-  return store.update_release(after, audit);
+  auto audit = audit_record(before.project_id, kAutomationActor, action, "release:" + std::to_string(before.id),
+                            admin::render(before), admin::render(after), now);
+  return audit && store.update_release(after, *audit);
 }
 
 std::vector<domain::AttemptOutcome> outcomes_of(const std::vector<std::string>& names) {

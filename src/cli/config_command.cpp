@@ -37,7 +37,7 @@ std::string document_text(const std::string& arg) {
 
 void check_scope(DataFolder& data, const Args& args) {
   if (args.project.empty() == args.device.empty()) {
-    throw std::invalid_argument("name exactly one of --project ID or --device ID");
+    throw UsageError("name exactly one of --project ID or --device ID");
   }
   if (!args.project.empty() && !data.store->find_project(args.project)) {
     throw std::invalid_argument("no project " + args.project);
@@ -64,7 +64,7 @@ void add_config_command(CLI::App& app) {
   set->add_option("JSON", args->json, "the object, @FILE, or - for stdin")->required();
   add_scope_options(set, *args);
   set->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
+    DataFolder data = DataFolder::open_existing(args->data);
     check_scope(data, *args);
     store::ConfigRecord record = api::admin::make_config_record(document_text(args->json));
     if (!args->project.empty()) {
@@ -85,7 +85,7 @@ void add_config_command(CLI::App& app) {
   auto* get = config->add_subcommand("get", "print a stored config document");
   add_scope_options(get, *args);
   get->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
+    DataFolder data = DataFolder::open_existing(args->data);
     check_scope(data, *args);
     auto record = args->project.empty() ? data.store->device_config(args->device)
                                         : data.store->project_config(args->project);

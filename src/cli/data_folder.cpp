@@ -81,6 +81,19 @@ DataFolder::~DataFolder() {
   if (store && store->local_cache_changes() > 0) std::this_thread::sleep_for(api::kRecheckInterval);
 }
 
+DataFolder DataFolder::open_existing(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec) ||
+      [&] {
+        const DataFolderSurvey survey = survey_data_folder(path);
+        return !survey.has_database() && !survey.has_earlier_install();
+      }()) {
+    throw std::runtime_error("no apiota data folder at " + domain::printable(path.string()) +
+                             " (give --data or APIOTA_DATA)");
+  }
+  return open(path);
+}
+
 DataFolder DataFolder::open(const std::filesystem::path& path, OnDamage on_damage) {
   // Messages name the full path; "DIR/" and "DIR" are the same folder.
   auto data = std::filesystem::absolute(path).lexically_normal();

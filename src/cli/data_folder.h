@@ -58,6 +58,12 @@ struct DataFolder {
   SetAside set_aside;
 
   static DataFolder open(const std::filesystem::path& path, OnDamage on_damage = OnDamage::Refuse);
+  // open() for every command but `serve`, which alone creates a data folder:
+  // a path that is not a folder, or a folder holding neither a database nor
+  // anything an install leaves (secret.key, firmware), is refused with
+  // std::runtime_error "no apiota data folder at PATH (give --data or
+  // APIOTA_DATA)", PATH as given, and nothing is created.
+  static DataFolder open_existing(const std::filesystem::path& path);
 
   DataFolder() = default;
   DataFolder(DataFolder&&) = default;

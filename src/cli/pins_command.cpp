@@ -9,24 +9,43 @@
 #include "api/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
+#include "cli/device_selection.h"
+#include "cli/output.h"
 
 namespace apiota::cli {
 namespace {
 
-struct Args {
-  std::string data, project = std::string(api::kDefaultProjectId), device, tag, version;
+const std::vector<Column> kPinColumns = {
+    {"DEVICE", "device_id"}, {"TAG", "tag"}, {"VERSION", "version"}, {"CREATED", "created_at"}};
 
-  // The pin named by --device or --tag (exactly one).
-  std::pair<std::string, std::string> target() const {
-    if (device.empty() == tag.empty()) throw std::invalid_argument("name exactly one of --device ID or --tag TAG");
-    return device.empty() ? std::pair{std::string("tag"), tag} : std::pair{std::string("device"), device};
-  }
+struct Args {
+  std::string data, project, device, tag, version;
 };
 
+// The pin named by --device or --tag (exactly one) and its project: a
+// device's own (device ids are unique across projects), or --project
+// (default: default) for a tag.
+struct Target {
+  std::string project, scope, subject;
+};
+
+Target target_of(DataFolder& data, const Args& args) {
+  if (args.device.empty() == args.tag.empty()) throw UsageError("name exactly one of --device ID or --tag TAG");
+  if (!args.tag.empty()) {
+    return {args.project.empty() ? std::string(api::kDefaultProjectId) : args.project, "tag", args.tag};
+  }
+  auto device = existing_device(*data.store, args.device);
+  if (!args.project.empty() && args.project != device.project_id) {
+    throw std::invalid_argument("device " + device.device_id + " belongs to project " + device.project_id + ", not " +
+                                args.project);
+  }
+  return {device.project_id, "device", device.device_id};
+}
+
 void add_target_options(CLI::App* cmd, Args& args) {
-  cmd->add_option("--device", args.device, "pin one device");
-  cmd->add_option("--tag", args.tag, "pin every device with this tag");
-  cmd->add_option("--project", args.project, "project id (default: default)");
+  cmd->add_option("--device", args.device, "pin one device (any project)");
+  cmd->add_option("--tag", args.tag, "pin every device of the project with this tag");
+  cmd->add_option("--project", args.project, "the project of a tag pin (default: default)");
   add_data_option(cmd, args.data);
 }
 
@@ -37,33 +56,43 @@ void add_pins_command(CLI::App& app) {
   pins->require_subcommand(1);
   auto args = std::make_shared<Args>();
 
-  auto* list = pins->add_subcommand("list", "a project's pins (JSON lines)");
+  auto* list = pins->add_subcommand("list", "a project's pins");
   list->add_option("--project", args->project, "project id (default: default)");
   add_data_option(list, args->data);
   list->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
-    for (const auto& p : data.store->list_pins(args->project)) {
-      std::cout << boost::json::serialize(api::admin::render(p)) << "\n";
-    }
+    DataFolder data = DataFolder::open_existing(args->data);
+    std::vector<boost::json::object> rows;
+    const std::string project = args->project.empty() ? std::string(api::kDefaultProjectId) : args->project;
+    for (const auto& p : data.store->list_pins(project)) rows.push_back(api::admin::render(p));
+    printer().list(kPinColumns, rows);
   });
 
   auto* set = pins->add_subcommand("set", "pin a device or a tag at VERSION (a device pin beats a tag pin)");
   set->add_option("VERSION", args->version, "exact version")->required();
   add_target_options(set, *args);
   set->callback([args] {
-    auto [scope, subject] = args->target();
-    DataFolder data = DataFolder::open(args->data);
-    auto pin = api::admin::set_pin(*data.store, args->project, scope, subject, args->version, api::kCliActor);
-    std::cout << boost::json::serialize(api::admin::render(pin)) << std::endl;
+    DataFolder data = DataFolder::open_existing(args->data);
+    const Target target = target_of(data, *args);
+    auto pin =
+        api::admin::set_pin(*data.store, target.project, target.scope, target.subject, args->version, api::kCliActor);
+    printer().record(api::admin::render(pin));
   });
 
   auto* clear = pins->add_subcommand("clear", "remove a pin");
   add_target_options(clear, *args);
   clear->callback([args] {
-    auto [scope, subject] = args->target();
-    DataFolder data = DataFolder::open(args->data);
-    api::admin::clear_pin(*data.store, args->project, scope, subject, api::kCliActor);
-    std::cout << "Cleared the pin on " << scope << " " << subject << std::endl;
+    DataFolder data = DataFolder::open_existing(args->data);
+    const Target target = target_of(data, *args);
+    bool pinned = false;
+    for (const auto& pin : data.store->list_pins(target.project)) {
+      pinned = pinned || (pin.scope == target.scope && pin.subject == target.subject);
+    }
+    if (!pinned) {
+      throw std::invalid_argument("no pin on " + target.scope + " " + target.subject + " in project " +
+                                  target.project);
+    }
+    api::admin::clear_pin(*data.store, target.project, target.scope, target.subject, api::kCliActor);
+    std::cout << "Cleared the pin on " << target.scope << " " << target.subject << std::endl;
   });
 }
 

@@ -1,6 +1,5 @@
 #include <boost/json.hpp>
 
-#include <iostream>
 #include <memory>
 
 #include "api/admin/render.h"
@@ -8,9 +7,21 @@
 #include "api/clock.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
+#include "cli/output.h"
 #include "domain/identifiers.h"
 
 namespace apiota::cli {
+namespace {
+
+const std::vector<Column> kProjectColumns = {{"ID", "id"},
+                                             {"NAME", "name"},
+                                             {"MAX DEVICES", "plan.max_devices"},
+                                             {"MAX FIRMWARE BYTES", "plan.max_firmware_bytes"},
+                                             {"DEVICE RPM", "plan.device_requests_per_minute"},
+                                             {"DEVICE BURST", "plan.device_burst"},
+                                             {"CREATED", "created_at"}};
+
+}  // namespace
 
 void add_projects_command(CLI::App& app) {
   auto* projects = app.add_subcommand("projects", "create projects and set their plans");
@@ -31,20 +42,22 @@ void add_projects_command(CLI::App& app) {
     if (!domain::is_valid_project_id(args->id)) {
       throw std::invalid_argument("project id must be 1-32 characters of a-z 0-9 - (starting with a letter or digit)");
     }
-    DataFolder data = DataFolder::open(args->data);
+    DataFolder data = DataFolder::open_existing(args->data);
     if (data.store->find_project(args->id)) throw std::invalid_argument("project " + args->id + " already exists");
     store::ProjectRecord project{args->id, args->name.empty() ? args->id : args->name, domain::Plan{}, api::now_ms()};
     data.store->upsert_project(project);
     api::record_audit(*data.store, project.id, api::kCliActor, "project.create", "project:" + project.id, nullptr,
                       api::admin::render(project));
-    std::cout << boost::json::serialize(api::admin::render(project)) << std::endl;
+    printer().record(api::admin::render(project));
   });
 
-  auto* list = projects->add_subcommand("list", "list projects (JSON lines)");
+  auto* list = projects->add_subcommand("list", "list projects");
   add_data_option(list, args->data);
   list->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
-    for (const auto& p : data.store->list_projects()) std::cout << boost::json::serialize(api::admin::render(p)) << "\n";
+    DataFolder data = DataFolder::open_existing(args->data);
+    std::vector<boost::json::object> rows;
+    for (const auto& p : data.store->list_projects()) rows.push_back(api::admin::render(p));
+    printer().list(kProjectColumns, rows);
   });
 
   auto* plan = projects->add_subcommand("plan", "change a project's plan limits");
@@ -55,7 +68,7 @@ void add_projects_command(CLI::App& app) {
   plan->add_option("--device-burst", args->device_burst, "burst per device");
   add_data_option(plan, args->data);
   plan->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
+    DataFolder data = DataFolder::open_existing(args->data);
     auto project = data.store->find_project(args->id);
     if (!project) throw std::invalid_argument("no project " + args->id);
     const store::ProjectRecord before = *project;
@@ -67,7 +80,7 @@ void add_projects_command(CLI::App& app) {
     data.store->upsert_project(*project);
     api::record_audit(*data.store, project->id, api::kCliActor, "project.plan", "project:" + project->id,
                       api::admin::render(before), api::admin::render(*project));
-    std::cout << boost::json::serialize(api::admin::render(*project)) << std::endl;
+    printer().record(api::admin::render(*project));
   });
 }
 

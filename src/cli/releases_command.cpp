@@ -10,22 +10,34 @@
 #include "api/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
+#include "cli/output.h"
+#include "cli/release_lookup.h"
 
 namespace apiota::cli {
 namespace {
 
 struct Args {
   std::string data, project = std::string(api::kDefaultProjectId), notes, reason, channel;
+  std::string only_project;  // --project with a release id: a check, not a search scope
   std::int64_t id = 0;
   std::int64_t target = 0;
   double percent = 100;
-  std::int64_t limit = 100;
   bool markdown = false;
   std::vector<std::string> tags, devices, stages;
   double max_failure_rate = 0.2;
   std::int64_t window = 20, min_attempts = 5, stuck_after = 3600;
-  bool clear = false;
+  bool clear = false, clear_tags = false, clear_devices = false;
 };
+
+const std::vector<Column> kReleaseColumns = {
+    {"ID", "id"},         {"VERSION", "version"},        {"CHANNEL", "channel"},       {"STATE", "state"},
+    {"ROLLOUT %", "rollout_percent"}, {"STAGE", "stage"}, {"SIZE", "size"}, {"CHIP", "chip"},
+    {"UPLOADED", "uploaded_at"}};
+const std::vector<Column> kChangelogColumns = {
+    {"ID", "id"},          {"VERSION", "version"},      {"CHANNEL", "channel"},
+    {"STATE", "state"},    {"ROLLOUT %", "rollout_percent"}, {"INSTALLS", "installs"},
+    {"FAILURES", "failures"}, {"STUCK", "stuck"},        {"BOOT ROLLBACKS", "bootloader_rollbacks"},
+    {"ROLLBACK TO", "rollback.target_id"}};
 
 // "PERCENT[:MIN_DURATION_S[:MIN_SUCCESSES]]", e.g. "10:86400:100".
 store::RolloutStageRecord parse_stage(const std::string& text) {
@@ -47,17 +59,15 @@ store::RolloutStageRecord parse_stage(const std::string& text) {
     used = 0;
   }
   if (used == 0 || used != text.size()) {
-    throw std::invalid_argument("a stage is PERCENT[:MIN_DURATION_SECONDS[:MIN_SUCCESSES]], not '" + text + "'");
+    throw UsageError("a stage is PERCENT[:MIN_DURATION_SECONDS[:MIN_SUCCESSES]], not '" + text + "'");
   }
   return stage;
 }
 
-void print(const boost::json::object& object) { std::cout << boost::json::serialize(object) << std::endl; }
-
 CLI::App* release_command(CLI::App* releases, const char* name, const char* help, Args& args) {
   auto* cmd = releases->add_subcommand(name, help);
-  cmd->add_option("ID", args.id, "release id (from `releases list`)")->required();
-  cmd->add_option("--project", args.project, "project id (default: default)");
+  cmd->add_option("ID", args.id, "release id (from `releases list`; ids are unique across projects)")->required();
+  cmd->add_option("--project", args.only_project, "fail unless the release belongs to this project");
   add_data_option(cmd, args.data);
   return cmd;
 }
@@ -65,9 +75,10 @@ CLI::App* release_command(CLI::App* releases, const char* name, const char* help
 // Operations shared with the admin API throw ApiError, which main() reports
 // like any other failure.
 void apply(const Args& args, const api::admin::ReleaseChange& change, std::string_view action) {
-  DataFolder data = DataFolder::open(args.data);
-  print(api::admin::render(
-      api::admin::change_release(*data.store, args.project, args.id, change, api::kCliActor, action)));
+  DataFolder data = DataFolder::open_existing(args.data);
+  const auto release = find_release_by_id(*data.store, args.id, args.only_project);
+  printer().record(api::admin::render(
+      api::admin::change_release(*data.store, release.project_id, args.id, change, api::kCliActor, action)));
 }
 
 void add_state_command(CLI::App* releases, const std::shared_ptr<Args>& args, const char* name, const char* help,
@@ -89,22 +100,20 @@ void add_releases_command(CLI::App& app) {
   releases->require_subcommand(1);
   auto args = std::make_shared<Args>();
 
-  auto* list = releases->add_subcommand("list", "a project's releases, newest first (JSON lines)");
+  auto* list = releases->add_subcommand("list", "a project's releases, newest first");
   list->add_option("--project", args->project, "project id (default: default)");
   add_data_option(list, args->data);
   list->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
-    for (const auto& r : data.store->list_releases(args->project)) {
-      std::cout << boost::json::serialize(api::admin::render(r)) << "\n";
-    }
+    DataFolder data = DataFolder::open_existing(args->data);
+    std::vector<boost::json::object> rows;
+    for (const auto& r : data.store->list_releases(args->project)) rows.push_back(api::admin::render(r));
+    printer().list(kReleaseColumns, rows);
   });
 
   auto* show = release_command(releases, "show", "one release", *args);
   show->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
-    auto release = data.store->find_release(args->project, args->id);
-    if (!release) throw std::invalid_argument("no release " + std::to_string(args->id));
-    print(api::admin::render(*release));
+    DataFolder data = DataFolder::open_existing(args->data);
+    printer().record(api::admin::render(find_release_by_id(*data.store, args->id, args->only_project)));
   });
 
   auto* notes = release_command(releases, "notes", "replace a release's notes (markdown)", *args);
@@ -119,13 +128,17 @@ void add_releases_command(CLI::App& app) {
   auto* percent = rollout->add_option("--percent", args->percent, "share of eligible devices, 0..100");
   auto* tags = rollout->add_option("--tags", args->tags, "only devices with one of these tags")->delimiter(',');
   auto* devices = rollout->add_option("--devices", args->devices, "these devices always")->delimiter(',');
+  rollout->add_flag("--clear-tags", args->clear_tags, "offer it regardless of tags again")->excludes(tags);
+  rollout->add_flag("--clear-devices", args->clear_devices, "drop the devices named with --devices")->excludes(devices);
   rollout->callback([args, percent, tags, devices] {
     api::admin::ReleaseChange change;
     if (percent->count() > 0) change.rollout_percent = args->percent;
     if (tags->count() > 0) change.rollout_tags = args->tags;
     if (devices->count() > 0) change.rollout_devices = args->devices;
+    if (args->clear_tags) change.rollout_tags.emplace();
+    if (args->clear_devices) change.rollout_devices.emplace();
     if (!change.rollout_percent && !change.rollout_tags && !change.rollout_devices) {
-      throw std::invalid_argument("give --percent, --tags or --devices");
+      throw UsageError("give --percent, --tags, --devices, --clear-tags or --clear-devices");
     }
     apply(*args, change, "release.edit");
   });
@@ -136,7 +149,7 @@ void add_releases_command(CLI::App& app) {
                      ->delimiter(',');
   auto* clear = schedule->add_flag("--clear", args->clear, "end the schedule (the share stays where it is)");
   schedule->callback([args, stages, clear] {
-    if ((stages->count() > 0) == (clear->count() > 0)) throw std::invalid_argument("give --stages or --clear");
+    if ((stages->count() > 0) == (clear->count() > 0)) throw UsageError("give --stages or --clear");
     api::admin::ReleaseChange change;
     change.stages.emplace();
     for (const auto& text : args->stages) change.stages->push_back(parse_stage(text));
@@ -155,7 +168,7 @@ void add_releases_command(CLI::App& app) {
     if (minimum->count() > 0) change.safety.min_attempts = args->min_attempts;
     if (stuck->count() > 0) change.safety.stuck_after_s = args->stuck_after;
     if (rate->count() + window->count() + minimum->count() + stuck->count() == 0) {
-      throw std::invalid_argument("give --max-failure-rate, --window, --min-attempts or --stuck-after");
+      throw UsageError("give --max-failure-rate, --window, --min-attempts or --stuck-after");
     }
     apply(*args, change, "release.edit");
   });
@@ -163,16 +176,18 @@ void add_releases_command(CLI::App& app) {
   auto* promote = release_command(releases, "promote", "offer a release on another channel too", *args);
   promote->add_option("CHANNEL", args->channel, "stable, beta or dev")->required();
   promote->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
-    print(api::admin::render(
-        api::admin::promote_release(*data.store, args->project, args->id, args->channel, api::kCliActor)));
+    DataFolder data = DataFolder::open_existing(args->data);
+    const auto release = find_release_by_id(*data.store, args->id, args->only_project);
+    printer().record(api::admin::render(
+        api::admin::promote_release(*data.store, release.project_id, args->id, args->channel, api::kCliActor)));
   });
 
   auto* remove = release_command(releases, "delete",
                                  "delete a release no device runs (its file goes at the next server start)", *args);
   remove->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
-    api::admin::delete_release(*data.store, args->project, args->id, api::kCliActor);
+    DataFolder data = DataFolder::open_existing(args->data);
+    const auto release = find_release_by_id(*data.store, args->id, args->only_project);
+    api::admin::delete_release(*data.store, release.project_id, args->id, api::kCliActor);
     std::cout << "Deleted release " << args->id << std::endl;
   });
 
@@ -193,27 +208,18 @@ void add_releases_command(CLI::App& app) {
 
   auto* changelog = app.add_subcommand("changelog", "every release with its history and rollback command");
   changelog->add_option("--project", args->project, "project id (default: default)");
-  changelog->add_flag("--markdown", args->markdown, "Markdown instead of JSON");
+  changelog->add_flag("--markdown", args->markdown, "a Markdown document instead of records");
   add_data_option(changelog, args->data);
   changelog->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
+    DataFolder data = DataFolder::open_existing(args->data);
     auto releases = api::admin::changelog_json(*data.store, args->project);
     if (args->markdown) {
       std::cout << api::admin::changelog_markdown(releases, args->project);
-    } else {
-      std::cout << boost::json::serialize(releases) << std::endl;
+      return;
     }
-  });
-
-  auto* audit = app.add_subcommand("audit", "the project's audit log, newest first (JSON lines)");
-  audit->add_option("--project", args->project, "project id (default: default)");
-  audit->add_option("--limit", args->limit, "at most this many");
-  add_data_option(audit, args->data);
-  audit->callback([args] {
-    DataFolder data = DataFolder::open(args->data);
-    for (const auto& a : data.store->list_audit(args->project, args->limit)) {
-      std::cout << boost::json::serialize(api::admin::render(a)) << "\n";
-    }
+    std::vector<boost::json::object> rows;
+    for (const auto& release : releases) rows.push_back(release.as_object());
+    printer().list(kChangelogColumns, rows);
   });
 }
 

@@ -29,6 +29,7 @@ struct KeyRecord {
   std::string hint;        // first characters of the key, to recognise it in lists
   std::int64_t created_at = 0;
   std::optional<std::int64_t> revoked_at;
+  std::string label = {};  // what the operator says the key is for ("" when none)
 };
 
 // One device installing one release (domain/update_attempt.h). `outcome` is
@@ -57,6 +58,7 @@ struct DeviceRecord {
   std::string secret_hash;
   std::string channel = "stable";
   bool blocked = false;
+  std::string blocked_reason = {};  // why it was blocked ("" when none, always "" unblocked)
   std::int64_t registered_at = 0;
   std::optional<std::string> firmware_version;
   std::optional<std::int64_t> last_seen_at;
@@ -154,8 +156,9 @@ struct ReleaseOutcomes {
   std::int64_t rolled_back = 0;  // reverted by the device's bootloader
 };
 
-// One operator action, kept forever: who (key id, or "cli"), what, on what,
-// and the subject's state before and after (serialized JSON objects).
+// One operator action, kept forever: who (key id, "cli:USER" or "apiota"),
+// what, on what, and what changed (serialized JSON: the changed fields of
+// the subject before and after, api/audit.h).
 struct AuditRecord {
   std::int64_t id = 0;
   std::string project_id;
@@ -165,6 +168,8 @@ struct AuditRecord {
   std::string before;
   std::string after;
   std::int64_t at = 0;
+  // Filled by Store::list_audit: the label of the key named by `actor` ("" otherwise).
+  std::string actor_label = {};
 };
 
 struct OtaLogRecord {

@@ -119,8 +119,10 @@ class Store {
   virtual std::optional<DeviceRecord> find_device(std::string_view device_id) = 0;
   virtual std::vector<DeviceRecord> list_devices(const DeviceQuery& query) = 0;
   virtual std::int64_t count_devices(std::string_view project_id) = 0;
-  // False if the device does not exist in that project.
-  virtual bool set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked) = 0;
+  // False if the device does not exist in that project. `reason` is stored
+  // with the flag (callers pass "" when unblocking).
+  virtual bool set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked,
+                                  std::string_view reason) = 0;
   virtual bool set_device_channel(std::string_view project_id, std::string_view device_id,
                                   std::string_view channel) = 0;
   // Applies check-update observations in one transaction. A reported version
@@ -130,6 +132,8 @@ class Store {
   // A device's tags (sorted); set_device_tags replaces them all.
   virtual std::vector<std::string> device_tags(std::string_view device_id) = 0;
   virtual void set_device_tags(std::string_view device_id, std::span<const std::string> tags) = 0;
+  // The ids of a project's devices that carry `tag`, sorted.
+  virtual std::vector<std::string> device_ids_with_tag(std::string_view project_id, std::string_view tag) = 0;
 
   // Releases. insert_release stores every field and fills in `id`; false
   // when the project already has that version on that channel.
@@ -188,7 +192,8 @@ class Store {
   // Ended attempt counts per release of a project.
   virtual std::vector<ReleaseOutcomes> release_outcomes(std::string_view project_id) = 0;
 
-  // Audit. append_audit fills nothing in; list_audit is newest first.
+  // Audit. append_audit fills nothing in; list_audit is newest first and
+  // fills actor_label from the key the actor names.
   virtual void append_audit(const AuditRecord& audit) = 0;
   virtual std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) = 0;
 

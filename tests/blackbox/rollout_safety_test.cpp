@@ -308,7 +308,7 @@ TEST_F(RolloutSafety, CliSetsSafetyAndSchedules) {
   EXPECT_EQ(release(id).at("rollout_percent"), 1.0);
 
   auto audit = admin_get(server_, "/api/admin/audit?limit=3").at("audit").as_array();
-  EXPECT_EQ(audit.at(0).at("actor"), "cli");
+  EXPECT_TRUE(audit.at(0).at("actor").as_string().starts_with("cli:"));
   EXPECT_EQ(audit.at(0).at("action"), "release.edit");
 }
 

@@ -60,7 +60,10 @@ class DataFolderOpen : public ::testing::Test {
 };
 
 TEST_F(DataFolderOpen, ADatabaseFromBeforeFingerprintsGetsOneAndIsCheckedFromThenOn) {
-  run_sql("DROP TABLE IF EXISTS meta; PRAGMA user_version = 6;");
+  // A schema 6 database: without the tables and columns of versions 7 and 8.
+  run_sql(
+      "DROP TABLE IF EXISTS meta; ALTER TABLE devices DROP COLUMN blocked_reason; "
+      "ALTER TABLE api_keys DROP COLUMN label; PRAGMA user_version = 6;");
   ASSERT_NO_THROW(DataFolder::open(dir_));
   EXPECT_EQ(recorded_fingerprint().size(), 64u) << "no fingerprint recorded on the first open";
 

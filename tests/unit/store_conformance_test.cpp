@@ -77,11 +77,12 @@ TEST_P(StoreConformance, ProjectsRoundTripAndUpdate) {
 }
 
 TEST_P(StoreConformance, KeysAreFoundByHashAndRevokedOnce) {
-  KeyRecord k{"key_1", "default", KeyRole::Admin, "hash1", "pk_live_ab...", 10, std::nullopt};
+  KeyRecord k{"key_1", "default", KeyRole::Admin, "hash1", "pk_live_ab...", 10, std::nullopt, "ci deploy"};
   store_->insert_key(k);
   auto found = store_->find_key_by_hash("hash1");
   ASSERT_TRUE(found);
   EXPECT_EQ(found->role, KeyRole::Admin);
+  EXPECT_EQ(found->label, "ci deploy");
   EXPECT_FALSE(found->revoked_at);
   EXPECT_TRUE(store_->revoke_key("key_1", 20));
   EXPECT_TRUE(store_->revoke_key("key_1", 30));
@@ -155,10 +156,15 @@ TEST_P(StoreConformance, BlockChannelAndListAreScopedToTheProject) {
   store_->upsert_project({"other", "Other", domain::Plan{}, 1});
   store_->register_device(device("a"), 10);
   store_->register_device(device("b", "other"), 10);
-  EXPECT_TRUE(store_->set_device_blocked("default", "a", true));
-  EXPECT_FALSE(store_->set_device_blocked("default", "b", true));
+  EXPECT_TRUE(store_->set_device_blocked("default", "a", true, "stolen"));
+  EXPECT_FALSE(store_->set_device_blocked("default", "b", true, ""));
   EXPECT_TRUE(store_->find_device("a")->blocked);
+  EXPECT_EQ(store_->find_device("a")->blocked_reason, "stolen");
+  EXPECT_EQ(store_->list_devices({"default", 10, 0}).at(0).blocked_reason, "stolen");
   EXPECT_FALSE(store_->find_device("b")->blocked);
+  EXPECT_TRUE(store_->set_device_blocked("default", "a", false, ""));
+  EXPECT_EQ(store_->find_device("a")->blocked_reason, "");
+  EXPECT_TRUE(store_->set_device_blocked("default", "a", true, ""));
   EXPECT_TRUE(store_->set_device_channel("default", "a", "beta"));
   EXPECT_EQ(store_->find_device("a")->channel, "beta");
   auto listed = store_->list_devices({"default", 10, 0});
@@ -346,7 +352,7 @@ TEST_P(StoreConformance, CacheGenerationsFollowWhatCachesDependOn) {
   EXPECT_GT(store_->cache_generations().catalog, after_release.catalog);
   EXPECT_GT(store_->local_cache_changes(), local);
 
-  store_->set_device_blocked("default", "a", true);
+  store_->set_device_blocked("default", "a", true, "");
   auto after_block = store_->cache_generations();
   EXPECT_GT(after_block.devices, after_release.devices);
   const std::vector<std::string> tags{"lab"};
@@ -371,6 +377,31 @@ TEST_P(StoreConformance, AuditIsNewestFirstAndPerProject) {
   ASSERT_EQ(log.size(), 2u);
   EXPECT_EQ(log[0].subject, "key:2");
   EXPECT_EQ(log[1].subject, "key:1");
+  EXPECT_EQ(log[0].actor_label, "");
+}
+
+TEST_P(StoreConformance, AuditEntriesCarryTheLabelOfTheKeyThatMadeThem) {
+  store_->insert_key({"key_1", "default", KeyRole::Admin, "hash1", "pk_live_ab...", 10, std::nullopt, "ops laptop"});
+  store_->append_audit({0, "default", "key_1", "device.block", "device:a", "{}", "{}", 100});
+  store_->append_audit({0, "default", "cli:alice", "device.block", "device:b", "{}", "{}", 101});
+  auto log = store_->list_audit("default", 10);
+  ASSERT_EQ(log.size(), 2u);
+  EXPECT_EQ(log[0].actor_label, "");
+  EXPECT_EQ(log[1].actor_label, "ops laptop");
+}
+
+TEST_P(StoreConformance, DevicesAreFoundByTagWithinTheirProject) {
+  store_->upsert_project({"other", "Other", domain::Plan{}, 1});
+  store_->register_device(device("a"), 10);
+  store_->register_device(device("b"), 10);
+  store_->register_device(device("c", "other"), 10);
+  for (const char* id : {"b", "a", "c"}) {
+    std::vector<std::string> tags{"lab"};
+    store_->set_device_tags(id, tags);
+  }
+  EXPECT_EQ(store_->device_ids_with_tag("default", "lab"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(store_->device_ids_with_tag("other", "lab"), (std::vector<std::string>{"c"}));
+  EXPECT_TRUE(store_->device_ids_with_tag("default", "none").empty());
 }
 
 TEST_P(StoreConformance, OtaLogsListNewestFirst) {

@@ -3,6 +3,7 @@
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
 #include "api/admin/config_document.h"
+#include "api/admin/device_changes.h"
 #include "api/admin/device_tags.h"
 #include "api/admin/key_revocation.h"
 #include "api/admin/render.h"
@@ -12,7 +13,6 @@
 #include "api/clock.h"
 #include "api/json_body.h"
 #include "api/key_issuer.h"
-#include "domain/channel.h"
 
 namespace apiota::api::admin {
 namespace {
@@ -32,15 +32,13 @@ Response config_response(const std::optional<store::ConfigRecord>& record) {
   return json_response(out);
 }
 
+// block takes an optional {"reason": "..."}; unblock drops the reason.
 Response set_blocked(Context& ctx, const Request& req, bool blocked) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   store::DeviceRecord dev = project_device(ctx, admin, req);
-  boost::json::object before = render(dev);
-  ctx.store.set_device_blocked(admin.project.id, dev.device_id, blocked);
-  dev.blocked = blocked;
-  record_audit(ctx.store, admin.project.id, admin.key.id, blocked ? "device.block" : "device.unblock",
-               "device:" + dev.device_id, before, render(dev));
-  return json_response(render(dev));
+  boost::json::object body = req.body.empty() ? boost::json::object{} : parse_json_object(req.body);
+  const std::string reason = blocked ? param(req, &body, "reason").value_or("") : "";
+  return json_response(render(change_device_block(ctx.store, std::move(dev), blocked, reason, admin.key.id)));
 }
 
 }  // namespace
@@ -64,7 +62,7 @@ Response create_key(Context& ctx, const Request& req) {
   boost::json::object body = parse_json_object(req.body);
   auto role = parse_role(required_param(req, &body, "role"));
   if (!role) throw ApiError(ErrorCode::InvalidParameter, "role must be admin or provision");
-  IssuedKey issued = issue_key(ctx.store, ctx.hasher, admin.project.id, *role);
+  IssuedKey issued = issue_key(ctx.store, ctx.hasher, admin.project.id, *role, param(req, &body, "label").value_or(""));
   record_audit(ctx.store, admin.project.id, admin.key.id, "key.create", "key:" + issued.record.id, nullptr,
                render(issued.record));
   boost::json::object out = render(issued.record);
@@ -117,14 +115,8 @@ Response set_device_channel(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::object body = parse_json_object(req.body);
-  auto channel = domain::parse_channel(required_param(req, &body, "channel"));
-  if (!channel) throw ApiError(ErrorCode::InvalidChannel, "channel must be stable, beta or dev");
-  boost::json::object before = render(dev);
-  dev.channel = std::string(domain::to_string(*channel));
-  ctx.store.set_device_channel(admin.project.id, dev.device_id, dev.channel);
-  record_audit(ctx.store, admin.project.id, admin.key.id, "device.channel", "device:" + dev.device_id, before,
-               render(dev));
-  return json_response(render(dev));
+  const std::string channel = required_param(req, &body, "channel");
+  return json_response(render(change_device_channel(ctx.store, std::move(dev), channel, admin.key.id)));
 }
 
 Response device_logs(Context& ctx, const Request& req) {

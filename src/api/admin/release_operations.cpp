@@ -130,15 +130,10 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
     }
   }
 
-  store::AuditRecord audit{0,
-                           std::string(project_id),
-                           std::string(actor),
-                           std::string(action),
-                           "release:" + std::to_string(id),
-                           boost::json::serialize(render(*before)),
-                           boost::json::serialize(render(after)),
-                           now_ms()};
-  if (!store.update_release(after, audit)) throw ApiError(ErrorCode::NotFound, "no such release");
+  auto audit = audit_record(project_id, actor, action, "release:" + std::to_string(id), render(*before), render(after),
+                            now_ms());
+  if (!audit) return *before;  // nothing changes: nothing to store or record
+  if (!store.update_release(after, *audit)) throw ApiError(ErrorCode::NotFound, "no such release");
   return after;
 }
 
@@ -146,9 +141,9 @@ store::ReleaseRecord delete_release(store::Store& store, std::string_view projec
                                     std::string_view actor) {
   auto release = store.find_release(project_id, id);
   if (!release) throw ApiError(ErrorCode::NotFound, "no such release");
-  store::AuditRecord audit{0,       std::string(project_id), std::string(actor), "release.delete",
-                           "release:" + std::to_string(id), boost::json::serialize(render(*release)), "null", now_ms()};
-  switch (store.delete_release(project_id, id, audit)) {
+  auto audit = audit_record(project_id, actor, "release.delete", "release:" + std::to_string(id), render(*release),
+                            nullptr, now_ms());
+  switch (store.delete_release(project_id, id, *audit)) {
     case store::Store::DeleteOutcome::Deleted:
       return *release;
     case store::Store::DeleteOutcome::InUse:

@@ -63,6 +63,7 @@ boost::json::object render(const store::KeyRecord& k) {
       {"id", k.id},
       {"project_id", k.project_id},
       {"role", role_name(k.role)},
+      {"label", k.label.empty() ? boost::json::value(nullptr) : boost::json::value(k.label)},
       {"hint", k.hint},
       {"created_at", iso8601(k.created_at)},
       {"revoked_at", optional_time(k.revoked_at)},
@@ -75,6 +76,7 @@ boost::json::object render(const store::DeviceRecord& d) {
       {"project_id", d.project_id},
       {"channel", d.channel},
       {"blocked", d.blocked},
+      {"blocked_reason", d.blocked_reason.empty() ? boost::json::value(nullptr) : boost::json::value(d.blocked_reason)},
       {"firmware_version", optional_text(d.firmware_version)},
       {"registered_at", iso8601(d.registered_at)},
       {"last_seen_at", optional_time(d.last_seen_at)},
@@ -138,6 +140,7 @@ boost::json::object render(const store::AuditRecord& a) {
   return {
       {"id", a.id},
       {"actor", a.actor},
+      {"actor_label", a.actor_label.empty() ? boost::json::value(nullptr) : boost::json::value(a.actor_label)},
       {"action", a.action},
       {"subject", a.subject},
       {"before", parsed(a.before)},

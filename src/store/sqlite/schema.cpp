@@ -226,6 +226,13 @@ constexpr const char* kSchemaV7 = R"sql(
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql";
 
+// Why a device was blocked, and what an API key is for (shown in key lists
+// and next to the key's id in the audit log).
+constexpr const char* kSchemaV8 = R"sql(
+ALTER TABLE devices ADD COLUMN blocked_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_keys ADD COLUMN label TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 std::int64_t schema_version(Connection& conn) {
@@ -247,6 +254,7 @@ void migrate(Connection& conn) {
   if (version < 5) conn.exec(kSchemaV5);
   if (version < 6) conn.exec(kSchemaV6);
   if (version < 7) conn.exec(kSchemaV7);
+  if (version < 8) conn.exec(kSchemaV8);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();
 }

@@ -52,23 +52,26 @@ namespace {
 
 constexpr const char* kProjectColumns =
     "id, name, max_devices, max_firmware_bytes, device_requests_per_minute, device_burst, created_at";
-constexpr const char* kKeyColumns = "id, project_id, role, hash, hint, created_at, revoked_at";
+constexpr const char* kKeyColumns = "id, project_id, role, hash, hint, created_at, revoked_at, label";
 constexpr const char* kReleaseColumns =
     "id, project_id, version, channel, filename, size, sha256, md5, chip, chip_id, image_project_name, "
     "image_version, secure_version, idf_version, signature, appended_sha256, elf_sha256, uploaded_by, uploaded_at, "
     "state, state_reason, notes, rollout_percent, rollback_target_id, rollout_tags, rollout_devices, "
     "max_failure_rate, safety_window, min_attempts, stuck_after_s, rollout_stages, stage_index, stage_started_at, "
     "safety_since";
-// A device with its open attempt (columns 11-18) and rolled-back releases (19).
+// A device with its open attempt (columns 11-18), rolled-back releases (19)
+// and block reason (20).
 constexpr const char* kDeviceWithAttemptsSelect =
     "SELECT d.row_id, d.device_id, d.project_id, d.secret_salt, d.secret_hash, d.channel, d.blocked, "
     "d.registered_at, d.firmware_version, d.last_seen_at, d.last_address, a.id, a.release_id, a.from_version, "
     "a.target_version, a.status, a.status_at, a.started_at, a.project_id, "
     "(SELECT group_concat(r.release_id) FROM update_attempts r WHERE r.device_row_id = d.row_id "
-    "AND r.outcome = 'rolled_back') "
+    "AND r.outcome = 'rolled_back'), d.blocked_reason "
     "FROM devices d LEFT JOIN update_attempts a ON a.device_row_id = d.row_id AND a.outcome = '' ";
 
-constexpr const char* kAuditColumns = "id, project_id, actor, action, subject, before_json, after_json, at";
+// An audit entry with the label of the key that made it (column 8).
+constexpr const char* kAuditColumns =
+    "l.id, l.project_id, l.actor, l.action, l.subject, l.before_json, l.after_json, l.at, COALESCE(k.label, '')";
 constexpr const char* kLogColumns =
     "id, device_id, project_id, status, from_version, to_version, message, received_at";
 
@@ -99,6 +102,7 @@ KeyRecord key_row(const Statement& s) {
   k.hint = s.text(4);
   k.created_at = s.int64(5);
   k.revoked_at = s.optional_int64(6);
+  k.label = s.text(7);
   return k;
 }
 
@@ -248,6 +252,7 @@ DeviceRecord device_with_attempts_row(const Statement& s) {
     d.open_attempt = std::move(a);
   }
   for (const auto& id : split_list(s.optional_text(19).value_or(""))) d.rolled_back_release_ids.push_back(std::stoll(id));
+  d.blocked_reason = s.text(20);
   return d;
 }
 
@@ -281,7 +286,7 @@ void apply_attempt_write_on(Connection& conn, const AttemptWrite& w, bool& chang
 }
 
 AuditRecord audit_row(const Statement& s) {
-  return {s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.int64(7)};
+  return {s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.int64(7), s.text(8)};
 }
 
 void insert_audit(Connection& conn, const AuditRecord& a) {
@@ -437,9 +442,10 @@ void SqliteStore::upsert_project(const ProjectRecord& p) {
 void SqliteStore::insert_key(const KeyRecord& k) {
   WriterLock lock(*this);
   auto stmt = writer_->prepare(
-      "INSERT INTO api_keys (id, project_id, role, hash, hint, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO api_keys (id, project_id, role, hash, hint, created_at, revoked_at, label) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   stmt.bind(1, k.id).bind(2, k.project_id).bind(3, role_name(k.role)).bind(4, k.hash).bind(5, k.hint);
-  stmt.bind(6, k.created_at).bind(7, k.revoked_at);
+  stmt.bind(6, k.created_at).bind(7, k.revoked_at).bind(8, k.label);
   stmt.run();
 }
 
@@ -553,10 +559,13 @@ std::int64_t SqliteStore::count_devices(std::string_view project_id) {
   return stmt.step() ? stmt.int64(0) : 0;
 }
 
-bool SqliteStore::set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked) {
+bool SqliteStore::set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked,
+                                     std::string_view reason) {
   WriterLock lock(*this);
-  auto stmt = writer_->prepare("UPDATE devices SET blocked = ? WHERE project_id = ? AND device_id = ?");
-  stmt.bind(1, std::int64_t{blocked ? 1 : 0}).bind(2, project_id).bind(3, device_id);
+  auto stmt = writer_->prepare(
+      "UPDATE devices SET blocked = ?, blocked_reason = ? WHERE project_id = ? AND device_id = ?");
+  // A copy: an empty view may have no data, which SQLite would store as NULL.
+  stmt.bind(1, std::int64_t{blocked ? 1 : 0}).bind(2, std::string(reason)).bind(3, project_id).bind(4, device_id);
   stmt.run();
   return writer_->changes() > 0;
 }
@@ -608,6 +617,17 @@ void SqliteStore::set_device_tags(std::string_view device_id, std::span<const st
     insert.run();
   }
   tx.commit();
+}
+
+std::vector<std::string> SqliteStore::device_ids_with_tag(std::string_view project_id, std::string_view tag) {
+  auto conn = reader();
+  auto stmt = conn->prepare(
+      "SELECT t.device_id FROM device_tags t JOIN devices d ON d.device_id = t.device_id "
+      "WHERE d.project_id = ? AND t.tag = ? ORDER BY t.device_id");
+  stmt.bind(1, project_id).bind(2, tag);
+  std::vector<std::string> out;
+  while (stmt.step()) out.push_back(stmt.text(0));
+  return out;
 }
 
 bool SqliteStore::insert_release(ReleaseRecord& r) {
@@ -912,7 +932,9 @@ void SqliteStore::append_audit(const AuditRecord& audit) {
 std::vector<AuditRecord> SqliteStore::list_audit(std::string_view project_id, std::int64_t limit) {
   auto conn = reader();
   auto stmt =
-      conn->prepare(select_from(kAuditColumns, "FROM audit_log WHERE project_id = ? ORDER BY id DESC LIMIT ?"));
+      conn->prepare(select_from(kAuditColumns,
+                                "FROM audit_log l LEFT JOIN api_keys k ON k.id = l.actor "
+                                "WHERE l.project_id = ? ORDER BY l.id DESC LIMIT ?"));
   stmt.bind(1, project_id).bind(2, limit);
   std::vector<AuditRecord> out;
   while (stmt.step()) out.push_back(audit_row(stmt));

@@ -48,12 +48,14 @@ class SqliteStore final : public Store {
   std::optional<DeviceRecord> find_device(std::string_view device_id) override;
   std::vector<DeviceRecord> list_devices(const DeviceQuery& query) override;
   std::int64_t count_devices(std::string_view project_id) override;
-  bool set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked) override;
+  bool set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked,
+                          std::string_view reason) override;
   bool set_device_channel(std::string_view project_id, std::string_view device_id,
                           std::string_view channel) override;
   void record_seen(std::span<const SeenUpdate> updates) override;
   std::vector<std::string> device_tags(std::string_view device_id) override;
   void set_device_tags(std::string_view device_id, std::span<const std::string> tags) override;
+  std::vector<std::string> device_ids_with_tag(std::string_view project_id, std::string_view tag) override;
 
   bool insert_release(ReleaseRecord& release) override;
   std::vector<ReleaseRecord> list_releases(std::string_view project_id) override;
