@@ -183,6 +183,38 @@ TEST_F(RolloutSafety, UpdatesAreNotStackedAndASilentDeviceTimesOut) {
   EXPECT_EQ(changelog_entry(id).at("state"), "active");
 }
 
+TEST_F(RolloutSafety, RevokingEndsTheAttemptsOnItAndTheirDevicesGetTheRollbackTarget) {
+  add_devices("dev-", 2);
+  const std::int64_t target = upload("1.0.0");
+  const std::int64_t id = upload("1.1.0");
+  // dev-0 is downloading 1.1.0 from 0.9.0; dev-1 has flashed it and reboots.
+  EXPECT_TRUE(offered("dev-0", "0.9.0", "1.1.0"));
+  report("dev-0", "downloading", "1.1.0", "0.9.0");
+  report("dev-1", "rebooting", "1.1.0", "1.0.0");
+  auto revoked = client_.Post("/api/admin/releases/" + std::to_string(id) + "/revoke", bearer(server_.admin_key()),
+                              R"({"reason":"watchdog resets"})", "application/json");
+  ASSERT_EQ(status_of(revoked), 200) << revoked->body;
+  EXPECT_EQ(json_of(revoked->body).at("rollback_target_id"), target);
+  EXPECT_TRUE(admin_get(server_, "/api/admin/devices/dev-0").at("update_attempt").is_null());
+  EXPECT_TRUE(admin_get(server_, "/api/admin/devices/dev-1").at("update_attempt").is_null());
+
+  // Their next polls: dev-0 takes the rollback target at once, dev-1 comes
+  // up on the revoked release and is sent back to it.
+  EXPECT_TRUE(offered("dev-0", "0.9.0", "1.0.0"));
+  auto back = check("dev-1", "1.1.0");
+  EXPECT_EQ(back.at("version"), "1.0.0");
+  EXPECT_EQ(back.at("rollback"), true);
+
+  // Ended by the revocation: neither installs nor failures of the release.
+  auto entry = changelog_entry(id);
+  EXPECT_EQ(entry.at("ended_by_revocation"), 2) << boost::json::serialize(entry);
+  EXPECT_EQ(entry.at("installs"), 0);
+  EXPECT_EQ(entry.at("failures"), 0);
+  EXPECT_EQ(entry.at("stuck"), 0);
+  EXPECT_EQ(entry.at("bootloader_rollbacks"), 0);
+  EXPECT_TRUE(log_messages("dev-0").empty());
+}
+
 TEST_F(RolloutSafety, BootloaderRollbackIsDetectedAndTheReleaseNeverOfferedAgain) {
   add_devices("dev-", 2);
   std::int64_t id = upload("1.1.0");
