@@ -6,6 +6,7 @@
 #include "api/admin/render.h"
 #include "api/audit.h"
 #include "api/clock.h"
+#include "api/json_text.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "domain/identifiers.h"
@@ -37,14 +38,14 @@ void add_projects_command(CLI::App& app) {
     data.store->upsert_project(project);
     api::record_audit(*data.store, project.id, api::kCliActor, "project.create", "project:" + project.id, nullptr,
                       api::admin::render(project));
-    std::cout << boost::json::serialize(api::admin::render(project)) << std::endl;
+    std::cout << api::to_json_text(api::admin::render(project)) << std::endl;
   });
 
   auto* list = projects->add_subcommand("list", "list projects (JSON lines)");
   add_data_option(list, args->data);
   list->callback([args] {
     DataFolder data = DataFolder::open(args->data);
-    for (const auto& p : data.store->list_projects()) std::cout << boost::json::serialize(api::admin::render(p)) << "\n";
+    for (const auto& p : data.store->list_projects()) std::cout << api::to_json_text(api::admin::render(p)) << "\n";
   });
 
   auto* plan = projects->add_subcommand("plan", "change a project's plan limits");
@@ -67,7 +68,7 @@ void add_projects_command(CLI::App& app) {
     data.store->upsert_project(*project);
     api::record_audit(*data.store, project->id, api::kCliActor, "project.plan", "project:" + project->id,
                       api::admin::render(before), api::admin::render(*project));
-    std::cout << boost::json::serialize(api::admin::render(*project)) << std::endl;
+    std::cout << api::to_json_text(api::admin::render(*project)) << std::endl;
   });
 }
 

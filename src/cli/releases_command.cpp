@@ -7,6 +7,7 @@
 #include "api/admin/release_operations.h"
 #include "api/admin/render.h"
 #include "api/audit.h"
+#include "api/json_text.h"
 #include "api/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
@@ -52,7 +53,7 @@ store::RolloutStageRecord parse_stage(const std::string& text) {
   return stage;
 }
 
-void print(const boost::json::object& object) { std::cout << boost::json::serialize(object) << std::endl; }
+void print(const boost::json::object& object) { std::cout << api::to_json_text(object) << std::endl; }
 
 CLI::App* release_command(CLI::App* releases, const char* name, const char* help, Args& args) {
   auto* cmd = releases->add_subcommand(name, help);
@@ -95,7 +96,7 @@ void add_releases_command(CLI::App& app) {
   list->callback([args] {
     DataFolder data = DataFolder::open(args->data);
     for (const auto& r : data.store->list_releases(args->project)) {
-      std::cout << boost::json::serialize(api::admin::render(r)) << "\n";
+      std::cout << api::to_json_text(api::admin::render(r)) << "\n";
     }
   });
 
@@ -116,7 +117,8 @@ void add_releases_command(CLI::App& app) {
   });
 
   auto* rollout = release_command(releases, "rollout", "choose which devices are offered a release", *args);
-  auto* percent = rollout->add_option("--percent", args->percent, "share of eligible devices, 0..100");
+  auto* percent =
+      rollout->add_option("--percent", args->percent, "share of eligible devices, 0..100 in steps of 0.01");
   auto* tags = rollout->add_option("--tags", args->tags, "only devices with one of these tags")->delimiter(',');
   auto* devices = rollout->add_option("--devices", args->devices, "these devices always")->delimiter(',');
   rollout->callback([args, percent, tags, devices] {
@@ -201,7 +203,7 @@ void add_releases_command(CLI::App& app) {
     if (args->markdown) {
       std::cout << api::admin::changelog_markdown(releases, args->project);
     } else {
-      std::cout << boost::json::serialize(releases) << std::endl;
+      std::cout << api::to_json_text(releases) << std::endl;
     }
   });
 
@@ -212,7 +214,7 @@ void add_releases_command(CLI::App& app) {
   audit->callback([args] {
     DataFolder data = DataFolder::open(args->data);
     for (const auto& a : data.store->list_audit(args->project, args->limit)) {
-      std::cout << boost::json::serialize(api::admin::render(a)) << "\n";
+      std::cout << api::to_json_text(api::admin::render(a)) << "\n";
     }
   });
 }

@@ -255,7 +255,7 @@ TEST_F(RolloutSafety, StageScheduleAdvancesOnSuccessesAndTime) {
   auto set = patch(id, R"({"stages":[{"percent":10,"min_successes":2},)"
                        R"({"percent":50,"min_duration_seconds":1},{"percent":100}]})");
   ASSERT_EQ(status_of(set), 200) << set->body;
-  EXPECT_EQ(json_of(set->body).at("rollout_percent"), 10.0);
+  EXPECT_EQ(json_of(set->body).at("rollout_percent").to_number<double>(), 10.0);
   EXPECT_EQ(json_of(set->body).at("stage"), 1);
 
   std::vector<std::string> in_first_stage;
@@ -271,11 +271,11 @@ TEST_F(RolloutSafety, StageScheduleAdvancesOnSuccessesAndTime) {
   report(in_first_stage[1], "done");
   auto second = release(id);
   EXPECT_EQ(second.at("stage"), 2);
-  EXPECT_EQ(second.at("rollout_percent"), 50.0);
+  EXPECT_EQ(second.at("rollout_percent").to_number<double>(), 50.0);
 
   // The last stage needs only time; the periodic sweep applies it.
   EXPECT_TRUE(eventually([&] { return release(id).at("stage") == 3; }, std::chrono::seconds(8)));
-  EXPECT_EQ(release(id).at("rollout_percent"), 100.0);
+  EXPECT_EQ(release(id).at("rollout_percent").to_number<double>(), 100.0);
   for (int i = 0; i < kDevices; i += 7) {
     std::string device = "fleet-" + std::to_string(i);
     if (device != in_first_stage[0] && device != in_first_stage[1]) {
@@ -314,7 +314,7 @@ TEST_F(RolloutSafety, BadSchedulesAndSafetySettingsAreRefused) {
   EXPECT_TRUE(is_error(patch(id, R"({"safety":"strict"})"), 400, "INVALID_PARAMETER"));
   // Nothing was changed by the refused edits.
   auto unchanged = release(id);
-  EXPECT_EQ(unchanged.at("rollout_percent"), 100.0);
+  EXPECT_EQ(unchanged.at("rollout_percent").to_number<double>(), 100.0);
   EXPECT_EQ(unchanged.at("safety").at("window"), 20);
 }
 
@@ -329,7 +329,7 @@ TEST_F(RolloutSafety, CliSetsSafetyAndSchedules) {
   EXPECT_EQ(shown.at("safety").at("max_failure_rate"), 0.05);
   EXPECT_EQ(shown.at("safety").at("window"), 50);
   EXPECT_EQ(shown.at("safety").at("stuck_after_seconds"), 900);
-  EXPECT_EQ(shown.at("rollout_percent"), 1.0);
+  EXPECT_EQ(shown.at("rollout_percent").to_number<double>(), 1.0);
   ASSERT_EQ(shown.at("stages").as_array().size(), 3u);
   EXPECT_EQ(shown.at("stages").at(1).at("min_duration_seconds"), 86400);
   EXPECT_EQ(shown.at("stages").at(0).at("min_successes"), 10);
@@ -339,7 +339,7 @@ TEST_F(RolloutSafety, CliSetsSafetyAndSchedules) {
   auto cleared = server_.cli({"releases", "schedule", std::to_string(id), "--clear"});
   ASSERT_EQ(cleared.exit_code, 0) << cleared.out;
   EXPECT_EQ(release(id).at("stages").as_array().size(), 0u);
-  EXPECT_EQ(release(id).at("rollout_percent"), 1.0);
+  EXPECT_EQ(release(id).at("rollout_percent").to_number<double>(), 1.0);
 
   auto audit = admin_get(server_, "/api/admin/audit?limit=3").at("audit").as_array();
   EXPECT_EQ(audit.at(0).at("actor"), "cli");

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "api/admin/render.h"
+#include "api/json_text.h"
 
 namespace apiota::api::admin {
 namespace {
@@ -15,7 +16,7 @@ constexpr std::int64_t kHistoryLimit = 100000;
 std::string text_of(const boost::json::value& v) {
   if (v.is_string()) return std::string(v.as_string());
   if (v.is_null()) return "-";
-  return boost::json::serialize(v);
+  return to_json_text(v);
 }
 
 }  // namespace
