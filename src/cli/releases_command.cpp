@@ -11,6 +11,8 @@
 #include "api/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
+#include "cli/release_upload_command.h"
+#include "cli/stage_syntax.h"
 
 namespace apiota::cli {
 namespace {
@@ -27,31 +29,6 @@ struct Args {
   std::int64_t window = 20, min_attempts = 5, stuck_after = 3600;
   bool clear = false;
 };
-
-// "PERCENT[:MIN_DURATION_S[:MIN_SUCCESSES]]", e.g. "10:86400:100".
-store::RolloutStageRecord parse_stage(const std::string& text) {
-  store::RolloutStageRecord stage;
-  std::size_t used = 0;
-  try {
-    std::size_t pos = 0;
-    stage.percent = std::stod(text, &pos);
-    used = pos;
-    if (used < text.size() && text[used] == ':') {
-      stage.min_duration_s = std::stoll(text.substr(used + 1), &pos);
-      used += 1 + pos;
-    }
-    if (used < text.size() && text[used] == ':') {
-      stage.min_successes = std::stoll(text.substr(used + 1), &pos);
-      used += 1 + pos;
-    }
-  } catch (const std::logic_error&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size()) {
-    throw std::invalid_argument("a stage is PERCENT[:MIN_DURATION_SECONDS[:MIN_SUCCESSES]], not '" + text + "'");
-  }
-  return stage;
-}
 
 void print(const boost::json::object& object) { std::cout << api::to_json_text(object) << std::endl; }
 
@@ -99,6 +76,8 @@ void add_releases_command(CLI::App& app) {
       std::cout << api::to_json_text(api::admin::render(r)) << "\n";
     }
   });
+
+  add_release_upload_command(*releases);
 
   auto* show = release_command(releases, "show", "one release", *args);
   show->callback([args] {
