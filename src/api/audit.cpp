@@ -9,6 +9,7 @@
 
 #include "api/audit_diff.h"
 #include "api/clock.h"
+#include "api/json_text.h"
 
 namespace apiota::api {
 
@@ -39,8 +40,8 @@ std::optional<store::AuditRecord> audit_record(std::string_view project_id, std:
                             std::string(actor),
                             std::string(action),
                             std::string(subject),
-                            boost::json::serialize(diff->before),
-                            boost::json::serialize(diff->after),
+                            to_json_text(diff->before),
+                            to_json_text(diff->after),
                             at};
 }
 

@@ -29,13 +29,15 @@ domain::SafetyPolicy safety_policy(const store::ReleaseRecord& r) {
   return policy;
 }
 
-std::vector<domain::RolloutStage> rollout_stages(const store::ReleaseRecord& r) {
+std::vector<domain::RolloutStage> rollout_stages(const std::vector<store::RolloutStageRecord>& stages) {
   std::vector<domain::RolloutStage> out;
-  for (const auto& stage : r.rollout_stages) {
+  for (const auto& stage : stages) {
     out.push_back({stage.percent, std::chrono::seconds(stage.min_duration_s), stage.min_successes});
   }
   return out;
 }
+
+std::vector<domain::RolloutStage> rollout_stages(const store::ReleaseRecord& r) { return rollout_stages(r.rollout_stages); }
 
 std::optional<domain::ReleaseView> release_view(const store::ReleaseRecord& r) {
   auto version = domain::parse_semver(r.version);

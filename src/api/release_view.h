@@ -21,6 +21,7 @@ std::optional<domain::ReleaseView> release_view(const store::ReleaseRecord& rele
 // The release's safety settings and stage schedule as the domain takes them.
 domain::SafetyPolicy safety_policy(const store::ReleaseRecord& release);
 std::vector<domain::RolloutStage> rollout_stages(const store::ReleaseRecord& release);
+std::vector<domain::RolloutStage> rollout_stages(const std::vector<store::RolloutStageRecord>& stages);
 
 std::string_view state_name(domain::ReleaseState state);
 std::optional<domain::ReleaseState> parse_state(std::string_view name);

@@ -5,10 +5,9 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cmath>
-#include <cstdint>
 #include <iostream>
 
+#include "api/json_text.h"
 #include "domain/printable.h"
 
 namespace apiota::cli {
@@ -100,17 +99,11 @@ std::string cell_text(const boost::json::value& value) {
       return joined.empty() ? "-" : joined;
     }
     case boost::json::kind::object:
-      return domain::printable(boost::json::serialize(value));
-    case boost::json::kind::double_: {
-      // Whole numbers as integers ("100", not JSON's "1E2").
-      const double number = value.get_double();
-      if (std::isfinite(number) && std::trunc(number) == number && std::fabs(number) < 1e15) {
-        return std::to_string(static_cast<std::int64_t>(number));
-      }
-      return boost::json::serialize(value);
-    }
+      return domain::printable(api::to_json_text(value));
+    case boost::json::kind::double_:
+      return api::plain_number(value.get_double());
     default:
-      return boost::json::serialize(value);
+      return api::to_json_text(value);
   }
 }
 
@@ -136,7 +129,7 @@ std::string format_fields(const boost::json::object& record) {
 
 void Printer::list(std::span<const Column> columns, std::span<const boost::json::object> records) const {
   if (json_) {
-    for (const auto& record : records) std::cout << boost::json::serialize(record) << "\n";
+    for (const auto& record : records) std::cout << api::to_json_text(record) << "\n";
   } else {
     std::cout << format_table(columns, records);
   }
@@ -145,7 +138,7 @@ void Printer::list(std::span<const Column> columns, std::span<const boost::json:
 
 void Printer::record(const boost::json::object& record) const {
   if (json_) {
-    std::cout << boost::json::serialize(record) << std::endl;
+    std::cout << api::to_json_text(record) << std::endl;
   } else {
     std::cout << format_fields(record) << std::flush;
   }

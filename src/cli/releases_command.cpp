@@ -12,6 +12,8 @@
 #include "cli/data_folder.h"
 #include "cli/output.h"
 #include "cli/release_lookup.h"
+#include "cli/release_upload_command.h"
+#include "cli/stage_syntax.h"
 
 namespace apiota::cli {
 namespace {
@@ -38,31 +40,6 @@ const std::vector<Column> kChangelogColumns = {
     {"STATE", "state"},    {"ROLLOUT %", "rollout_percent"}, {"INSTALLS", "installs"},
     {"FAILURES", "failures"}, {"STUCK", "stuck"},        {"BOOT ROLLBACKS", "bootloader_rollbacks"},
     {"ROLLBACK TO", "rollback.target_id"}};
-
-// "PERCENT[:MIN_DURATION_S[:MIN_SUCCESSES]]", e.g. "10:86400:100".
-store::RolloutStageRecord parse_stage(const std::string& text) {
-  store::RolloutStageRecord stage;
-  std::size_t used = 0;
-  try {
-    std::size_t pos = 0;
-    stage.percent = std::stod(text, &pos);
-    used = pos;
-    if (used < text.size() && text[used] == ':') {
-      stage.min_duration_s = std::stoll(text.substr(used + 1), &pos);
-      used += 1 + pos;
-    }
-    if (used < text.size() && text[used] == ':') {
-      stage.min_successes = std::stoll(text.substr(used + 1), &pos);
-      used += 1 + pos;
-    }
-  } catch (const std::logic_error&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size()) {
-    throw UsageError("a stage is PERCENT[:MIN_DURATION_SECONDS[:MIN_SUCCESSES]], not '" + text + "'");
-  }
-  return stage;
-}
 
 CLI::App* release_command(CLI::App* releases, const char* name, const char* help, Args& args) {
   auto* cmd = releases->add_subcommand(name, help);
@@ -110,6 +87,8 @@ void add_releases_command(CLI::App& app) {
     printer().list(kReleaseColumns, rows);
   });
 
+  add_release_upload_command(*releases);
+
   auto* show = release_command(releases, "show", "one release", *args);
   show->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
@@ -125,7 +104,8 @@ void add_releases_command(CLI::App& app) {
   });
 
   auto* rollout = release_command(releases, "rollout", "choose which devices are offered a release", *args);
-  auto* percent = rollout->add_option("--percent", args->percent, "share of eligible devices, 0..100");
+  auto* percent =
+      rollout->add_option("--percent", args->percent, "share of eligible devices, 0..100 in steps of 0.01");
   auto* tags = rollout->add_option("--tags", args->tags, "only devices with one of these tags")->delimiter(',');
   auto* devices = rollout->add_option("--devices", args->devices, "these devices always")->delimiter(',');
   rollout->add_flag("--clear-tags", args->clear_tags, "offer it regardless of tags again")->excludes(tags);

@@ -132,9 +132,21 @@ Decision decide_without_attempt(const DeviceView& device, std::span<const Releas
 }  // namespace
 
 Decision decide_release(const DeviceView& device, std::span<const ReleaseView> releases) {
+  if (!device.update_in_progress) return decide_without_attempt(device, releases);
+  const auto attempt = std::find_if(releases.begin(), releases.end(), [&](const ReleaseView& release) {
+    return release.id == *device.update_in_progress;
+  });
+  if (attempt == releases.end() || attempt->state == ReleaseState::Revoked) {
+    return decide_without_attempt(device, releases);
+  }
+  const ReleaseView& release = *attempt;
   Decision decision = decide_without_attempt(device, releases);
-  if (!device.update_in_progress || decision.release_id == *device.update_in_progress) return decision;
-  return no_update("update to release " + std::to_string(*device.update_in_progress) + " in progress");
+  if (decision.release_id == release.id) return decision;
+  if (release.state == ReleaseState::Active && compare(release.version, device.current) > 0 &&
+      !has_refused(device, release.id) && secure_version_allows(device, release)) {
+    return Decision{Kind::Update, release.id, "update to " + describe(release) + " in progress; offered again"};
+  }
+  return no_update("update to release " + std::to_string(release.id) + " in progress");
 }
 
 std::string validate_rollback_target(const ReleaseView& source, const ReleaseView& target) {

@@ -9,13 +9,21 @@
 // They are the product's contract.
 //
 //  a. Updates are never stacked. While the device has an update in progress
-//     (update_in_progress names its release), the rules b-e below are
-//     applied as if it had none; when they pick that same release, it is
-//     offered again (the device may be retrying a broken download, and the
-//     seed's Arduino client never reports `done`); any other answer becomes
-//     NoUpdate ("update to release N in progress"). ESP-IDF refuses a new
-//     update while the running image is still pending verification, and a
-//     second offer would race the first.
+//     (update_in_progress names its release R), it is offered R again and
+//     nothing else: the device may be retrying a broken download (the seed's
+//     Arduino client never reports `done`), ESP-IDF refuses a new update while
+//     the running image is still pending verification, and a second offer
+//     would race the first. R is offered when rules b-e pick it (with their
+//     kind: a rollback target or a pinned version stays a Rollback), and
+//     otherwise as an Update whatever its channel, targeting, newer releases
+//     or pins, as long as it is Active, newer than current, not refused by
+//     the device, and its secure_version is at least current_secure_version
+//     (when known). Otherwise the device is held: NoUpdate ("update to
+//     release R in progress"); a Paused R holds its devices this way. An
+//     attempt on a Revoked R (or on a release not in `releases`) holds
+//     nothing: rules b-e apply as if the device had no update in progress
+//     (revoking a release ends the attempts on it, and their devices go on
+//     to the rollback target).
 //  b. Pins. A device pin beats a tag pin. If the device's current version has
 //     the pin's precedence: NoUpdate (held). Otherwise the release offered is
 //     one whose version has the pin's precedence, whose state is Active or

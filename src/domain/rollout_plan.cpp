@@ -43,15 +43,19 @@ std::optional<std::size_t> next_stage(std::span<const RolloutStage> stages, cons
   return progress.stage_index + 1;
 }
 
+std::string validate_rollout_percent(double percent) {
+  if (!std::isfinite(percent) || percent < 0 || percent > 100) return "percent must be between 0 and 100";
+  if (!is_whole_hundredths(percent)) return "percent must have at most two decimals (steps of 0.01)";
+  return {};
+}
+
 std::string validate_stages(std::span<const RolloutStage> stages) {
   if (stages.empty()) return "a rollout schedule needs at least one stage";
   for (std::size_t i = 0; i < stages.size(); ++i) {
     const RolloutStage& stage = stages[i];
-    if (!std::isfinite(stage.percent) || stage.percent <= 0 || stage.percent > 100) {
-      return stage_label(i) + ": percent must be greater than 0 and at most 100";
-    }
-    if (!is_whole_hundredths(stage.percent)) {
-      return stage_label(i) + ": percent must have at most two decimals";
+    if (stage.percent == 0) return stage_label(i) + ": percent must be greater than 0";
+    if (auto problem = validate_rollout_percent(stage.percent); !problem.empty()) {
+      return stage_label(i) + ": " + problem;
     }
     if (i > 0 && stage.percent <= stages[i - 1].percent) {
       return stage_label(i) + ": percents must be strictly ascending";

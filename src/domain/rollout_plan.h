@@ -11,12 +11,20 @@
 // exact and case-sensitive. The default targeting (100%, no tags, no ids)
 // targets every device.
 //
+// A rollout share is a percentage of the cohort buckets (domain/cohort.h):
+// 10 000 buckets make its precision 0.01. validate_rollout_percent() returns
+// an empty string for a share that is finite, in [0, 100] and a whole number
+// of hundredths, otherwise a one-line message starting "percent must";
+// nothing is rounded silently,
+// so what the operator typed is what the fleet gets. 0 offers a release only
+// to the devices listed by id.
+//
 // A schedule is a list of RolloutStages; the release's targeting percent is
 // the current stage's percent. validate_stages() returns an empty string for
 // a usable schedule, otherwise a one-line message naming the first problem:
-// the schedule must have at least one stage; each percent must be finite, in
-// (0, 100] and a multiple of 0.01 (the cohort resolution); percents must be
-// strictly ascending; min_duration and min_successes must not be negative.
+// the schedule must have at least one stage; each percent must be a valid
+// rollout share and not 0; percents must be strictly ascending; min_duration
+// and min_successes must not be negative.
 //
 // next_stage() implements auto-advance: it returns progress.stage_index + 1
 // when the current stage has lasted at least its min_duration (measured from
@@ -65,6 +73,8 @@ struct StageProgress {
 
 std::optional<std::size_t> next_stage(std::span<const RolloutStage> stages, const StageProgress& progress,
                                       std::chrono::system_clock::time_point now);
+
+std::string validate_rollout_percent(double percent);
 
 std::string validate_stages(std::span<const RolloutStage> stages);
 

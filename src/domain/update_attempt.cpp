@@ -46,7 +46,8 @@ std::optional<AttemptOutcome> outcome_of(AttemptEnd end) {
     case AttemptEnd::Failed:
     case AttemptEnd::Stuck:
     case AttemptEnd::RolledBack: return AttemptOutcome::Failure;
-    case AttemptEnd::Superseded: return std::nullopt;
+    case AttemptEnd::Superseded:
+    case AttemptEnd::Revoked: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -58,13 +59,14 @@ std::string_view to_string(AttemptEnd end) {
     case AttemptEnd::Stuck: return "stuck";
     case AttemptEnd::RolledBack: return "rolled_back";
     case AttemptEnd::Superseded: return "superseded";
+    case AttemptEnd::Revoked: return "revoked";
   }
   return "superseded";
 }
 
 std::optional<AttemptEnd> parse_attempt_end(std::string_view text) {
   for (AttemptEnd end : {AttemptEnd::Succeeded, AttemptEnd::Failed, AttemptEnd::Stuck, AttemptEnd::RolledBack,
-                         AttemptEnd::Superseded}) {
+                         AttemptEnd::Superseded, AttemptEnd::Revoked}) {
     if (to_string(end) == text) return end;
   }
   return std::nullopt;

@@ -31,13 +31,18 @@
 //  - is_stuck(status, status_at, now, stuck_after): Stuck.
 //  - otherwise std::nullopt (still in progress).
 //
+// An open attempt also ends as Revoked when an operator revokes its release
+// (Store::update_release ends them all): the device did nothing wrong, and
+// its next poll is answered by the rules for devices without an update in
+// progress (domain/release_decision.h, rule a).
+//
 // outcome_of() maps an end to the safety outcome it counts as: Succeeded is
-// a Success; Failed, Stuck and RolledBack are Failures; Superseded counts as
-// neither (std::nullopt). A device that rolled back a release is never
-// offered it again; an ordinary failure may be retried.
+// a Success; Failed, Stuck and RolledBack are Failures; Superseded and
+// Revoked count as neither (std::nullopt). A device that rolled back a
+// release is never offered it again; an ordinary failure may be retried.
 //
 // parse_attempt_end() / to_string() convert the lowercase names
-// "succeeded", "failed", "stuck", "rolled_back", "superseded".
+// "succeeded", "failed", "stuck", "rolled_back", "superseded", "revoked".
 //
 // All functions are pure and safe to call concurrently.
 
@@ -52,7 +57,7 @@
 
 namespace apiota::domain {
 
-enum class AttemptEnd { Succeeded, Failed, Stuck, RolledBack, Superseded };
+enum class AttemptEnd { Succeeded, Failed, Stuck, RolledBack, Superseded, Revoked };
 
 struct AttemptRelease {
   std::int64_t id;

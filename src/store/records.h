@@ -34,7 +34,7 @@ struct KeyRecord {
 
 // One device installing one release (domain/update_attempt.h). `outcome` is
 // empty while the attempt is open, otherwise the name of a domain::AttemptEnd
-// ("succeeded", "failed", "stuck", "rolled_back", "superseded").
+// ("succeeded", "failed", "stuck", "rolled_back", "superseded", "revoked").
 struct AttemptRecord {
   std::int64_t id = 0;
   std::string project_id;
@@ -154,6 +154,7 @@ struct ReleaseOutcomes {
   std::int64_t failures = 0;     // failed (reported)
   std::int64_t stuck = 0;        // silent past the release's stuck_after
   std::int64_t rolled_back = 0;  // reverted by the device's bootloader
+  std::int64_t revoked = 0;      // open when an operator revoked the release
 };
 
 // One operator action, kept forever: who (key id, "cli:USER" or "apiota"),

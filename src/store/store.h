@@ -143,7 +143,9 @@ class Store {
   virtual std::optional<ReleaseRecord> find_release(std::string_view project_id, std::int64_t id) = 0;
   // Replaces the operator-managed fields (state, state_reason, notes, the
   // rollout fields, rollback_target_id, the safety settings and the stage
-  // schedule) of `release` and appends `audit`, in one transaction. False if
+  // schedule) of `release` and appends `audit`, in one transaction. When the
+  // state is "revoked", every update attempt still open on the release ends,
+  // in the same transaction, with outcome "revoked" at audit.at. False if
   // the release does not exist in its project.
   virtual bool update_release(const ReleaseRecord& release, const AuditRecord& audit) = 0;
   enum class DeleteOutcome { Deleted, NotFound, InUse };
@@ -184,7 +186,8 @@ class Store {
   // stuck_after_s at `now`.
   virtual std::vector<AttemptRecord> stale_attempts(std::int64_t now) = 0;
   // The outcomes of a release's last `limit` attempts ended at or after
-  // `since`, oldest first, superseded ones excluded.
+  // `since`, oldest first, superseded and revoked ones excluded (they are
+  // neither successes nor failures).
   virtual std::vector<std::string> recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
                                                            std::int64_t limit) = 0;
   // How many of a release's attempts succeeded at or after `since`.

@@ -223,7 +223,7 @@ TEST_F(Releases, PromoteOffersTheSameFirmwareOnAnotherChannel) {
   // Notes and safety settings travel; the rollout starts over at 100%.
   EXPECT_EQ(release.at("notes"), "beta soak passed");
   EXPECT_EQ(release.at("safety").at("window"), 40);
-  EXPECT_EQ(release.at("rollout_percent"), 100.0);
+  EXPECT_EQ(release.at("rollout_percent").to_number<double>(), 100.0);
   EXPECT_EQ(admin_get(server_, "/api/admin/releases/" + std::to_string(release.at("id").to_number<std::int64_t>()))
                 .at("notes"),
             "beta soak passed");

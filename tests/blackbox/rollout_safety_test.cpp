@@ -166,10 +166,12 @@ TEST_F(RolloutSafety, UpdatesAreNotStackedAndASilentDeviceTimesOut) {
   auto device = admin_get(server_, "/api/admin/devices/dev-1");
   EXPECT_EQ(device.at("update_attempt").at("release_id"), id);
   EXPECT_EQ(device.at("update_attempt").at("status"), "flashing");
-  // Polling during the update offers the same release again, nothing newer.
+  // Polling during the update offers the same release again, nothing newer,
+  // even once a newer release exists (the device may be retrying a download).
   EXPECT_TRUE(offered("dev-0", "1.0.0", "1.1.0"));
   upload("1.2.0");
-  EXPECT_EQ(check("dev-0", "1.0.0").at("update"), false);
+  EXPECT_TRUE(offered("dev-0", "1.0.0", "1.1.0"));
+  EXPECT_TRUE(offered("dev-1", "1.0.0", "1.1.0"));
 
   // dev-1 never reports again: the sweep counts it as stuck. dev-0 polls
   // after the timeout and is free to take the newer release.
@@ -179,6 +181,38 @@ TEST_F(RolloutSafety, UpdatesAreNotStackedAndASilentDeviceTimesOut) {
   EXPECT_TRUE(contains(log_messages("dev-1"), "no report since 'flashing'"));
   EXPECT_TRUE(admin_get(server_, "/api/admin/devices/dev-1").at("update_attempt").is_null());
   EXPECT_EQ(changelog_entry(id).at("state"), "active");
+}
+
+TEST_F(RolloutSafety, RevokingEndsTheAttemptsOnItAndTheirDevicesGetTheRollbackTarget) {
+  add_devices("dev-", 2);
+  const std::int64_t target = upload("1.0.0");
+  const std::int64_t id = upload("1.1.0");
+  // dev-0 is downloading 1.1.0 from 0.9.0; dev-1 has flashed it and reboots.
+  EXPECT_TRUE(offered("dev-0", "0.9.0", "1.1.0"));
+  report("dev-0", "downloading", "1.1.0", "0.9.0");
+  report("dev-1", "rebooting", "1.1.0", "1.0.0");
+  auto revoked = client_.Post("/api/admin/releases/" + std::to_string(id) + "/revoke", bearer(server_.admin_key()),
+                              R"({"reason":"watchdog resets"})", "application/json");
+  ASSERT_EQ(status_of(revoked), 200) << revoked->body;
+  EXPECT_EQ(json_of(revoked->body).at("rollback_target_id"), target);
+  EXPECT_TRUE(admin_get(server_, "/api/admin/devices/dev-0").at("update_attempt").is_null());
+  EXPECT_TRUE(admin_get(server_, "/api/admin/devices/dev-1").at("update_attempt").is_null());
+
+  // Their next polls: dev-0 takes the rollback target at once, dev-1 comes
+  // up on the revoked release and is sent back to it.
+  EXPECT_TRUE(offered("dev-0", "0.9.0", "1.0.0"));
+  auto back = check("dev-1", "1.1.0");
+  EXPECT_EQ(back.at("version"), "1.0.0");
+  EXPECT_EQ(back.at("rollback"), true);
+
+  // Ended by the revocation: neither installs nor failures of the release.
+  auto entry = changelog_entry(id);
+  EXPECT_EQ(entry.at("ended_by_revocation"), 2) << boost::json::serialize(entry);
+  EXPECT_EQ(entry.at("installs"), 0);
+  EXPECT_EQ(entry.at("failures"), 0);
+  EXPECT_EQ(entry.at("stuck"), 0);
+  EXPECT_EQ(entry.at("bootloader_rollbacks"), 0);
+  EXPECT_TRUE(log_messages("dev-0").empty());
 }
 
 TEST_F(RolloutSafety, BootloaderRollbackIsDetectedAndTheReleaseNeverOfferedAgain) {
@@ -221,7 +255,7 @@ TEST_F(RolloutSafety, StageScheduleAdvancesOnSuccessesAndTime) {
   auto set = patch(id, R"({"stages":[{"percent":10,"min_successes":2},)"
                        R"({"percent":50,"min_duration_seconds":1},{"percent":100}]})");
   ASSERT_EQ(status_of(set), 200) << set->body;
-  EXPECT_EQ(json_of(set->body).at("rollout_percent"), 10.0);
+  EXPECT_EQ(json_of(set->body).at("rollout_percent").to_number<double>(), 10.0);
   EXPECT_EQ(json_of(set->body).at("stage"), 1);
 
   std::vector<std::string> in_first_stage;
@@ -237,11 +271,11 @@ TEST_F(RolloutSafety, StageScheduleAdvancesOnSuccessesAndTime) {
   report(in_first_stage[1], "done");
   auto second = release(id);
   EXPECT_EQ(second.at("stage"), 2);
-  EXPECT_EQ(second.at("rollout_percent"), 50.0);
+  EXPECT_EQ(second.at("rollout_percent").to_number<double>(), 50.0);
 
   // The last stage needs only time; the periodic sweep applies it.
   EXPECT_TRUE(eventually([&] { return release(id).at("stage") == 3; }, std::chrono::seconds(8)));
-  EXPECT_EQ(release(id).at("rollout_percent"), 100.0);
+  EXPECT_EQ(release(id).at("rollout_percent").to_number<double>(), 100.0);
   for (int i = 0; i < kDevices; i += 7) {
     std::string device = "fleet-" + std::to_string(i);
     if (device != in_first_stage[0] && device != in_first_stage[1]) {
@@ -280,7 +314,7 @@ TEST_F(RolloutSafety, BadSchedulesAndSafetySettingsAreRefused) {
   EXPECT_TRUE(is_error(patch(id, R"({"safety":"strict"})"), 400, "INVALID_PARAMETER"));
   // Nothing was changed by the refused edits.
   auto unchanged = release(id);
-  EXPECT_EQ(unchanged.at("rollout_percent"), 100.0);
+  EXPECT_EQ(unchanged.at("rollout_percent").to_number<double>(), 100.0);
   EXPECT_EQ(unchanged.at("safety").at("window"), 20);
 }
 
@@ -295,7 +329,7 @@ TEST_F(RolloutSafety, CliSetsSafetyAndSchedules) {
   EXPECT_EQ(shown.at("safety").at("max_failure_rate"), 0.05);
   EXPECT_EQ(shown.at("safety").at("window"), 50);
   EXPECT_EQ(shown.at("safety").at("stuck_after_seconds"), 900);
-  EXPECT_EQ(shown.at("rollout_percent"), 1.0);
+  EXPECT_EQ(shown.at("rollout_percent").to_number<double>(), 1.0);
   ASSERT_EQ(shown.at("stages").as_array().size(), 3u);
   EXPECT_EQ(shown.at("stages").at(1).at("min_duration_seconds"), 86400);
   EXPECT_EQ(shown.at("stages").at(0).at("min_successes"), 10);
@@ -305,7 +339,7 @@ TEST_F(RolloutSafety, CliSetsSafetyAndSchedules) {
   auto cleared = server_.cli({"releases", "schedule", std::to_string(id), "--clear"});
   ASSERT_EQ(cleared.exit_code, 0) << cleared.out;
   EXPECT_EQ(release(id).at("stages").as_array().size(), 0u);
-  EXPECT_EQ(release(id).at("rollout_percent"), 1.0);
+  EXPECT_EQ(release(id).at("rollout_percent").to_number<double>(), 1.0);
 
   auto audit = admin_get(server_, "/api/admin/audit?limit=3").at("audit").as_array();
   EXPECT_TRUE(audit.at(0).at("actor").as_string().starts_with("cli:"));

@@ -15,6 +15,7 @@
 
 #include "support/digests.h"
 #include "support/esp_image_builder.h"
+#include "support/file_probes.h"
 #include "support/http_checks.h"
 #include "support/multipart_request.h"
 #include "support/polling.h"
@@ -69,7 +70,6 @@ TEST_F(Upload, SuccessReportsTheImage) {
   EXPECT_EQ(body.at("channel"), "beta");
   EXPECT_EQ(body.at("project_id"), "default");
   EXPECT_EQ(body.at("filename"), "fw-2.3.4-beta.bin");
-  EXPECT_EQ(body.at("url"), (server_.base_url() + "/api/firmware/fw-2.3.4-beta.bin").c_str());
   EXPECT_EQ(body.at("sha256"), sha256_hex(image).c_str());
   EXPECT_EQ(body.at("md5"), md5_hex(image).c_str());
   EXPECT_EQ(body.at("size").to_number<std::int64_t>(), static_cast<std::int64_t>(image.size()));
@@ -316,6 +316,108 @@ TEST_F(Upload, SixteenMebibytesRoundTrip) {
   over.payload_bytes += 16;
   auto too_big = upload(build_esp_app_image(over), "5.0.1");
   EXPECT_TRUE(is_error(too_big, 413, "PAYLOAD_TOO_LARGE"));
+}
+
+TEST_F(Upload, AnImageWhoseOwnVersionDiffersIsWarnedAbout) {
+  auto res = upload(small_image("1.0.0"), "9.9.9");
+  ASSERT_EQ(status_of(res), 200) << res->body;
+  auto warnings = json_of(res->body).at("warnings").as_array();
+  ASSERT_EQ(warnings.size(), 1u) << res->body;
+  const std::string warning(warnings[0].as_string());
+  EXPECT_NE(warning.find("1.0.0"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("9.9.9"), std::string::npos) << warning;
+  auto audit = admin_get(server_, "/api/admin/audit").at("audit").as_array();
+  EXPECT_EQ(audit.at(0).at("after").at("warnings"), warnings);
+
+  // Build metadata alone, a leading v, or a descriptor version that is no
+  // semantic version (e.g. `git describe`) is not a disagreement.
+  for (const auto& [image_version, form_version] : std::vector<std::pair<std::string, std::string>>{
+           {"2.0.0+build.7", "2.0.0"}, {"v3.0.0", "3.0.0"}, {"a1b2c3d-dirty", "4.0.0"}}) {
+    auto quiet = upload(small_image(image_version), form_version);
+    ASSERT_EQ(status_of(quiet), 200) << quiet->body;
+    EXPECT_TRUE(json_of(quiet->body).at("warnings").as_array().empty()) << image_version << ": " << quiet->body;
+  }
+}
+
+TEST_F(Upload, TheOperatorDownloadsAnUploadWithTheAdminKey) {
+  const Bytes image = small_image("1.0.0");
+  auto res = upload(image, "1.0.0");
+  ASSERT_EQ(status_of(res), 200) << res->body;
+  const auto body = json_of(res->body).as_object();
+  // No unsigned url: opened as it is, it could only answer 401.
+  EXPECT_FALSE(body.contains("url")) << res->body;
+  const std::string path = "/api/firmware/" + std::string(body.at("filename").as_string());
+  auto download = client_.Get(path, bearer(server_.admin_key()));
+  ASSERT_EQ(status_of(download), 200);
+  EXPECT_TRUE(download->body == std::string(image.begin(), image.end()));
+  EXPECT_TRUE(is_error(client_.Get(path), 401, "UNAUTHORIZED"));
+}
+
+TEST_F(Upload, AReleaseCanStartPausedAtAShareOrOnASchedule) {
+  ASSERT_EQ(register_device(client_, "dev-1", "upload-start-secret-01", server_.admin_key()), 200);
+  auto post = [&](const std::string& version, const std::string& channel,
+                  const httplib::MultipartFormDataItems& fields) {
+    const Bytes image = small_image(version);
+    httplib::MultipartFormDataItems items = fields;
+    items.push_back({"file", std::string(image.begin(), image.end()), "fw.bin", "application/octet-stream"});
+    items.push_back({"version", version, "", ""});
+    items.push_back({"channel", channel, "", ""});
+    auto res = client_.Post("/api/firmware/upload", bearer(server_.admin_key()), items);
+    EXPECT_EQ(status_of(res), 200) << (res ? res->body : "no response");
+    return res ? json_of(res->body) : boost::json::value{};
+  };
+
+  auto paused = post("1.1.0", "stable", {{"state", "paused", "", ""}, {"notes", "Investigate first", "", ""}});
+  EXPECT_EQ(paused.at("state"), "paused");
+  EXPECT_EQ(paused.at("notes"), "Investigate first");
+  auto poll = client_.Get(check_update_path("dev-1", "1.0.0", "upload-start-secret-01"));
+  ASSERT_EQ(status_of(poll), 200);
+  EXPECT_EQ(json_of(poll->body).at("update"), false) << "a release uploaded paused is not offered";
+  EXPECT_EQ(admin_get(server_, "/api/admin/audit").at("audit").at(0).at("after").at("state"), "paused");
+
+  auto share = post("1.2.0", "beta", {{"rollout_percent", "12.5", "", ""}});
+  EXPECT_EQ(share.at("state"), "active");
+  EXPECT_EQ(share.at("rollout_percent").to_number<double>(), 12.5);
+  EXPECT_TRUE(share.at("stages").as_array().empty());
+
+  auto staged = post("1.3.0", "dev",
+                     {{"stages", R"([{"percent":1,"min_duration_seconds":3600,"min_successes":10},{"percent":100}])", "",
+                       ""},
+                      {"state", "active", "", ""}});
+  EXPECT_EQ(staged.at("rollout_percent").to_number<double>(), 1.0);
+  EXPECT_EQ(staged.at("stage"), 1);
+  ASSERT_EQ(staged.at("stages").as_array().size(), 2u);
+  EXPECT_EQ(staged.at("stages").at(0).at("min_successes"), 10);
+}
+
+TEST_F(Upload, BadStartingFieldsLeaveNoReleaseAndNoFile) {
+  const Bytes image = small_image("1.0.0");
+  const std::vector<httplib::MultipartFormDataItems> bad_fields = {
+      {{"state", "revoked", "", ""}},
+      {{"state", "", "", ""}},
+      {{"rollout_percent", "101", "", ""}},
+      {{"rollout_percent", "10.555", "", ""}},
+      {{"rollout_percent", "ten", "", ""}},
+      {{"rollout_percent", "", "", ""}},
+      {{"stages", R"([{"percent":50},{"percent":10}])", "", ""}},
+      {{"stages", "1:3600:10,100", "", ""}},
+      {{"stages", R"([{"percent":10}])", "", ""}, {"rollout_percent", "5", "", ""}},
+      {{"notes", std::string(65 * 1024, 'n'), "", ""}},
+  };
+  for (const auto& fields : bad_fields) {
+    for (bool fields_first : {true, false}) {
+      httplib::MultipartFormDataItems items;
+      if (fields_first) items = fields;
+      items.push_back({"file", std::string(image.begin(), image.end()), "fw.bin", "application/octet-stream"});
+      items.push_back({"version", "1.0.0", "", ""});
+      if (!fields_first) items.insert(items.end(), fields.begin(), fields.end());
+      auto res = client_.Post("/api/firmware/upload", bearer(server_.admin_key()), items);
+      EXPECT_TRUE(is_error(res, 400, "INVALID_PARAMETER")) << fields.at(0).name << "=" << fields.at(0).content.substr(0, 40);
+    }
+  }
+  EXPECT_EQ(release_count(client_, server_.admin_key()), 0u);
+  EXPECT_EQ(file_count(server_.data_dir() / "firmware"), 0u);
+  EXPECT_TRUE(eventually([&] { return file_count(server_.data_dir() / "tmp") == 0; }));
 }
 
 }  // namespace

@@ -120,6 +120,18 @@ struct ScheduleCase {
   const char* error_fragment;  // nullptr: valid
 };
 
+TEST(ValidateRolloutPercent, HundredthsFromZeroToOneHundred) {
+  for (double fine : {0.0, 0.01, 0.29, 0.57, 10.55, 12.5, 99.99, 100.0}) {
+    EXPECT_EQ(validate_rollout_percent(fine), "") << fine;
+  }
+  for (double bad : {-0.01, 100.01, 10.555, 0.001, std::numeric_limits<double>::quiet_NaN(),
+                     std::numeric_limits<double>::infinity()}) {
+    EXPECT_NE(validate_rollout_percent(bad), "") << bad;
+  }
+  EXPECT_NE(validate_rollout_percent(10.555).find("at most two decimals"), std::string::npos);
+  EXPECT_NE(validate_rollout_percent(101).find("between 0 and 100"), std::string::npos);
+}
+
 TEST(ValidateStages, Table) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();

@@ -324,6 +324,41 @@ TEST_P(StoreConformance, UpdateAttemptsOpenEndAndCount) {
   EXPECT_EQ(outcomes[0].stuck, 0);
 }
 
+TEST_P(StoreConformance, RevokingAReleaseEndsItsOpenAttemptsAsRevoked) {
+  auto a = store_->register_device(device("a"), 10).device;
+  auto b = store_->register_device(device("b"), 10).device;
+  auto revoked = release("1.1.0", "stable");
+  auto other = release("1.2.0", "stable");
+  ASSERT_TRUE(store_->insert_release(revoked));
+  ASSERT_TRUE(store_->insert_release(other));
+  AttemptRecord on_revoked{0, "default", a.row_id, "a", revoked.id, "1.0.0", "1.1.0", "flashing", 1000, 1000, "", {}};
+  AttemptRecord on_other{0, "default", b.row_id, "b", other.id, "1.0.0", "1.2.0", "downloading", 1000, 1000, "", {}};
+  ASSERT_TRUE(store_->apply_attempt_write(AttemptWrite{1000, std::nullopt, "", std::nullopt, on_revoked}));
+  ASSERT_TRUE(store_->apply_attempt_write(AttemptWrite{1000, std::nullopt, "", std::nullopt, on_other}));
+
+  // Pausing leaves attempts alone; revoking ends the release's own.
+  revoked.state = "paused";
+  AuditRecord audit{0, "default", "key_1", "release.pause", "release:1", "{}", "{}", 8000};
+  ASSERT_TRUE(store_->update_release(revoked, audit));
+  EXPECT_TRUE(store_->find_device("a")->open_attempt);
+  revoked.state = "revoked";
+  audit.action = "release.revoke";
+  audit.at = 9000;
+  ASSERT_TRUE(store_->update_release(revoked, audit));
+  EXPECT_FALSE(store_->find_device("a")->open_attempt);
+  EXPECT_TRUE(store_->find_device("a")->rolled_back_release_ids.empty());
+  ASSERT_TRUE(store_->find_device("b")->open_attempt);
+  EXPECT_TRUE(store_->stale_attempts(9000 + 3600 * 1000 + 1).size() == 1u);
+
+  // Counted as ended by revocation, neither success nor failure.
+  EXPECT_TRUE(store_->recent_attempt_outcomes(revoked.id, 0, 10).empty());
+  auto outcomes = store_->release_outcomes("default");
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_EQ(outcomes[0].release_id, revoked.id);
+  EXPECT_EQ(outcomes[0].revoked, 1);
+  EXPECT_EQ(outcomes[0].installs + outcomes[0].failures + outcomes[0].stuck + outcomes[0].rolled_back, 0);
+}
+
 // local_cache_changes() moves with the generations, so a cache notices its
 // own process's changes at once and nothing else costs it a check.
 TEST_P(StoreConformance, CacheGenerationsFollowWhatCachesDependOn) {

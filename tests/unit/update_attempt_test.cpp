@@ -122,11 +122,13 @@ TEST(AttemptEnd, OutcomesAndNames) {
   EXPECT_EQ(outcome_of(AttemptEnd::Stuck), AttemptOutcome::Failure);
   EXPECT_EQ(outcome_of(AttemptEnd::RolledBack), AttemptOutcome::Failure);
   EXPECT_EQ(outcome_of(AttemptEnd::Superseded), std::nullopt);
+  EXPECT_EQ(outcome_of(AttemptEnd::Revoked), std::nullopt) << "a revocation is not the device's failure";
   for (AttemptEnd end : {AttemptEnd::Succeeded, AttemptEnd::Failed, AttemptEnd::Stuck, AttemptEnd::RolledBack,
-                         AttemptEnd::Superseded}) {
+                         AttemptEnd::Superseded, AttemptEnd::Revoked}) {
     EXPECT_EQ(parse_attempt_end(to_string(end)), end);
   }
   EXPECT_EQ(to_string(AttemptEnd::RolledBack), "rolled_back");
+  EXPECT_EQ(to_string(AttemptEnd::Revoked), "revoked");
   EXPECT_EQ(parse_attempt_end("Succeeded"), std::nullopt);
   EXPECT_EQ(parse_attempt_end("open"), std::nullopt);
 }

@@ -1,6 +1,7 @@
 #pragma once
-// Small pieces every admin handler uses: a JSON 200 response, and an integer
-// query parameter with bounds (INVALID_PARAMETER outside [0, max]).
+// Small pieces every admin handler uses: a JSON 200 response (numbers
+// written plainly, api/json_text.h), and an integer query parameter with
+// bounds (INVALID_PARAMETER outside [0, max]).
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>

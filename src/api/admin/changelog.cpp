@@ -6,6 +6,7 @@
 #include <map>
 
 #include "api/admin/render.h"
+#include "api/json_text.h"
 
 namespace apiota::api::admin {
 namespace {
@@ -15,7 +16,7 @@ constexpr std::int64_t kHistoryLimit = 100000;
 std::string text_of(const boost::json::value& v) {
   if (v.is_string()) return std::string(v.as_string());
   if (v.is_null()) return "-";
-  return boost::json::serialize(v);
+  return to_json_text(v);
 }
 
 }  // namespace
@@ -48,6 +49,7 @@ boost::json::array changelog_json(store::Store& store, std::string_view project_
     item["failures"] = counts.failures;
     item["stuck"] = counts.stuck;
     item["bootloader_rollbacks"] = counts.rolled_back;
+    item["ended_by_revocation"] = counts.revoked;
     auto h = history.find("release:" + std::to_string(r.id));
     item["history"] = h == history.end() ? boost::json::array{} : h->second;
     std::string id = std::to_string(r.id);
@@ -75,9 +77,10 @@ std::string changelog_markdown(const boost::json::array& changelog, std::string_
     md += fmt::format("- uploaded {} by {}\n", text_of(r.at("uploaded_at")), text_of(r.at("uploaded_by")));
     md += fmt::format("- {} bytes, chip {}, secure_version {}, sha256 `{}`\n", text_of(r.at("size")),
                       text_of(r.at("chip")), text_of(r.at("secure_version")), text_of(r.at("sha256")));
-    md += fmt::format("- rollout {}%, installs {}, failures {}, stuck {}, bootloader rollbacks {}\n",
-                      text_of(r.at("rollout_percent")), text_of(r.at("installs")), text_of(r.at("failures")),
-                      text_of(r.at("stuck")), text_of(r.at("bootloader_rollbacks")));
+    md += fmt::format(
+        "- rollout {}%, installs {}, failures {}, stuck {}, bootloader rollbacks {}, ended by revocation {}\n",
+        text_of(r.at("rollout_percent")), text_of(r.at("installs")), text_of(r.at("failures")), text_of(r.at("stuck")),
+        text_of(r.at("bootloader_rollbacks")), text_of(r.at("ended_by_revocation")));
     if (const auto& stages = r.at("stages").as_array(); !stages.empty()) {
       md += "- schedule:";
       for (const auto& s : stages) {

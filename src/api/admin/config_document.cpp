@@ -5,12 +5,13 @@
 #include "api/api_error.h"
 #include "api/clock.h"
 #include "api/json_body.h"
+#include "api/json_text.h"
 
 namespace apiota::api::admin {
 
 store::ConfigRecord make_config_record(std::string_view json_text) {
   boost::json::object object = parse_json_object(json_text);
-  std::string serialized = boost::json::serialize(object);
+  std::string serialized = to_json_text(object);
   if (serialized.size() > kMaxConfigBytes) {
     throw ApiError(ErrorCode::InvalidJson, "config must be at most 64 KiB");
   }

@@ -3,41 +3,49 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
+#include <charconv>
 
-#include "api/admin/blob_cleanup.h"
-#include "api/admin/render.h"
+#include "api/admin/release_fields.h"
+#include "api/admin/release_operations.h"
 #include "api/api_error.h"
-#include "api/audit.h"
-#include "api/clock.h"
-#include "api/firmware_url.h"
-#include "domain/channel.h"
-#include "domain/esp_image.h"
-#include "domain/semver.h"
+#include "api/json_text.h"
 
 namespace apiota::api::admin {
 namespace {
 
-// Room for the text fields and multipart framing around the file.
-constexpr std::uint64_t kFormOverheadBytes = 64 * 1024;
+// Room for the text fields (notes up to 64 KiB) and multipart framing
+// around the file.
+constexpr std::uint64_t kFormOverheadBytes = 128 * 1024;
 constexpr std::size_t kMaxFieldBytes = 1024;
+constexpr std::size_t kMaxStagesBytes = 16 * 1024;
 
-std::string limit_message(std::uint64_t limit) {
-  return "firmware larger than the plan's limit of " + std::to_string(limit) + " bytes";
+double percent_field(std::string_view text) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    throw ApiError(ErrorCode::InvalidParameter, "rollout_percent must be a number");
+  }
+  return value;
+}
+
+std::vector<store::RolloutStageRecord> stages_field(std::string_view text) {
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec) throw ApiError(ErrorCode::InvalidParameter, "stages must be a JSON array of stages");
+  return stages_from_json(parsed);
 }
 
 }  // namespace
 
 FirmwareUpload::FirmwareUpload(Context& ctx, const Request& head, std::optional<std::uint64_t> content_length)
-    : ctx_(ctx),
-      admin_(authenticate_admin(ctx, head)),
-      max_firmware_bytes_(static_cast<std::uint64_t>(admin_.project.plan.max_firmware_bytes)) {
-  if (content_length && *content_length > max_body_bytes()) {
-    throw ApiError(ErrorCode::PayloadTooLarge, limit_message(max_firmware_bytes_));
-  }
+    : ctx_(ctx), admin_(authenticate_admin(ctx, head)) {
+  // A body that large holds a file over the limit, whatever the form's other fields.
+  if (content_length && *content_length > max_body_bytes()) check_firmware_size(admin_.project.plan, *content_length);
 }
 
-std::uint64_t FirmwareUpload::max_body_bytes() const { return max_firmware_bytes_ + kFormOverheadBytes; }
+std::uint64_t FirmwareUpload::max_body_bytes() const {
+  return static_cast<std::uint64_t>(admin_.project.plan.max_firmware_bytes) + kFormOverheadBytes;
+}
 
 void FirmwareUpload::begin_part(std::string_view name, std::optional<std::string_view> filename) {
   if (name == "file") {
@@ -46,28 +54,36 @@ void FirmwareUpload::begin_part(std::string_view name, std::optional<std::string
     file_seen_ = true;
     file_.emplace(ctx_.blobs.create_pending());
     part_ = PartKind::File;
-  } else if (name == "version" || name == "channel" || name == "project_id") {
-    part_ = PartKind::Field;
-    field_name_ = std::string(name);
-    field_value_.clear();
+    return;
+  }
+  if (name == "version" || name == "channel" || name == "project_id" || name == "state" ||
+      name == "rollout_percent") {
+    field_limit_ = kMaxFieldBytes;
+  } else if (name == "stages") {
+    field_limit_ = kMaxStagesBytes;
+  } else if (name == "notes") {
+    field_limit_ = kMaxNotesBytes;
   } else {
     part_ = PartKind::Ignored;
+    return;
   }
+  part_ = PartKind::Field;
+  field_name_ = std::string(name);
+  field_value_.clear();
 }
 
 void FirmwareUpload::part_data(std::string_view bytes) {
   switch (part_) {
     case PartKind::File:
-      if (file_->size() + bytes.size() > max_firmware_bytes_) {
-        throw ApiError(ErrorCode::PayloadTooLarge, limit_message(max_firmware_bytes_));
-      }
+      check_firmware_size(admin_.project.plan, file_->size() + bytes.size());
       file_->write(bytes);
       sha256_.update(bytes);
       md5_.update(bytes);
       break;
     case PartKind::Field:
-      if (field_value_.size() + bytes.size() > kMaxFieldBytes) {
-        throw ApiError(ErrorCode::InvalidParameter, field_name_ + " is too long");
+      if (field_value_.size() + bytes.size() > field_limit_) {
+        throw ApiError(ErrorCode::InvalidParameter,
+                       field_name_ + " is longer than " + std::to_string(field_limit_) + " bytes");
       }
       field_value_.append(bytes);
       break;
@@ -78,99 +94,52 @@ void FirmwareUpload::part_data(std::string_view bytes) {
 }
 
 void FirmwareUpload::end_part() {
-  if (part_ == PartKind::Field) {
-    if (field_name_ == "version") version_ = field_value_;
-    if (field_name_ == "channel") channel_ = field_value_;
-    if (field_name_ == "project_id") project_id_ = field_value_;
-  }
+  if (part_ == PartKind::Field) take_field();
   part_ = PartKind::None;
+}
+
+// Checks one text field as soon as it is complete.
+void FirmwareUpload::take_field() {
+  const std::string& value = field_value_;
+  ReleaseStart& start = request_.start;
+  if (field_name_ == "version") {
+    version_.reset();
+    if (!value.empty()) version_ = release_version(value);
+  } else if (field_name_ == "channel") {
+    request_.channel = release_channel(value);
+  } else if (field_name_ == "project_id") {
+    if (!value.empty()) require_same_project(admin_, value);
+  } else if (field_name_ == "state") {
+    start.state = starting_state(value);
+  } else if (field_name_ == "rollout_percent") {
+    start.rollout_percent = checked_rollout_percent(percent_field(value));
+  } else if (field_name_ == "stages") {
+    start.stages = checked_stages(stages_field(value));
+  } else if (field_name_ == "notes") {
+    check_notes(value);
+    start.notes = value;
+  }
 }
 
 Response FirmwareUpload::finish() {
   if (!file_seen_) throw ApiError(ErrorCode::MissingParameter, "file is required");
-  if (!version_ || version_->empty()) throw ApiError(ErrorCode::MissingParameter, "version is required");
-  auto version = domain::parse_semver(*version_);
-  if (!version) throw ApiError(ErrorCode::InvalidVersion, "version is not a semantic version (e.g. 1.2.0)");
-  auto channel = domain::parse_channel(channel_.value_or("stable"));
-  if (!channel) throw ApiError(ErrorCode::InvalidChannel, "channel must be stable, beta or dev");
-  if (project_id_ && !project_id_->empty()) require_same_project(admin_, *project_id_);
+  if (!version_) throw ApiError(ErrorCode::MissingParameter, "version is required");
+  request_.version = *version_;
+  request_.start = checked_release_start(std::move(request_.start));
 
-  blob::FileByteSource source(file_->fd(), file_->size());
-  domain::EspImageCheck check = domain::inspect_esp_app_image(source);
-  if (!check.ok()) throw ApiError(ErrorCode::InvalidFirmware, check.message);
-  const domain::EspImageInfo& image = *check.info;
-
-  store::ReleaseRecord release;
-  release.project_id = admin_.project.id;
-  release.version = version->to_string();
-  release.channel = std::string(domain::to_string(*channel));
-  release.filename = release_filename(release.project_id, release.version, release.channel);
-  release.size = static_cast<std::int64_t>(file_->size());
-  release.sha256 = crypto::to_hex(sha256_.finish());
-  release.md5 = crypto::to_hex(md5_.finish());
-  release.chip = std::string(domain::chip_name(image.chip));
-  release.chip_id = image.chip_id;
-  release.image_project_name = image.project_name;
-  release.image_version = image.version;
-  release.secure_version = image.secure_version;
-  release.idf_version = image.idf_version;
-  release.signature = std::string(domain::signature_kind_name(image.signature));
-  release.appended_sha256 = image.appended_sha256_hex;
-  release.elf_sha256 = image.elf_sha256_hex;
-  release.uploaded_by = admin_.key.id;
-  release.uploaded_at = now_ms();
-
-  // Anti-rollback devices burn a release's secure_version into eFuse once
-  // they run it: raising it is irreversible for the fleet, so say so.
-  boost::json::array warnings;
-  std::optional<std::int64_t> highest_secure_version;
-  for (const auto& existing : ctx_.store.list_releases(release.project_id)) {
-    highest_secure_version = std::max(highest_secure_version.value_or(0), existing.secure_version);
-  }
-  if (highest_secure_version && release.secure_version > *highest_secure_version) {
-    warnings.emplace_back("secure_version rises from " + std::to_string(*highest_secure_version) + " to " +
-                          std::to_string(release.secure_version) +
-                          ": devices with anti-rollback that install this release can never go back below it");
-  }
-
-  {
-    std::lock_guard lock(ctx_.release_commit_mutex);
-    ctx_.blobs.commit(*file_, release.sha256);
-    if (!ctx_.store.insert_release(release)) {
-      remove_unreferenced_blob(ctx_.store, ctx_.blobs, release.sha256);
-      throw ApiError(ErrorCode::VersionExists,
-                     "version " + release.version + " already exists on channel " + release.channel);
-    }
-  }
-  boost::json::object audited = render(release);
-  audited["warnings"] = warnings;
-  record_audit(ctx_.store, release.project_id, admin_.key.id, "release.upload", "release:" + std::to_string(release.id),
-               nullptr, audited);
-  spdlog::info("release {} {} ({}) uploaded to project {} by {}: {} bytes, chip {}, sha256 {}", release.version,
+  ReleaseFile file{*file_, crypto::to_hex(sha256_.finish()), crypto::to_hex(md5_.finish())};
+  const PublishedRelease published = publish_release(
+      ReleaseDestination{ctx_.store, ctx_.blobs, ctx_.release_commit_mutex}, admin_.project, request_, file,
+      admin_.key.id);
+  const store::ReleaseRecord& release = published.release;
+  spdlog::info("release {} {} ({}) uploaded to project {} by {}: {} bytes, chip {}, sha256 {}, {}", release.version,
                release.channel, release.filename, release.project_id, release.uploaded_by, release.size,
-               release.chip, release.sha256);
+               release.chip, release.sha256, release.state);
 
+  boost::json::object out{{"success", true}};
+  for (const auto& field : render(published)) out.emplace(field.key(), field.value());
   Response res;
-  res.body = boost::json::serialize(boost::json::object{
-      {"success", true},
-      {"id", release.id},
-      {"project_id", release.project_id},
-      {"version", release.version},
-      {"channel", release.channel},
-      {"filename", release.filename},
-      {"url", ctx_.settings.public_url + "/api/firmware/" + release.filename},
-      {"size", release.size},
-      {"sha256", release.sha256},
-      {"md5", release.md5},
-      {"chip", release.chip},
-      {"image_version", release.image_version},
-      {"image_project_name", release.image_project_name},
-      {"secure_version", release.secure_version},
-      {"idf_version", release.idf_version},
-      {"signature", release.signature},
-      {"uploaded_at", iso8601(release.uploaded_at)},
-      {"warnings", std::move(warnings)},
-  });
+  res.body = to_json_text(out);
   return res;
 }
 

@@ -4,10 +4,14 @@
 // The http layer creates it when the request head has arrived, feeds it the
 // multipart/form-data parts as they stream in, and calls finish() at the end
 // of the body. The file part goes straight to a temp file while SHA-256 and
-// MD5 are computed, so memory use does not depend on the file size. Nothing
-// becomes visible until finish() has validated the ESP32 image, committed the
-// blob and inserted the release; an upload abandoned at any point leaves only
-// a temp file, removed by the PendingBlob destructor (or at start-up after a
+// MD5 are computed, so memory use does not depend on the file size. Each
+// text field is checked as soon as it has arrived (version, channel,
+// project_id, and how the release starts: state, rollout_percent, stages,
+// notes; see api/admin/release_publication.h), so a bad field ends the
+// upload at once. Nothing becomes visible until finish() has published the
+// release (publish_release(): image checks, blob commit, release insert,
+// audit); an upload abandoned or refused at any point leaves only a temp
+// file, removed by the PendingBlob destructor (or at start-up after a
 // crash).
 //
 // Every method may throw ApiError; after a throw the object must be dropped.
@@ -18,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/admin/release_publication.h"
 #include "api/auth.h"
 #include "api/context.h"
 #include "api/request.h"
@@ -40,19 +45,22 @@ class FirmwareUpload {
   void part_data(std::string_view bytes);
   void end_part();
 
-  // Validates, stores and records the release. Blocks on disk and the store.
+  // Publishes the release. Blocks on disk and the store.
   Response finish();
 
  private:
   enum class PartKind { None, File, Field, Ignored };
 
+  void take_field();
+
   Context& ctx_;
   AdminPrincipal admin_;
-  std::uint64_t max_firmware_bytes_;
   PartKind part_ = PartKind::None;
   std::string field_name_;
   std::string field_value_;
-  std::optional<std::string> version_, channel_, project_id_;
+  std::size_t field_limit_ = 0;
+  std::optional<domain::SemVer> version_;
+  ReleaseRequest request_;
   std::optional<blob::PendingBlob> file_;
   bool file_seen_ = false;
   crypto::Digest sha256_{crypto::DigestKind::Sha256};

@@ -1,11 +1,10 @@
 #include <boost/json.hpp>
 
-#include <cmath>
-
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
 #include "api/admin/blob_cleanup.h"
 #include "api/admin/changelog.h"
+#include "api/admin/release_fields.h"
 #include "api/admin/release_operations.h"
 #include "api/admin/render.h"
 #include "api/api_error.h"
@@ -15,27 +14,11 @@
 namespace apiota::api::admin {
 namespace {
 
-std::optional<double> number_field(const boost::json::object& body, std::string_view name) {
-  const auto* v = body.if_contains(name);
-  if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_number()) throw ApiError(ErrorCode::InvalidParameter, std::string(name) + " must be a number");
-  return v->to_number<double>();
-}
-
 std::optional<std::int64_t> id_field(const boost::json::object& body, std::string_view name) {
   auto value = number_field(body, name);
   if (!value) return std::nullopt;
   if (*value != static_cast<double>(static_cast<std::int64_t>(*value)) || *value <= 0) {
     throw ApiError(ErrorCode::InvalidParameter, std::string(name) + " must be a release id");
-  }
-  return static_cast<std::int64_t>(*value);
-}
-
-std::optional<std::int64_t> whole_field(const boost::json::object& body, std::string_view name) {
-  auto value = number_field(body, name);
-  if (!value) return std::nullopt;
-  if (*value != std::floor(*value) || std::fabs(*value) > 1e15) {
-    throw ApiError(ErrorCode::InvalidParameter, std::string(name) + " must be a whole number");
   }
   return static_cast<std::int64_t>(*value);
 }
@@ -63,19 +46,7 @@ SafetyChange safety_field(const boost::json::object& body) {
 std::optional<std::vector<store::RolloutStageRecord>> stages_field(const boost::json::object& body) {
   const auto* v = body.if_contains("stages");
   if (!v || v->is_null()) return std::nullopt;
-  if (!v->is_array() || v->as_array().size() > 100) {
-    throw ApiError(ErrorCode::InvalidParameter, "stages must be an array of at most 100 stages");
-  }
-  std::vector<store::RolloutStageRecord> stages;
-  for (const auto& item : v->as_array()) {
-    if (!item.is_object()) throw ApiError(ErrorCode::InvalidParameter, "each stage must be an object");
-    const auto& stage = item.as_object();
-    auto percent = number_field(stage, "percent");
-    if (!percent) throw ApiError(ErrorCode::InvalidParameter, "each stage needs a percent");
-    stages.push_back({*percent, whole_field(stage, "min_duration_seconds").value_or(0),
-                      whole_field(stage, "min_successes").value_or(0)});
-  }
-  return stages;
+  return stages_from_json(*v);
 }
 
 bool has_safety(const SafetyChange& s) {

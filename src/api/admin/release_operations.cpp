@@ -15,7 +15,6 @@
 namespace apiota::api::admin {
 namespace {
 
-constexpr std::size_t kMaxNotesBytes = 64 * 1024;
 constexpr std::size_t kMaxTargets = 1000;
 
 std::vector<std::string> checked_list(const std::vector<std::string>& items, bool (*valid)(std::string_view),
@@ -71,22 +70,35 @@ void apply_safety(const SafetyChange& change, store::ReleaseRecord& release) {
 
 }  // namespace
 
+void check_notes(std::string_view notes) {
+  if (notes.size() > kMaxNotesBytes) throw ApiError(ErrorCode::InvalidParameter, "notes exceed 64 KiB");
+}
+
+double checked_rollout_percent(double percent) {
+  if (auto problem = domain::validate_rollout_percent(percent); !problem.empty()) {
+    throw ApiError(ErrorCode::InvalidParameter, "rollout_" + problem);
+  }
+  return std::round(percent * 100) / 100;
+}
+
+std::vector<store::RolloutStageRecord> checked_stages(std::vector<store::RolloutStageRecord> stages) {
+  if (auto problem = domain::validate_stages(rollout_stages(stages)); !problem.empty()) {
+    throw ApiError(ErrorCode::InvalidParameter, problem);
+  }
+  for (auto& stage : stages) stage.percent = std::round(stage.percent * 100) / 100;
+  return stages;
+}
+
 store::ReleaseRecord change_release(store::Store& store, std::string_view project_id, std::int64_t id,
                                     const ReleaseChange& change, std::string_view actor, std::string_view action) {
   auto before = store.find_release(project_id, id);
   if (!before) throw ApiError(ErrorCode::NotFound, "no such release");
   store::ReleaseRecord after = *before;
   if (change.notes) {
-    if (change.notes->size() > kMaxNotesBytes) throw ApiError(ErrorCode::InvalidParameter, "notes exceed 64 KiB");
+    check_notes(*change.notes);
     after.notes = *change.notes;
   }
-  if (change.rollout_percent) {
-    double p = *change.rollout_percent;
-    if (!std::isfinite(p) || p < 0 || p > 100) {
-      throw ApiError(ErrorCode::InvalidParameter, "rollout_percent must be between 0 and 100");
-    }
-    after.rollout_percent = std::round(p * 100) / 100;
-  }
+  if (change.rollout_percent) after.rollout_percent = checked_rollout_percent(*change.rollout_percent);
   if (change.rollout_tags) after.rollout_tags = checked_list(*change.rollout_tags, domain::is_valid_tag, "tags");
   if (change.rollout_devices) {
     after.rollout_devices = checked_list(*change.rollout_devices, domain::is_valid_device_id, "device ids");
@@ -101,15 +113,10 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
     if (change.rollout_percent) {
       throw ApiError(ErrorCode::InvalidParameter, "give rollout_percent or stages, not both");
     }
-    after.rollout_stages = *change.stages;
+    after.rollout_stages = change.stages->empty() ? *change.stages : checked_stages(*change.stages);
     after.stage_index = 0;
     after.stage_started_at = now_ms();
-    if (!after.rollout_stages.empty()) {
-      if (auto problem = domain::validate_stages(rollout_stages(after)); !problem.empty()) {
-        throw ApiError(ErrorCode::InvalidParameter, problem);
-      }
-      after.rollout_percent = after.rollout_stages.front().percent;
-    }
+    if (!after.rollout_stages.empty()) after.rollout_percent = after.rollout_stages.front().percent;
   } else if (change.rollout_percent) {
     after.rollout_stages.clear();
     after.stage_index = 0;

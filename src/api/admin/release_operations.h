@@ -5,9 +5,9 @@
 // change_release() loads release `id` of `project_id`, applies the change,
 // validates the result, and stores it together with an audit record (actor,
 // action, the release before and after). Throws ApiError: NOT_FOUND for a
-// release outside the project, INVALID_PARAMETER for a rollout share outside
-// [0, 100], notes over 64 KiB, a malformed tag or device id (or over 1000 of
-// them), INVALID_PARAMETER with the domain's reason
+// release outside the project, INVALID_PARAMETER for a rollout share that
+// checked_rollout_percent() refuses, notes over 64 KiB, a malformed tag or
+// device id (or over 1000 of them), INVALID_PARAMETER with the domain's reason
 // for a rollback target that devices could not install (another project,
 // revoked, same version, lower secure_version), for safety settings out of
 // range, for a schedule domain::validate_stages() refuses, and for a change
@@ -21,7 +21,19 @@
 // Revoking a release without a rollback target picks one: the newest active
 // release of the same channel below it that validate_rollback_target()
 // accepts (none if there is none; devices then stay put until one is named).
+// Revoking also ends every open update attempt on the release, as ended by
+// revocation (Store::update_release): its devices are free at their next
+// poll, and the revocation counts as none of their failures.
+//
+// The field rules below are shared with new releases
+// (api/admin/release_publication.h); each throws INVALID_PARAMETER:
+// check_notes() refuses notes over kMaxNotesBytes; checked_rollout_percent()
+// a share domain::validate_rollout_percent() refuses (0..100 in steps of
+// 0.01: a finer one is refused, never rounded); checked_stages() a schedule
+// domain::validate_stages() refuses. Both return the shares as stored: the
+// exact nearest hundredth (0.29 may arrive as 0.28999999999999998).
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,6 +44,12 @@
 #include "store/store.h"
 
 namespace apiota::api::admin {
+
+inline constexpr std::size_t kMaxNotesBytes = 64 * 1024;
+
+void check_notes(std::string_view notes);
+double checked_rollout_percent(double percent);
+std::vector<store::RolloutStageRecord> checked_stages(std::vector<store::RolloutStageRecord> stages);
 
 // Safety settings to change; unset fields keep their value.
 struct SafetyChange {

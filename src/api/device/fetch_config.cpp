@@ -7,6 +7,7 @@
 #include "api/clock.h"
 #include "api/device/device_api.h"
 #include "api/etag.h"
+#include "api/json_text.h"
 #include "crypto/digest.h"
 #include "domain/config_merge.h"
 
@@ -40,7 +41,7 @@ Response fetch_config(Context& ctx, const Request& req) {
   }
 
   Response res;
-  res.body = boost::json::serialize(out);
+  res.body = to_json_text(out);
   // Appended piecewise: GCC 12 at -O3 misreports `"\"" + string` (-Wrestrict).
   std::string etag(1, '"');
   etag.append(crypto::to_hex(crypto::sha256(res.body)), 0, 32).push_back('"');

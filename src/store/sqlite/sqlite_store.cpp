@@ -685,6 +685,12 @@ bool SqliteStore::update_release(const ReleaseRecord& r, const AuditRecord& audi
   Transaction tx(*writer_);
   write_release_fields(*writer_, r);
   if (writer_->changes() == 0) return false;
+  if (r.state == "revoked") {
+    auto stmt = writer_->prepare(
+        "UPDATE update_attempts SET outcome = 'revoked', ended_at = ? WHERE release_id = ? AND outcome = ''");
+    stmt.bind(1, audit.at).bind(2, r.id);
+    stmt.run();
+  }
   insert_audit(*writer_, audit);
   tx.commit();
   return true;
@@ -896,7 +902,7 @@ std::vector<std::string> SqliteStore::recent_attempt_outcomes(std::int64_t relea
   auto conn = reader();
   auto stmt = conn->prepare(
       "SELECT outcome FROM (SELECT outcome, ended_at, id FROM update_attempts WHERE release_id = ? "
-      "AND outcome NOT IN ('', 'superseded') AND ended_at >= ? ORDER BY ended_at DESC, id DESC LIMIT ?) "
+      "AND outcome NOT IN ('', 'superseded', 'revoked') AND ended_at >= ? ORDER BY ended_at DESC, id DESC LIMIT ?) "
       "ORDER BY ended_at, id");
   stmt.bind(1, release_id).bind(2, since).bind(3, limit);
   std::vector<std::string> out;
@@ -917,10 +923,13 @@ std::vector<ReleaseOutcomes> SqliteStore::release_outcomes(std::string_view proj
   auto conn = reader();
   auto stmt = conn->prepare(
       "SELECT release_id, SUM(outcome = 'succeeded'), SUM(outcome = 'failed'), SUM(outcome = 'stuck'), "
-      "SUM(outcome = 'rolled_back') FROM update_attempts WHERE project_id = ? AND outcome != '' GROUP BY release_id");
+      "SUM(outcome = 'rolled_back'), SUM(outcome = 'revoked') FROM update_attempts "
+      "WHERE project_id = ? AND outcome != '' GROUP BY release_id");
   stmt.bind(1, project_id);
   std::vector<ReleaseOutcomes> out;
-  while (stmt.step()) out.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2), stmt.int64(3), stmt.int64(4)});
+  while (stmt.step()) {
+    out.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2), stmt.int64(3), stmt.int64(4), stmt.int64(5)});
+  }
   return out;
 }
 
