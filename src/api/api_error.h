@@ -1,9 +1,10 @@
 #pragma once
 // The API's error vocabulary: every error a client can see is one ErrorCode,
 // rendered as {"error": CODE, "message": text, "status": http} with the
-// status fixed per code (docs/errors.md lists them). Handlers throw ApiError;
-// the http layer catches it at the boundary and renders it, so no exception
-// crosses into the transport unhandled.
+// status fixed per code (docs/api.md, "Errors", lists them with when each is
+// answered; tests/docs/check_docs.py keeps that table complete). Handlers
+// throw ApiError; the http layer catches it at the boundary and renders it,
+// so no exception crosses into the transport unhandled.
 
 #include <chrono>
 #include <stdexcept>

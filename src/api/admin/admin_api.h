@@ -1,8 +1,9 @@
 #pragma once
 // The admin API: operations an operator performs with an admin key
 // (`Authorization: Bearer pk_live_...`), always confined to the key's
-// project. Routes are listed in docs/admin-api.md. Like the device handlers,
-// these block on the store and throw ApiError on refusal.
+// project. Each route, its parameters, answers and errors are documented in
+// docs/api.md, "Admin API". Like the device handlers, these block on the
+// store and throw ApiError on refusal.
 
 #include "api/context.h"
 #include "api/request.h"

@@ -1,5 +1,5 @@
 #pragma once
-// The device API of the contract (../shared/spec/API.md): one handler per
+// The device API of the contract (docs/api.md, "Device API"): one handler per
 // endpoint. Each parses and validates its parameters, authenticates the
 // device (or provisioning key), applies the domain rule and renders JSON.
 // Handlers block on the store, so the http layer runs them on worker threads
