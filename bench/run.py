@@ -102,36 +102,40 @@ class Apiota:
         os.makedirs(self.root)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.cli("projects", "create", "default")
-        self.cli("projects", "plan", "default", "--max-devices", str(devices + 10_000_000),
-                 "--max-firmware-bytes", str(32 * 1024 * 1024))
-        self.admin_key = self.key("admin")
-        self.pk_key = self.key("provision")
-        csv_path = os.path.join(self.root, "devices.csv")
-        with open(csv_path, "w") as f:
-            for i in range(devices):
-                f.write(f"bench-{i},bench-secret-{i}-0000,1.0.0\n")
-        started = time.monotonic()
-        self.cli("devices", "import", csv_path)
-        self.import_seconds = time.monotonic() - started
-        os.remove(csv_path)
         with open(os.path.join(self.root, "apiota.toml"), "w") as f:
             f.write(f'public_url = "{self.base}"\n')
             if not access_log:
                 f.write("access_log = false\n")
         self.log = open(os.path.join(self.root, "server.log"), "w")
+        # Only `serve` makes a data folder: start it first, then enrol the
+        # fleet with the CLI while it runs (as an operator would).
         self.proc = subprocess.Popen(
             [binary, "serve", "--data", self.data, "--listen", f"127.0.0.1:{self.port}", "--rate-limit", "off",
              "--config", os.path.join(self.root, "apiota.toml")],
             stdout=self.log, stderr=subprocess.STDOUT)
         try:
+            wait_until_up(self.base + "/api/health", self.proc)
+            self.enrol()
             self.publish_release(image_tool)
         except BaseException:
             self.stop()  # the caller never gets this object to stop
             raise
 
+    def enrol(self):
+        self.cli("projects", "plan", "default", "--max-devices", str(self.devices + 10_000_000),
+                 "--max-firmware-bytes", str(32 * 1024 * 1024))
+        self.admin_key = self.key("admin")
+        self.pk_key = self.key("provision")
+        csv_path = os.path.join(self.root, "devices.csv")
+        with open(csv_path, "w") as f:
+            for i in range(self.devices):
+                f.write(f"bench-{i},bench-secret-{i}-0000,1.0.0\n")
+        started = time.monotonic()
+        self.cli("devices", "import", csv_path)
+        self.import_seconds = time.monotonic() - started
+        os.remove(csv_path)
+
     def publish_release(self, image_tool):
-        wait_until_up(self.base + "/api/health", self.proc)
         image = os.path.join(self.root, "fw-1.1.0.bin")
         run([image_tool, image, "1.1.0", str(FIRMWARE_BYTES)])
         with open(image, "rb") as f:
