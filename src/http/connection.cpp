@@ -126,9 +126,8 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
           refusal = api::error_response(api::ErrorCode::InvalidParameter, "malformed HTTP request");
         }
         if (refusal) {
-          unsigned status = refusal->status;
-          co_await write_response(stream, *refusal, closing_reply(), opts);
-          if (opts.access_log) log_refused_request(remote, status, read_ec.message());
+          const Sent sent = co_await write_response(stream, *refusal, closing_reply(), opts);
+          if (opts.access_log) log_refused_request(remote, sent.status, read_ec.message());
           // Whatever the client sent after the bad head is not read: drain
           // it so the client gets the answer instead of a reset.
           must_linger = true;
@@ -217,11 +216,10 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
         stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
         no_delay = true;
       }
-      unsigned status = res.status;
-      std::uint64_t sent = co_await write_response(stream, res, reply, opts);
+      const Sent sent = co_await write_response(stream, res, reply, opts);
       if (opts.access_log) {
         auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-        log_request(remote, req.method, target, status, sent, elapsed.count());
+        log_request(remote, req.method, target, sent.status, sent.body_bytes, elapsed.count());
       }
       if (!body_consumed) {
         must_linger = true;
