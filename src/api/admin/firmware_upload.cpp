@@ -31,7 +31,8 @@ std::string limit_message(std::uint64_t limit) {
 FirmwareUpload::FirmwareUpload(Context& ctx, const Request& head, std::optional<std::uint64_t> content_length)
     : ctx_(ctx),
       admin_(authenticate_admin(ctx, head)),
-      max_firmware_bytes_(static_cast<std::uint64_t>(admin_.project.plan.max_firmware_bytes)) {
+      max_firmware_bytes_(static_cast<std::uint64_t>(admin_.project.plan.max_firmware_bytes)),
+      download_base_(download_base(ctx.settings, head)) {
   if (content_length && *content_length > max_body_bytes()) {
     throw ApiError(ErrorCode::PayloadTooLarge, limit_message(max_firmware_bytes_));
   }
@@ -158,7 +159,7 @@ Response FirmwareUpload::finish() {
       {"version", release.version},
       {"channel", release.channel},
       {"filename", release.filename},
-      {"url", ctx_.settings.public_url + "/api/firmware/" + release.filename},
+      {"url", download_base_ + "/api/firmware/" + release.filename},
       {"size", release.size},
       {"sha256", release.sha256},
       {"md5", release.md5},

@@ -49,6 +49,7 @@ class FirmwareUpload {
   Context& ctx_;
   AdminPrincipal admin_;
   std::uint64_t max_firmware_bytes_;
+  std::string download_base_;  // api/firmware_url.h
   PartKind part_ = PartKind::None;
   std::string field_name_;
   std::string field_value_;
