@@ -20,6 +20,7 @@ struct Args {
   std::string data, id, channel, project = std::string(api::kDefaultProjectId);
   std::int64_t limit = 100, offset = 0;
   std::vector<std::string> tags;
+  bool skip_conflicts = false;
 };
 
 store::DeviceRecord existing_device(DataFolder& data, const std::string& id) {
@@ -109,6 +110,9 @@ void add_devices_command(CLI::App& app) {
   import->add_option("FILE", args->id, "CSV file, or - for standard input")->required();
   import->add_option("--project", args->project, "project id (default: default)");
   import->add_option("--channel", args->channel, "channel of the new devices (default: stable)");
+  import->add_flag("--skip-conflicts", args->skip_conflicts,
+                   "import the other lines when some ids are registered with another secret or in another project "
+                   "(default: report them and import nothing)");
   add_data_option(import, args->data);
   import->callback([args] {
     DataFolder data = DataFolder::open(args->data);
@@ -118,8 +122,11 @@ void add_devices_command(CLI::App& app) {
       if (!file) throw std::invalid_argument("cannot read " + args->id);
     }
     std::istream& csv = args->id == "-" ? std::cin : file;
-    auto counts = import_devices(data, args->project, args->channel.empty() ? "stable" : args->channel, csv);
-    print(boost::json::object{{"created", counts.created}, {"existing", counts.existing}});
+    auto counts = import_devices(data, args->project, args->channel.empty() ? "stable" : args->channel, csv,
+                                 args->skip_conflicts);
+    for (const auto& conflict : counts.skipped) std::cerr << "skipped " << conflict << "\n";
+    print(boost::json::object{
+        {"created", counts.created}, {"existing", counts.existing}, {"skipped", counts.skipped.size()}});
   });
 
   auto* logs = devices->add_subcommand("logs", "a device's OTA reports, newest first (JSON lines)");
