@@ -7,22 +7,41 @@
 #include "domain/semver.h"
 
 namespace apiota::api {
+namespace {
+
+void check_device_id(std::string_view device_id) {
+  if (!domain::is_valid_device_id(device_id)) {
+    throw ApiError(ErrorCode::InvalidParameter, "device_id must be 1-64 characters of A-Z a-z 0-9 . _ : -");
+  }
+}
+
+std::string normalized_version(std::optional<std::string_view> firmware_version) {
+  if (!firmware_version || firmware_version->empty()) return {};
+  auto parsed = domain::parse_reported_version(*firmware_version);
+  if (!parsed) throw ApiError(ErrorCode::InvalidVersion, "firmware_ver is not a semantic version");
+  return parsed->to_string();
+}
+
+}  // namespace
+
+std::string check_enrollment(std::string_view device_id, std::optional<std::string_view> firmware_version) {
+  check_device_id(device_id);
+  return normalized_version(firmware_version);
+}
+
+void refuse_device_secret() {
+  throw ApiError(ErrorCode::InvalidParameter,
+                 "device_secret must be 16-128 characters of A-Z a-z 0-9 - . _ ~ (devices send it unencoded in "
+                 "query strings)");
+}
 
 store::DeviceRecord enrollment_record(const crypto::KeyedHasher& hasher, std::string_view project_id,
                                       std::string_view device_id, std::string_view secret,
                                       std::optional<std::string_view> firmware_version, std::int64_t now) {
-  if (!domain::is_valid_device_id(device_id)) {
-    throw ApiError(ErrorCode::InvalidParameter, "device_id must be 1-64 characters of A-Z a-z 0-9 . _ : -");
-  }
-  if (!domain::is_valid_device_secret(secret)) {
-    throw ApiError(ErrorCode::InvalidParameter, "device_secret must be 16-128 printable characters");
-  }
+  check_device_id(device_id);
+  if (!domain::is_valid_device_secret(secret)) refuse_device_secret();
   store::DeviceRecord record;
-  if (firmware_version && !firmware_version->empty()) {
-    auto parsed = domain::parse_reported_version(*firmware_version);
-    if (!parsed) throw ApiError(ErrorCode::InvalidVersion, "firmware_ver is not a semantic version");
-    record.firmware_version = parsed->to_string();
-  }
+  record.firmware_version = normalized_version(firmware_version);
   record.device_id = std::string(device_id);
   record.project_id = std::string(project_id);
   record.secret_salt = crypto::random_alphanumeric(16);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "api/key_issuer.h"
+#include "api/request_origin.h"
 #include "crypto/keyed_hash.h"
 
 namespace apiota::api {
@@ -40,9 +41,13 @@ bool verify_download(const crypto::KeyedHasher& hasher, std::string_view filenam
                                      token.signature);
 }
 
-std::string download_url(const Settings& settings, const crypto::KeyedHasher& hasher, std::string_view filename,
-                         std::string_view device_id, std::int64_t now_unix) {
-  std::string url = settings.public_url + "/api/firmware/" + std::string(filename);
+std::string download_base(const Settings& settings, const Request& req) {
+  return settings.public_url.empty() ? request_origin(req) : settings.public_url;
+}
+
+std::string download_url(const Settings& settings, const crypto::KeyedHasher& hasher, std::string_view base,
+                         std::string_view filename, std::string_view device_id, std::int64_t now_unix) {
+  std::string url = std::string(base) + "/api/firmware/" + std::string(filename);
   if (settings.download_auth == DownloadAuth::Public) return url;
   DownloadToken token = sign_download(hasher, filename, device_id, now_unix, settings.download_url_ttl);
   url += "?d=" + boost::urls::encode(token.device_id, boost::urls::unreserved_chars);

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/request.h"
 #include "api/settings.h"
 #include "crypto/keyed_hash.h"
 
@@ -35,8 +36,14 @@ DownloadToken sign_download(const crypto::KeyedHasher& hasher, std::string_view 
 bool verify_download(const crypto::KeyedHasher& hasher, std::string_view filename, const DownloadToken& token,
                      std::int64_t now_unix);
 
-// The absolute URL for a device: public_url + /api/firmware/<name> (+ token).
-std::string download_url(const Settings& settings, const crypto::KeyedHasher& hasher, std::string_view filename,
-                         std::string_view device_id, std::int64_t now_unix);
+// What download URLs start with: the configured public URL, else the origin
+// by which `req` reached the server (request_origin(), from its Host). The
+// signature does not cover it: a client that names another host only sends
+// itself elsewhere.
+std::string download_base(const Settings& settings, const Request& req);
+
+// The absolute URL for a device: base + /api/firmware/<name> (+ token).
+std::string download_url(const Settings& settings, const crypto::KeyedHasher& hasher, std::string_view base,
+                         std::string_view filename, std::string_view device_id, std::int64_t now_unix);
 
 }  // namespace apiota::api

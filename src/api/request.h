@@ -22,6 +22,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names lowercased
   std::string body;
   std::string remote_address;
+  std::string local_address;  // "host:port" the connection reached, IPv6 in brackets
 
   // First value of a query parameter / header (name matched exactly /
   // case-insensitively), or nullopt.

@@ -20,7 +20,9 @@ enum class DownloadAuth {
 };
 
 struct Settings {
-  std::string public_url = "http://localhost:8080";  // no trailing slash
+  // Base of the download URLs, no trailing slash; empty: each request's
+  // origin (api/request_origin.h).
+  std::string public_url;
   bool rate_limit = true;
   domain::RateLimit address_limit{1200, 600};  // per client address, all device calls
   // Wrong secrets per device, wrong keys per client address; applies even

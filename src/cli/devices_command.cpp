@@ -25,7 +25,7 @@ struct Args {
   std::int64_t limit = 100, offset = 0;
   std::vector<std::string> words, tags, add, remove;
   std::string tag, ids_from;
-  bool clear = false;
+  bool clear = false, skip_conflicts = false;
 };
 
 const std::vector<Column> kDeviceColumns = {
@@ -160,6 +160,9 @@ void add_devices_command(CLI::App& app) {
   import->add_option("FILE", args->id, "CSV file, or - for standard input")->required();
   import->add_option("--project", args->project, "project id (default: default)");
   import->add_option("--channel", args->channel, "channel of the new devices (default: stable)");
+  import->add_flag("--skip-conflicts", args->skip_conflicts,
+                   "import the other lines when some ids are registered with another secret or in another project "
+                   "(default: report them and import nothing)");
   add_data_option(import, args->data);
   import->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
@@ -169,8 +172,11 @@ void add_devices_command(CLI::App& app) {
       if (!file) throw std::invalid_argument("cannot read " + args->id);
     }
     std::istream& csv = args->id == "-" ? std::cin : file;
-    auto counts = import_devices(data, args->project, args->channel.empty() ? "stable" : args->channel, csv);
-    printer().record(boost::json::object{{"created", counts.created}, {"existing", counts.existing}});
+    auto counts = import_devices(data, args->project, args->channel.empty() ? "stable" : args->channel, csv,
+                                 args->skip_conflicts);
+    for (const auto& conflict : counts.skipped) std::cerr << "skipped " << conflict << "\n";
+    printer().record(boost::json::object{
+        {"created", counts.created}, {"existing", counts.existing}, {"skipped", counts.skipped.size()}});
   });
 
   auto* logs = devices->add_subcommand("logs", "a device's OTA reports, newest first");

@@ -44,8 +44,11 @@ void serve(const ServeFlags& flags, bool start_over) {
   api::Context ctx(*data.store, *data.blobs, *data.hasher, config.settings);
   http::Server server(ctx, config.server);
   std::string bound = server.bind();
-  spdlog::info("apiota {} listening on http://{} ({} I/O threads, data: {}, public URL: {}, rate limit: {})",
-               APIOTA_VERSION, bound, server.io_threads(), data.path.string(), config.settings.public_url,
+  const std::string download_urls = config.settings.public_url.empty()
+                                        ? std::string("from the Host header of each request")
+                                        : config.settings.public_url + " (public URL)";
+  spdlog::info("apiota {} listening on http://{} ({} I/O threads, data: {}, download URLs: {}, rate limit: {})",
+               APIOTA_VERSION, bound, server.io_threads(), data.path.string(), download_urls,
                config.settings.rate_limit ? "on" : "off");
   std::optional<http::AccessLog> access_log;
   if (config.server.access_log) access_log.emplace();
@@ -68,7 +71,9 @@ void add_serve_command(CLI::App& app) {
   auto raw = std::make_shared<std::array<std::string, 5>>();
   auto* listen = cmd->add_option("--listen", (*raw)[0], "HOST:PORT to listen on (default 0.0.0.0:8080)");
   auto* data = cmd->add_option("--data", (*raw)[1], "data folder (default ./data)");
-  auto* url = cmd->add_option("--public-url", (*raw)[2], "base URL devices reach (default http://localhost:8080)");
+  auto* url = cmd->add_option("--public-url", (*raw)[2],
+                              "base of the download URLs handed to devices (default: none, each request's "
+                              "http:// + Host header)");
   auto* config = cmd->add_option("--config", (*raw)[3], "TOML config file");
   auto* rate = cmd->add_option("--rate-limit", (*raw)[4], "on|off (default on)");
   auto init = std::make_shared<bool>(false);

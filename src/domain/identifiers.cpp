@@ -13,7 +13,13 @@ bool is_device_id_char(char c) { return is_alnum(c) || c == '.' || c == '_' || c
 
 bool is_project_id_char(char c) { return is_lower_or_digit(c) || c == '-'; }
 
-bool is_secret_char(char c) { return c >= 0x21 && c <= 0x7e; }
+bool is_secret_char(char c) { return is_alnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+
+bool is_pre_rule_secret_char(char c) { return c >= 0x21 && c <= 0x7e; }
+
+bool has_secret_length(std::string_view secret) {
+  return secret.size() >= kMinDeviceSecretLength && secret.size() <= kMaxDeviceSecretLength;
+}
 
 bool is_tag_char(char c) { return is_lower_or_digit(c) || c == '.' || c == '_' || c == '-'; }
 
@@ -29,8 +35,11 @@ bool is_valid_project_id(std::string_view id) {
 }
 
 bool is_valid_device_secret(std::string_view secret) {
-  return secret.size() >= kMinDeviceSecretLength && secret.size() <= kMaxDeviceSecretLength &&
-         std::all_of(secret.begin(), secret.end(), is_secret_char);
+  return has_secret_length(secret) && std::all_of(secret.begin(), secret.end(), is_secret_char);
+}
+
+bool is_pre_rule_device_secret(std::string_view secret) {
+  return has_secret_length(secret) && std::all_of(secret.begin(), secret.end(), is_pre_rule_secret_char);
 }
 
 bool is_valid_tag(std::string_view tag) {

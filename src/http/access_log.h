@@ -4,7 +4,9 @@
 // milliseconds) then
 //   ADDRESS "METHOD TARGET" STATUS BODY_BYTES ELAPSEDms   for a request served,
 //   ADDRESS "-" STATUS REASON                            for one whose head was refused,
-// with TARGET redacted and escaped (redact.h).
+// with TARGET redacted and escaped (redact.h). STATUS is the one the reply
+// carried: for a download, the 206, 304 or 416 that Range and If-None-Match
+// decided (http/response_writer.h), not the handler's 200.
 //
 // While an AccessLog exists, a line is formatted on the calling thread (its
 // time is the time of the call) and handed to a BatchedLineWriter on

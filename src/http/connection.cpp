@@ -44,12 +44,36 @@ std::optional<ParsedTarget> parse_target(std::string_view target) {
   return out;
 }
 
-api::Request make_request(const bhttp::request_header<>& head, ParsedTarget target, const std::string& remote) {
+// "host:port" of the address `socket` was reached at (IPv6 in brackets,
+// without a zone; an IPv4-mapped one as IPv4): the origin a client without a
+// usable Host header is sent back to (api/request_origin.h). `fallback` (the
+// listen address) when the socket has no address any more.
+std::string reached_address(const asio::ip::tcp::socket& socket, const std::string& fallback) {
+  boost::system::error_code ec;
+  const auto local = socket.local_endpoint(ec);
+  if (ec) return fallback;
+  asio::ip::address address = local.address();
+  std::string host;
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    host = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+  } else if (address.is_v6()) {
+    asio::ip::address_v6 v6 = address.to_v6();
+    v6.scope_id(0);
+    host = "[" + v6.to_string() + "]";
+  } else {
+    host = address.to_string();
+  }
+  return host + ":" + std::to_string(local.port());
+}
+
+api::Request make_request(const bhttp::request_header<>& head, ParsedTarget target, const std::string& remote,
+                          const std::string& local) {
   api::Request req;
   req.method = std::string(head.method_string());
   req.path = std::move(target.path);
   req.query = std::move(target.query);
   req.remote_address = remote;
+  req.local_address = local;
   for (const auto& field : head) {
     std::string name(field.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -87,6 +111,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
   const ServerOptions& opts = state.options;
   boost::system::error_code ec;
   const std::string remote = peer.address().to_string();
+  const std::string local = reached_address(socket, opts.listen);
   // Nagle only delays a reply on a connection that carries more than one
   // (or a header and then a file); a one-shot reply goes out whole at close.
   bool no_delay = false;
@@ -126,9 +151,8 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
           refusal = api::error_response(api::ErrorCode::InvalidParameter, "malformed HTTP request");
         }
         if (refusal) {
-          unsigned status = refusal->status;
-          co_await write_response(stream, *refusal, closing_reply(), opts);
-          if (opts.access_log) log_refused_request(remote, status, read_ec.message());
+          const Sent sent = co_await write_response(stream, *refusal, closing_reply(), opts);
+          if (opts.access_log) log_refused_request(remote, sent.status, read_ec.message());
           // Whatever the client sent after the bad head is not read: drain
           // it so the client gets the answer instead of a reset.
           must_linger = true;
@@ -151,7 +175,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
       auto parsed = parse_target(target);
       RouteMatch match;
       if (parsed) match = state.router.match(head.method_string(), parsed->segments);
-      api::Request req = make_request(head, parsed ? std::move(*parsed) : ParsedTarget{}, remote);
+      api::Request req = make_request(head, parsed ? std::move(*parsed) : ParsedTarget{}, remote, local);
       req.path_params = match.params;
 
       if (!transfer_encoding_acceptable(head)) {
@@ -217,11 +241,10 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
         stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
         no_delay = true;
       }
-      unsigned status = res.status;
-      std::uint64_t sent = co_await write_response(stream, res, reply, opts);
+      const Sent sent = co_await write_response(stream, res, reply, opts);
       if (opts.access_log) {
         auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-        log_request(remote, req.method, target, status, sent, elapsed.count());
+        log_request(remote, req.method, target, sent.status, sent.body_bytes, elapsed.count());
       }
       if (!body_consumed) {
         must_linger = true;

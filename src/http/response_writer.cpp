@@ -112,8 +112,8 @@ asio::awaitable<std::uint64_t> sendfile_range(asio::ip::tcp::socket& socket, int
 
 }  // namespace
 
-asio::awaitable<std::uint64_t> write_response(beast::tcp_stream& stream, api::Response& res, const ReplyContext& reply,
-                                              const ServerOptions& options) {
+asio::awaitable<Sent> write_response(beast::tcp_stream& stream, api::Response& res, const ReplyContext& reply,
+                                     const ServerOptions& options) {
   if (res.file) co_return co_await send_file(stream, res, reply, options);
   bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), reply.http_version};
   common_headers(out, res, reply);
@@ -127,11 +127,11 @@ asio::awaitable<std::uint64_t> write_response(beast::tcp_stream& stream, api::Re
   std::string bytes = header_bytes(out, sent);
   bytes.append(res.body, 0, sent);
   co_await send_all(stream.socket(), bytes, false, options.write_timeout);
-  co_return sent;
+  co_return Sent{res.status, sent};
 }
 
-asio::awaitable<std::uint64_t> send_file(beast::tcp_stream& stream, api::Response& res, const ReplyContext& reply,
-                                         const ServerOptions& options) {
+asio::awaitable<Sent> send_file(beast::tcp_stream& stream, api::Response& res, const ReplyContext& reply,
+                                const ServerOptions& options) {
   api::FileBody& file = *res.file;
   std::string etag = "\"" + file.etag + "\"";
   res.headers.emplace_back("ETag", etag);
@@ -170,8 +170,10 @@ asio::awaitable<std::uint64_t> send_file(beast::tcp_stream& stream, api::Respons
   const bool body_follows = !reply.head && length > 0;
   auto& socket = stream.socket();
   co_await send_all(socket, header_bytes(out, 0), body_follows, options.write_timeout);
-  if (!body_follows) co_return 0;
-  co_return co_await sendfile_range(socket, file.blob->fd.get(), first, length, options.write_timeout);
+  const Sent sent{static_cast<unsigned>(status), 0};
+  if (!body_follows) co_return sent;
+  co_return Sent{sent.status,
+                 co_await sendfile_range(socket, file.blob->fd.get(), first, length, options.write_timeout)};
 }
 
 }  // namespace apiota::http

@@ -7,8 +7,8 @@
 // (never chunked, never compressed). Both write to the socket directly
 // (non-blocking send/sendfile, waiting for writability only when the socket
 // buffer is full, up to ServerOptions::write_timeout per wait). Each returns
-// the number of body bytes sent, or throws boost::system::system_error when
-// the client goes away or a write times out.
+// what went out (Sent), or throws boost::system::system_error when the client
+// goes away or a write times out.
 
 #include <cstdint>
 #include <optional>
@@ -28,10 +28,17 @@ struct ReplyContext {
   std::optional<std::string_view> if_none_match;
 };
 
-boost::asio::awaitable<std::uint64_t> write_response(boost::beast::tcp_stream& stream, api::Response& res,
-                                                     const ReplyContext& reply, const ServerOptions& options);
+// What a reply carried: its status, which for a file is decided only here
+// (206, 304, 416 instead of the handler's 200), and its body bytes sent.
+struct Sent {
+  unsigned status = 0;
+  std::uint64_t body_bytes = 0;
+};
 
-boost::asio::awaitable<std::uint64_t> send_file(boost::beast::tcp_stream& stream, api::Response& res,
-                                                const ReplyContext& reply, const ServerOptions& options);
+boost::asio::awaitable<Sent> write_response(boost::beast::tcp_stream& stream, api::Response& res,
+                                            const ReplyContext& reply, const ServerOptions& options);
+
+boost::asio::awaitable<Sent> send_file(boost::beast::tcp_stream& stream, api::Response& res,
+                                       const ReplyContext& reply, const ServerOptions& options);
 
 }  // namespace apiota::http

@@ -5,10 +5,12 @@
 //     the server rejects as malformed; a '"' in a target cannot end the
 //     quoted field;
 // (b) every request served before SIGTERM has its line, in spdlog's format,
-//     once the server has exited: the log is buffered, not lossy.
+//     once the server has exited: the log is buffered, not lossy;
+// (c) a download's line has the status its reply carried (206, 304, 416).
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -17,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/firmware_images.h"
 #include "support/http_checks.h"
 #include "support/raw_connection.h"
 #include "support/server_process.h"
@@ -98,6 +101,47 @@ TEST(AccessLog, EveryRequestServedBeforeSigtermIsLogged) {
   }
   EXPECT_EQ(lines, static_cast<std::size_t>(kThreads * kPerThread));
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(kThreads * kPerThread));
+}
+
+// The status logged is the one the reply carried: a download answers 206, 304
+// or 416 only once the Range and If-None-Match headers are weighed.
+TEST(AccessLog, RecordsTheStatusTheDownloadReplyCarried) {
+  constexpr const char* kSecret = "log-secret-0123456789";
+  ServerProcess server;
+  auto client = server.client();
+  ASSERT_EQ(register_device(client, "log-dev", kSecret, server.admin_key()), 200);
+  const auto image = firmware_image("1.1.0", 4096);
+  ASSERT_EQ(status_of(upload_firmware(client, server.admin_key(), image, "1.1.0")), 200);
+  auto poll = client.Get(check_update_path("log-dev", "1.0.0", kSecret));
+  ASSERT_EQ(status_of(poll), 200);
+  const auto answer = json_of(poll->body);
+  const std::string target = std::string(answer.at("url").as_string()).substr(server.base_url().size());
+  const std::string etag = "\"" + std::string(answer.at("sha256").as_string()) + "\"";
+
+  // Each request gets its own `probe` parameter (the download ignores it):
+  // lines from several connections may be written in any order.
+  EXPECT_EQ(status_of(client.Get(target + "&probe=full")), 200);
+  EXPECT_EQ(status_of(client.Get(target + "&probe=range", {{"Range", "bytes=0-99"}})), 206);
+  EXPECT_EQ(status_of(client.Get(target + "&probe=unchanged", {{"If-None-Match", etag}})), 304);
+  EXPECT_EQ(status_of(client.Get(target + "&probe=past-end", {{"Range", "bytes=99999999-"}})), 416);
+  EXPECT_EQ(status_of(client.Head(target + "&probe=head-range", {{"Range", "bytes=100-"}})), 206);
+  ASSERT_EQ(server.stop(), 0);
+
+  const std::regex download_line(
+      R"re("(GET|HEAD) /api/firmware/fw-1\.1\.0-stable\.bin\?[^"]*&probe=([a-z-]+)" (\d+) (\d+) )re");
+  std::map<std::string, std::string> logged;  // probe -> "METHOD STATUS BYTES"
+  std::istringstream log(server.log());
+  for (std::string line; std::getline(log, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, download_line)) {
+      logged[m[2].str()] = m[1].str() + " " + m[3].str() + " " + m[4].str();
+    }
+  }
+  EXPECT_EQ(logged["full"], "GET 200 " + std::to_string(image.size())) << server.log();
+  EXPECT_EQ(logged["range"], "GET 206 100");
+  EXPECT_EQ(logged["unchanged"], "GET 304 0");
+  EXPECT_EQ(logged["past-end"].substr(0, 8), "GET 416 ");
+  EXPECT_EQ(logged["head-range"], "HEAD 206 0");
 }
 
 }  // namespace

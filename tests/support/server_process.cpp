@@ -130,8 +130,12 @@ ServerProcess::~ServerProcess() {
 }
 
 void ServerProcess::start() {
-  std::vector<std::string> args = {apiota_binary(),   "serve",    "--listen", "127.0.0.1:" + std::to_string(port_),
-                                   "--data",        data_dir_.string(), "--public-url", base_url()};
+  std::vector<std::string> args = {apiota_binary(), "serve",    "--listen", "127.0.0.1:" + std::to_string(port_),
+                                   "--data",        data_dir_.string()};
+  if (setup_.public_url) {
+    args.push_back("--public-url");
+    args.push_back(base_url());
+  }
   for (const auto& a : setup_.extra_args) args.push_back(a);
   if (!setup_.config_toml.empty()) {
     auto config = root_ / "apiota.toml";

@@ -5,8 +5,9 @@
 // The constructor picks a free port on 127.0.0.1 (another one if a parallel
 // test took it first), starts
 // `apiota serve --listen 127.0.0.1:PORT --data DIR --public-url http://127.0.0.1:PORT`
-// (plus `extra_args`), and returns once /api/health answers, with the admin
-// key the server printed on first start. stdout and stderr go to
+// (without --public-url when ServerSetup::public_url is false; plus
+// `extra_args`), and returns once /api/health answers, with the admin key the
+// server printed on first start. stdout and stderr go to
 // DIR/../server.log. The destructor stops the server (SIGTERM, then SIGKILL
 // after 15 s) and deletes the folder. Only the child this object started is
 // ever signalled, by its PID.
@@ -34,6 +35,7 @@ struct ServerSetup {
   std::string config_toml;  // written to a file and passed with --config when not empty
   int cpu = -1;             // >= 0: the server may run on this CPU only (its affinity mask)
   std::optional<OpenFilesLimit> open_files = std::nullopt;  // the server starts with this open-files limit
+  bool public_url = true;  // false: no --public-url, download URLs follow each request's Host
 };
 
 struct CommandResult {

@@ -66,7 +66,16 @@ TEST(DeviceSecret, TableOfCases) {
       {std::string(kMinDeviceSecretLength, 's'), true},
       {std::string(kMaxDeviceSecretLength, 's'), true},
       {"your_device_secret", true},
-      {"!~\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}", true},
+      {"ABCXYZabcxyz0189-._~", true},
+      // Characters an unencoded query string mangles or cuts (the seed's
+      // sketch sends the secret that way), and other reserved ones.
+      {"secret%41-percent-sign", false},
+      {"secret&with&ampersand", false},
+      {"secret#with#hash-mark", false},
+      {"secret+with+plus-sign", false},
+      {"secret=with=equals-sign", false},
+      {"secret/with/slash-mark", false},
+      {"secret!with*other:marks", false},
       {std::string(kMinDeviceSecretLength - 1, 's'), false},
       {std::string(kMaxDeviceSecretLength + 1, 's'), false},
       {"", false},
@@ -80,6 +89,17 @@ TEST(DeviceSecret, TableOfCases) {
   for (const IdCase& c : cases) {
     EXPECT_EQ(is_valid_device_secret(c.input), c.valid) << "'" << c.input << "' (" << c.input.size() << " chars)";
   }
+}
+
+// What registration accepted before the secret rule: such a secret may still
+// name the device that holds it.
+TEST(DeviceSecret, PreRuleSecretsArePrintableAscii) {
+  EXPECT_TRUE(is_pre_rule_device_secret("!~\"#$%&'()*+,-./0123456789:;<=>?@[\\]^_`{|}"));
+  EXPECT_TRUE(is_pre_rule_device_secret("ABCXYZabcxyz0189-._~"));
+  EXPECT_FALSE(is_pre_rule_device_secret(std::string(kMinDeviceSecretLength - 1, 's')));
+  EXPECT_FALSE(is_pre_rule_device_secret(std::string(kMaxDeviceSecretLength + 1, 's')));
+  EXPECT_FALSE(is_pre_rule_device_secret("has a space in the middle"));
+  EXPECT_FALSE(is_pre_rule_device_secret("del-character\x7f-secret"));
 }
 
 TEST(DeviceSecret, BoundsAreAsDocumented) {

@@ -114,11 +114,11 @@ TEST(FirmwareUrl, PublicAndSignedUrls) {
   Settings settings;
   settings.public_url = "https://ota.example.com";
   settings.download_auth = DownloadAuth::Public;
-  EXPECT_EQ(download_url(settings, hasher, "fw-1.0.0-stable.bin", "dev 1", 1700000000),
+  EXPECT_EQ(download_url(settings, hasher, "https://ota.example.com", "fw-1.0.0-stable.bin", "dev 1", 1700000000),
             "https://ota.example.com/api/firmware/fw-1.0.0-stable.bin");
   settings.download_auth = DownloadAuth::Signed;
   settings.download_url_ttl = std::chrono::seconds(3000);
-  EXPECT_EQ(download_url(settings, hasher, "fw-1.0.0-stable.bin", "dev-1", 1700000000),
+  EXPECT_EQ(download_url(settings, hasher, "https://ota.example.com", "fw-1.0.0-stable.bin", "dev-1", 1700000000),
             "https://ota.example.com/api/firmware/fw-1.0.0-stable.bin?d=dev-1&exp=1700006400&sig="
             "768a5ca004b32e6988d5e91e119246ce");
 }

@@ -19,7 +19,8 @@ TEST(ServeConfig, DefaultsMatchTheContract) {
   ServeConfig c = resolve_serve_config({}, env_of({}), "");
   EXPECT_EQ(c.server.listen, "0.0.0.0:8080");
   EXPECT_EQ(c.data_dir, "./data");
-  EXPECT_EQ(c.settings.public_url, "http://localhost:8080");
+  // No public URL: download URLs follow each request's Host (api/request_origin.h).
+  EXPECT_EQ(c.settings.public_url, "");
   EXPECT_TRUE(c.settings.rate_limit);
   EXPECT_EQ(c.settings.download_auth, api::DownloadAuth::Signed);
 }

@@ -58,7 +58,10 @@ domain::DeviceView device_view(const ProjectCatalog& catalog, std::string_view d
   return device;
 }
 
-Response answer(Context& ctx, const ProjectCatalog& catalog, const domain::DeviceView& device, std::int64_t now) {
+// Rendered for each request (never cached): the URL carries this request's
+// origin when no public URL is configured.
+Response answer(Context& ctx, const Request& req, const ProjectCatalog& catalog, const domain::DeviceView& device,
+                std::int64_t now) {
   domain::Decision decision = domain::decide_release(device, catalog.views);
   Response res;
   const store::ReleaseRecord* release =
@@ -70,7 +73,8 @@ Response answer(Context& ctx, const ProjectCatalog& catalog, const domain::Devic
   boost::json::object out{
       {"update", true},
       {"version", release->version},
-      {"url", download_url(ctx.settings, ctx.hasher, release->filename, device.device_id, now / 1000)},
+      {"url", download_url(ctx.settings, ctx.hasher, download_base(ctx.settings, req), release->filename,
+                           device.device_id, now / 1000)},
       {"sha256", release->sha256},
       {"size", release->size},
       {"channel", release->channel},
@@ -153,7 +157,7 @@ std::optional<Response> check_update_cached(Context& ctx, const Request& req) {
   const std::int64_t now = now_ms();
   ctx.seen.record({entry->row_id, current.to_string(), now, req.remote_address});
   // Cached devices are settled: no tags, no update in progress, nothing refused.
-  return answer(ctx, *catalog, device_view(*catalog, device_id, current, entry->channel, {}), now);
+  return answer(ctx, req, *catalog, device_view(*catalog, device_id, current, entry->channel, {}), now);
 }
 
 Response check_update(Context& ctx, const Request& req) {
@@ -174,7 +178,7 @@ Response check_update(Context& ctx, const Request& req) {
                                           domain::parse_channel(dev.channel).value_or(domain::Channel::Stable),
                                           std::move(tags));
   follow_attempt(ctx, dev, *catalog, current, now, device);
-  return answer(ctx, *catalog, device, now);
+  return answer(ctx, req, *catalog, device, now);
 }
 
 }  // namespace apiota::api::device

@@ -7,6 +7,7 @@
 #include "api/device/device_api.h"
 #include "api/device_enrollment.h"
 #include "api/json_body.h"
+#include "domain/identifiers.h"
 
 namespace apiota::api::device {
 namespace {
@@ -21,6 +22,21 @@ Response registered(const store::DeviceRecord& dev) {
   return res;
 }
 
+// `device`, already registered in the key's project, runs first boot again:
+// the same secret is an idempotent success; anything else must not reveal or
+// take over the id. Comparing the secret answers whether it was right, so it
+// is limited like every other check of a device secret.
+Response registered_again(Context& ctx, const Request& req, const store::DeviceRecord& device,
+                          std::string_view secret) {
+  refuse_if_device_locked(ctx, device.device_id, req.remote_address);
+  if (device_secret_matches(ctx.hasher, device, secret)) {
+    note_device_authenticated(ctx, device.device_id, req.remote_address);
+    return registered(device);
+  }
+  count_wrong_device_secret(ctx, device, req.remote_address);
+  throw ApiError(ErrorCode::DeviceExists, "device_id is already registered with another secret");
+}
+
 }  // namespace
 
 Response register_device(Context& ctx, const Request& req) {
@@ -31,8 +47,16 @@ Response register_device(Context& ctx, const Request& req) {
   std::string pk_key = required_param(req, &body, "pk_key");
   auto firmware_ver = param(req, &body, "firmware_ver");
   // Validated before the key is looked up, so a malformed request never
-  // costs a key lookup.
-  store::DeviceRecord candidate = enrollment_record(ctx.hasher, "", device_id, secret, firmware_ver, now_ms());
+  // costs a key lookup. A secret outside today's rule that the rule before
+  // it allowed may belong to a device registered back then, running first
+  // boot again: it is only compared with that device's, never enrolled.
+  const bool pre_rule_secret = !domain::is_valid_device_secret(secret) && domain::is_pre_rule_device_secret(secret);
+  std::optional<store::DeviceRecord> candidate;
+  if (pre_rule_secret) {
+    check_enrollment(device_id, firmware_ver);
+  } else {
+    candidate = enrollment_record(ctx.hasher, "", device_id, secret, firmware_ver, now_ms());
+  }
 
   refuse_if_address_locked(ctx, req.remote_address);
   auto key = find_active_key(ctx, pk_key);
@@ -43,11 +67,16 @@ Response register_device(Context& ctx, const Request& req) {
   auto project = ctx.store.find_project(key->project_id);
   if (!project) throw ApiError(ErrorCode::InvalidPkKey, "pk_key's project no longer exists");
 
-  candidate.project_id = project->id;
-  candidate.last_seen_at = candidate.registered_at;
-  candidate.last_address = req.remote_address;
+  if (!candidate) {
+    auto existing = ctx.store.find_device(device_id);
+    if (!existing || existing->project_id != project->id) refuse_device_secret();
+    return registered_again(ctx, req, *existing, secret);
+  }
+  candidate->project_id = project->id;
+  candidate->last_seen_at = candidate->registered_at;
+  candidate->last_address = req.remote_address;
 
-  auto result = ctx.store.register_device(candidate, project->plan.max_devices);
+  auto result = ctx.store.register_device(*candidate, project->plan.max_devices);
   switch (result.outcome) {
     case store::RegisterOutcome::Created:
       return registered(result.device);
@@ -57,18 +86,7 @@ Response register_device(Context& ctx, const Request& req) {
     case store::RegisterOutcome::Exists:
       break;
   }
-  // Devices re-run first boot after a reset: the same id, secret and project is
-  // an idempotent success; anything else must not reveal or take over the id.
-  // Comparing the secret answers whether it was right, so it is limited like
-  // every other check of a device secret.
-  if (result.device.project_id == project->id) {
-    refuse_if_device_locked(ctx, device_id, req.remote_address);
-    if (device_secret_matches(ctx.hasher, result.device, secret)) {
-      note_device_authenticated(ctx, device_id, req.remote_address);
-      return registered(result.device);
-    }
-    count_wrong_device_secret(ctx, result.device, req.remote_address);
-  }
+  if (result.device.project_id == project->id) return registered_again(ctx, req, result.device, secret);
   throw ApiError(ErrorCode::DeviceExists, "device_id is already registered with another secret");
 }
 
