@@ -2,7 +2,7 @@
 
 #include "api/api_error.h"
 #include "api/auth.h"
-#include "crypto/random.h"
+#include "env/env.h"
 #include "domain/identifiers.h"
 #include "domain/semver.h"
 
@@ -44,7 +44,7 @@ store::DeviceRecord enrollment_record(const crypto::KeyedHasher& hasher, std::st
   record.firmware_version = normalized_version(firmware_version);
   record.device_id = std::string(device_id);
   record.project_id = std::string(project_id);
-  record.secret_salt = crypto::random_alphanumeric(16);
+  record.secret_salt = env::random_alphanumeric(env::system_env(), 16);
   record.secret_hash = hash_device_secret(hasher, record.secret_salt, secret);
   record.registered_at = now;
   return record;

@@ -5,7 +5,7 @@
 #include "api/api_error.h"
 #include "api/auth.h"
 #include "api/clock.h"
-#include "crypto/random.h"
+#include "env/env.h"
 #include "domain/printable.h"
 
 namespace apiota::api {
@@ -19,9 +19,9 @@ IssuedKey issue_key(store::Store& store, const crypto::KeyedHasher& hasher, std:
     throw std::invalid_argument("project '" + std::string(project_id) + "' does not exist");
   }
   IssuedKey issued;
-  issued.plaintext = std::string(kKeyPrefix) + crypto::random_alphanumeric(32);
+  issued.plaintext = std::string(kKeyPrefix) + env::random_alphanumeric(env::system_env(), 32);
   auto& k = issued.record;
-  k.id = "key_" + crypto::random_alphanumeric(12);
+  k.id = "key_" + env::random_alphanumeric(env::system_env(), 12);
   k.project_id = std::string(project_id);
   k.role = role;
   k.hash = hash_api_key(hasher, issued.plaintext);

@@ -8,7 +8,7 @@
 #include <system_error>
 
 #include "blob/private_directory.h"
-#include "crypto/random.h"
+#include "env/env.h"
 
 namespace apiota::blob {
 namespace {
@@ -80,7 +80,7 @@ BlobStore::BlobStore(std::filesystem::path root, std::chrono::seconds reuse_open
 }
 
 PendingBlob BlobStore::create_pending() {
-  auto path = tmp_dir_ / ("upload-" + crypto::random_alphanumeric(16) + ".part");
+  auto path = tmp_dir_ / ("upload-" + env::random_alphanumeric(env::system_env(), 16) + ".part");
   FileHandle fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
   if (fd.get() < 0) throw_errno("create " + path.string());
   return PendingBlob(std::move(path), std::move(fd));

@@ -10,6 +10,7 @@
 
 #include "blob/blob_store.h"
 #include "crypto/random.h"
+#include "env/env.h"
 #include "domain/printable.h"
 
 namespace apiota::cli {
@@ -44,7 +45,7 @@ crypto::ServerKey create_server_key(const std::filesystem::path& file) {
   // Written in full under a temporary name, then linked into place: link()
   // fails if the name exists, so a reader never sees a partly written key.
   auto temp = file;
-  temp += ".new-" + crypto::random_alphanumeric(12);
+  temp += ".new-" + env::random_alphanumeric(env::system_env(), 12);
   auto bytes = crypto::random_bytes(32);
   {
     blob::FileHandle fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
