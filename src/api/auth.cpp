@@ -10,9 +10,6 @@
 namespace apiota::api {
 namespace {
 
-constexpr std::string_view kDeviceSecretDomain = "device-secret";
-constexpr std::string_view kApiKeyDomain = "api-key";
-
 std::string credential(const Request& req, const boost::json::object* body, std::string_view name,
                        std::string_view header_name) {
   if (auto value = param(req, body, name); value && !value->empty()) return *value;
@@ -27,22 +24,6 @@ void limit_address(Context& ctx, const Request& req) {
   if (!ctx.address_limiter.allow(req.remote_address, ctx.settings.address_limit, std::chrono::steady_clock::now())) {
     throw ApiError(ErrorCode::RateLimited, "too many requests from this address; retry in 60 seconds");
   }
-}
-
-std::string hash_device_secret(const crypto::KeyedHasher& hasher, std::string_view salt, std::string_view secret) {
-  std::string message;
-  message.reserve(salt.size() + 1 + secret.size());
-  message.append(salt).append(":").append(secret);
-  return hasher.hex(kDeviceSecretDomain, message);
-}
-
-std::string hash_api_key(const crypto::KeyedHasher& hasher, std::string_view key) {
-  return hasher.hex(kApiKeyDomain, key);
-}
-
-bool device_secret_matches(const crypto::KeyedHasher& hasher, const store::DeviceRecord& device,
-                           std::string_view secret) {
-  return crypto::constant_time_equal(hash_device_secret(hasher, device.secret_salt, secret), device.secret_hash);
 }
 
 DeviceCredentials device_credentials(const Request& req, const boost::json::object* body) {
@@ -65,7 +46,7 @@ store::DeviceRecord authenticate_device(Context& ctx, const Request& req, const 
   refuse_if_device_locked(ctx, device_id, req.remote_address);
   auto device = ctx.store.find_device(device_id);
   if (!device) throw ApiError(ErrorCode::DeviceNotFound, "device_id not registered");
-  if (!device_secret_matches(ctx.hasher, *device, secret)) {
+  if (!service::device_secret_matches(ctx.hasher, *device, secret)) {
     count_wrong_device_secret(ctx, *device, req.remote_address);
     throw ApiError(ErrorCode::InvalidSecret, "device_secret does not match");
   }
@@ -79,8 +60,8 @@ store::DeviceRecord authenticate_device(Context& ctx, const Request& req, const 
 }
 
 std::optional<store::KeyRecord> find_active_key(Context& ctx, std::string_view presented_key) {
-  if (!presented_key.starts_with(kKeyPrefix) || presented_key.size() > 128) return std::nullopt;
-  std::string hash = hash_api_key(ctx.hasher, presented_key);
+  if (!presented_key.starts_with(service::kKeyPrefix) || presented_key.size() > 128) return std::nullopt;
+  std::string hash = service::hash_api_key(ctx.hasher, presented_key);
   auto key = ctx.store.find_key_by_hash(hash);
   if (!key || key->revoked_at || !crypto::constant_time_equal(key->hash, hash)) return std::nullopt;
   return key;

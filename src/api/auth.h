@@ -14,11 +14,10 @@
 
 #include "api/context.h"
 #include "api/request.h"
+#include "service/credential_hash.h"
 #include "store/records.h"
 
 namespace apiota::api {
-
-inline constexpr std::string_view kKeyPrefix = "pk_live_";
 
 // Per-address limit for every device call (many devices may share one NAT
 // address, so it is generous). RATE_LIMITED when exceeded; no-op when rate
@@ -31,12 +30,6 @@ void limit_address(Context& ctx, const Request& req);
 // lock-out), DEVICE_BLOCKED, then the per-device rate limit of the device's
 // plan (RATE_LIMITED).
 store::DeviceRecord authenticate_device(Context& ctx, const Request& req, const boost::json::object* body);
-
-// True when `secret` is the device's secret (constant-time comparison).
-bool device_secret_matches(const crypto::KeyedHasher& hasher, const store::DeviceRecord& device,
-                           std::string_view secret);
-std::string hash_device_secret(const crypto::KeyedHasher& hasher, std::string_view salt, std::string_view secret);
-std::string hash_api_key(const crypto::KeyedHasher& hasher, std::string_view key);
 
 // The device_id and device_secret a request presents (query, JSON body or
 // X-Device-Id / X-Device-Secret headers). Throws MISSING_PARAMETER.

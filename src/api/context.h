@@ -7,10 +7,10 @@
 #include <chrono>
 #include <mutex>
 
-#include "api/fleet_cache.h"
-#include "api/rollout_automation.h"
-#include "api/seen_recorder.h"
-#include "api/settings.h"
+#include "service/fleet_cache.h"
+#include "service/rollout_automation.h"
+#include "service/seen_recorder.h"
+#include "service/settings.h"
 #include "blob/blob_store.h"
 #include "crypto/keyed_hash.h"
 #include "domain/failure_limiter.h"
@@ -20,7 +20,7 @@
 namespace apiota::api {
 
 struct Context {
-  Context(store::Store& store_, blob::BlobStore& blobs_, const crypto::KeyedHasher& hasher_, Settings settings_)
+  Context(store::Store& store_, blob::BlobStore& blobs_, const crypto::KeyedHasher& hasher_, service::Settings settings_)
       : store(store_),
         blobs(blobs_),
         hasher(hasher_),
@@ -34,16 +34,16 @@ struct Context {
   store::Store& store;
   blob::BlobStore& blobs;
   const crypto::KeyedHasher& hasher;
-  const Settings settings;
+  const service::Settings settings;
   domain::RateLimiter device_limiter;
   domain::RateLimiter address_limiter;
   // Failed authentications (api/auth_failures.h): by device id, and by
   // client address for admin and provisioning keys.
   domain::FailureLimiter device_auth_failures;
   domain::FailureLimiter key_auth_failures;
-  SeenRecorder seen;
-  FleetCache fleet;
-  RolloutAutomation automation;
+  service::SeenRecorder seen;
+  service::FleetCache fleet;
+  service::RolloutAutomation automation;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Serializes the last step of uploads (blob commit + release insert) so a
   // losing duplicate can safely remove a blob nobody else references.

@@ -1,9 +1,8 @@
 #pragma once
 // Reading request parameters: JSON bodies and typed fields.
 //
-// parse_json_object() throws ApiError INVALID_JSON unless the body is one
-// JSON object whose numbers are all finite (a number too large for a double,
-// such as 1e999, would be stored as a value no JSON reader accepts back). The field getters throw INVALID_PARAMETER when a field is
+// Bodies are read with service::parse_json_object() (INVALID_JSON unless one
+// object with finite numbers). The field getters throw INVALID_PARAMETER when a field is
 // present with the wrong type, and required_* throw MISSING_PARAMETER when it
 // is absent (or an empty string). Parameters may come from the JSON body or
 // the query string: `param()` looks in the body first, then the query.
@@ -15,10 +14,11 @@
 #include <string_view>
 
 #include "api/request.h"
+#include "service/json_object.h"
 
 namespace apiota::api {
 
-boost::json::object parse_json_object(std::string_view body);
+using service::parse_json_object;
 
 // A string parameter from `body` (if given) or the query string.
 std::optional<std::string> param(const Request& req, const boost::json::object* body, std::string_view name);

@@ -51,4 +51,8 @@ std::string request_origin(const Request& req) {
   return "http://" + req.local_address;
 }
 
+std::string download_base(const service::Settings& settings, const Request& req) {
+  return settings.public_url.empty() ? request_origin(req) : settings.public_url;
+}
+
 }  // namespace apiota::api

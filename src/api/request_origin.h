@@ -1,7 +1,7 @@
 #pragma once
 // The origin ("http://" host[:port]) by which a client reached this server,
 // for URLs handed back to it when no public URL is configured
-// (api/firmware_url.h): the device reached us there, so it can download there.
+// (service/firmware_url.h): the device reached us there, so it can download there.
 //
 // The Host header is chosen by the client, so it is used only when it is a
 // plain host[:port]: a DNS name or IPv4 address (letters, digits, '-', '.',
@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "api/request.h"
+#include "service/settings.h"
 
 namespace apiota::api {
 
@@ -30,5 +31,10 @@ bool is_plain_host_port(std::string_view host);
 // "http://" + the request's Host header when is_plain_host_port(), else
 // "http://" + req.local_address.
 std::string request_origin(const Request& req);
+
+// What download URLs start with: the configured public URL, else the origin
+// by which `req` reached the server. The signature does not cover it: a
+// client that names another host only sends itself elsewhere.
+std::string download_base(const service::Settings& settings, const Request& req);
 
 }  // namespace apiota::api

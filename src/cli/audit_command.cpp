@@ -2,8 +2,8 @@
 
 #include <memory>
 
-#include "api/admin/render.h"
-#include "api/key_issuer.h"
+#include "service/render.h"
+#include "service/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/output.h"
@@ -43,7 +43,7 @@ std::string change_summary(const boost::json::value& before, const boost::json::
 
 void add_audit_command(CLI::App& app) {
   struct Args {
-    std::string data, project = std::string(api::kDefaultProjectId);
+    std::string data, project = std::string(service::kDefaultProjectId);
     std::int64_t limit = 100;
   };
   auto args = std::make_shared<Args>();
@@ -56,7 +56,7 @@ void add_audit_command(CLI::App& app) {
     const Printer out = printer();
     std::vector<boost::json::object> rows;
     for (const auto& entry : data.store->list_audit(args->project, args->limit)) {
-      auto row = api::admin::render(entry);
+      auto row = service::render(entry);
       if (!out.json()) row["change"] = change_summary(row.at("before"), row.at("after"));
       rows.push_back(std::move(row));
     }

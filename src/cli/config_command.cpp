@@ -5,9 +5,9 @@
 #include <memory>
 #include <sstream>
 
-#include "api/admin/config_document.h"
-#include "api/audit.h"
-#include "api/clock.h"
+#include "service/config_document.h"
+#include "service/audit.h"
+#include "service/clock.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 
@@ -66,18 +66,18 @@ void add_config_command(CLI::App& app) {
   set->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     check_scope(data, *args);
-    store::ConfigRecord record = api::admin::make_config_record(document_text(args->json));
+    store::ConfigRecord record = service::make_config_record(document_text(args->json));
     if (!args->project.empty()) {
       auto before = data.store->project_config(args->project);
       data.store->set_project_config(args->project, record);
-      api::record_audit(*data.store, args->project, api::kCliActor, "config.project", "project:" + args->project,
-                        api::config_json(before), api::config_json(record));
+      service::record_audit(*data.store, args->project, service::kCliActor, "config.project", "project:" + args->project,
+                        service::config_json(before), service::config_json(record));
     } else {
       auto before = data.store->device_config(args->device);
       data.store->set_device_config(args->device, record);
-      api::record_audit(*data.store, data.store->find_device(args->device)->project_id, api::kCliActor,
-                        "config.device", "device:" + args->device, api::config_json(before),
-                        api::config_json(record));
+      service::record_audit(*data.store, data.store->find_device(args->device)->project_id, service::kCliActor,
+                        "config.device", "device:" + args->device, service::config_json(before),
+                        service::config_json(record));
     }
     std::cout << record.json << std::endl;
   });

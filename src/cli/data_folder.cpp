@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "api/fleet_cache.h"
+#include "service/fleet_cache.h"
 #include "blob/private_directory.h"
 #include "cli/data_folder_survey.h"
 #include "cli/server_key_file.h"
@@ -78,7 +78,7 @@ DataFolder open_checked(const std::filesystem::path& data, bool starting_over) {
 }  // namespace
 
 DataFolder::~DataFolder() {
-  if (store && store->local_cache_changes() > 0) std::this_thread::sleep_for(api::kRecheckInterval);
+  if (store && store->local_cache_changes() > 0) std::this_thread::sleep_for(service::kRecheckInterval);
 }
 
 DataFolder DataFolder::open_existing(const std::filesystem::path& path) {

@@ -29,9 +29,9 @@
 // a damaged folder only, and left in a service definition it must not
 // start over on some later day.
 //
-// A DataFolder that changed data the server caches waits api::kRecheckInterval when
+// A DataFolder that changed data the server caches waits service::kRecheckInterval when
 // it is destroyed, so that a CLI change applies to every request a running
-// server receives after the command returns (api/fleet_cache.h).
+// server receives after the command returns (service/fleet_cache.h).
 
 #include <filesystem>
 #include <memory>

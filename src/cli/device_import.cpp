@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
-#include "api/api_error.h"
-#include "api/audit.h"
-#include "api/auth.h"
-#include "api/clock.h"
-#include "api/device_enrollment.h"
+#include "service/api_error.h"
+#include "service/audit.h"
+#include "service/credential_hash.h"
+#include "service/clock.h"
+#include "service/device_enrollment.h"
 #include "domain/channel.h"
 #include "domain/identifiers.h"
 
@@ -97,20 +97,20 @@ SortedLines sort_lines(DataFolder& data, const store::ProjectRecord& project, co
   std::unordered_map<std::string_view, const Line*> fresh_ids;
   for (const Line& line : lines) {
     try {
-      api::check_enrollment(line.device_id, line.version);
+      service::check_enrollment(line.device_id, line.version);
       // A secret from before the rule may still name a device that holds it.
-      if (!domain::is_pre_rule_device_secret(line.secret)) api::refuse_device_secret();
+      if (!domain::is_pre_rule_device_secret(line.secret)) service::refuse_device_secret();
       if (auto existing = data.store->find_device(line.device_id)) {
         if (existing->project_id != project.id) {
           sorted.conflicts.push_back(at_line(line.number, std::string(line.device_id) + " is registered in project " + existing->project_id));
-        } else if (api::device_secret_matches(*data.hasher, *existing, line.secret)) {
+        } else if (service::device_secret_matches(*data.hasher, *existing, line.secret)) {
           ++sorted.existing;
         } else {
           sorted.conflicts.push_back(at_line(line.number, std::string(line.device_id) + " is registered with another secret"));
         }
         continue;
       }
-      if (!domain::is_valid_device_secret(line.secret)) api::refuse_device_secret();
+      if (!domain::is_valid_device_secret(line.secret)) service::refuse_device_secret();
       auto [first, inserted] = fresh_ids.emplace(line.device_id, &line);
       if (inserted) {
         sorted.fresh.push_back(line);
@@ -121,7 +121,7 @@ SortedLines sort_lines(DataFolder& data, const store::ProjectRecord& project, co
             at_line(line.number, std::string(line.device_id) + " is on line " + std::to_string(first->second->number) +
                                      " with another secret"));
       }
-    } catch (const api::ApiError& e) {
+    } catch (const service::ApiError& e) {
       throw std::invalid_argument(at_line(line.number, e.what()));
     }
   }
@@ -168,14 +168,14 @@ ImportCounts import_devices(DataFolder& data, std::string_view project_id, std::
     }
     counts.created += result.created;
     counts.existing += result.existing;
-    api::record_audit(*data.store, project->id, api::kCliActor, "device.import", "project:" + project->id, nullptr,
+    service::record_audit(*data.store, project->id, service::kCliActor, "device.import", "project:" + project->id, nullptr,
                       boost::json::object{{"devices", batch.size()}, {"created", result.created}});
     batch.clear();
   };
-  const std::int64_t now = api::now_ms();
+  const std::int64_t now = service::now_ms();
   for (const Line& line : sorted.fresh) {
     store::DeviceRecord record =
-        api::enrollment_record(*data.hasher, project->id, line.device_id, line.secret, line.version, now);
+        service::enrollment_record(*data.hasher, project->id, line.device_id, line.secret, line.version, now);
     record.channel = std::string(domain::to_string(*parsed_channel));
     batch.push_back(std::move(record));
     if (batch.size() == kBatch) store_batch();

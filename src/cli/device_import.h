@@ -7,7 +7,7 @@
 //
 // The whole file is checked before anything is stored:
 // - Each line goes through the same checks as POST /api/register
-//   (api/device_enrollment.h): a bad line stops the import, naming its line
+//   (service/device_enrollment.h): a bad line stops the import, naming its line
 //   number.
 // - An id already registered in the project with the same secret (compared
 //   with its stored hash, in constant time) is counted as existing and left

@@ -6,11 +6,11 @@
 #include <memory>
 #include <set>
 
-#include "api/admin/device_changes.h"
-#include "api/admin/device_tags.h"
-#include "api/admin/render.h"
-#include "api/audit.h"
-#include "api/key_issuer.h"
+#include "service/device_changes.h"
+#include "service/device_tags.h"
+#include "service/render.h"
+#include "service/audit.h"
+#include "service/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/device_import.h"
@@ -21,7 +21,7 @@ namespace apiota::cli {
 namespace {
 
 struct Args {
-  std::string data, id, channel, reason, project = std::string(api::kDefaultProjectId);
+  std::string data, id, channel, reason, project = std::string(service::kDefaultProjectId);
   std::int64_t limit = 100, offset = 0;
   std::vector<std::string> words, tags, add, remove;
   std::string tag, ids_from;
@@ -62,9 +62,9 @@ void add_block(CLI::App* devices, const std::shared_ptr<Args>& args, const char*
   add_data_option(cmd, args->data);
   cmd->callback([args, blocked] {
     DataFolder data = DataFolder::open_existing(args->data);
-    auto device = api::admin::change_device_block(*data.store, existing_device(*data.store, args->id), blocked,
-                                                  args->reason, api::kCliActor);
-    printer().record(api::admin::render(device));
+    auto device = service::change_device_block(*data.store, existing_device(*data.store, args->id), blocked,
+                                                  args->reason, service::kCliActor);
+    printer().record(service::render(device));
   });
 }
 
@@ -78,8 +78,8 @@ void add_channel(CLI::App* devices, const std::shared_ptr<Args>& args) {
     DataFolder data = DataFolder::open_existing(args->data);
     std::vector<boost::json::object> changed;
     for (auto& device : select_devices(*data.store, selection)) {
-      changed.push_back(api::admin::render(
-          api::admin::change_device_channel(*data.store, std::move(device), args->words.front(), api::kCliActor)));
+      changed.push_back(service::render(
+          service::change_device_channel(*data.store, std::move(device), args->words.front(), service::kCliActor)));
     }
     printer().list(kDeviceColumns, changed);
   });
@@ -112,7 +112,7 @@ void add_tags(CLI::App* devices, const std::shared_ptr<Args>& args) {
     std::vector<boost::json::object> changed;
     for (const auto& device : select_devices(*data.store, selection)) {
       auto tags = new_tags(*args, data.store->device_tags(device.device_id));
-      auto after = api::admin::replace_device_tags(*data.store, device, tags, api::kCliActor);
+      auto after = service::replace_device_tags(*data.store, device, tags, service::kCliActor);
       changed.push_back({{"device_id", device.device_id}, {"tags", boost::json::value_from(after)}});
     }
     printer().list(kTagColumns, changed);
@@ -135,7 +135,7 @@ void add_devices_command(CLI::App& app) {
     DataFolder data = DataFolder::open_existing(args->data);
     std::vector<boost::json::object> rows;
     for (const auto& d : data.store->list_devices({args->project, args->limit, args->offset})) {
-      rows.push_back(api::admin::render(d));
+      rows.push_back(service::render(d));
     }
     printer().list(kDeviceColumns, rows);
   });
@@ -146,7 +146,7 @@ void add_devices_command(CLI::App& app) {
   show->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     auto device = existing_device(*data.store, args->id);
-    boost::json::object out = api::admin::render(device);
+    boost::json::object out = service::render(device);
     out["tags"] = boost::json::value_from(data.store->device_tags(device.device_id));
     printer().record(out);
   });
@@ -187,7 +187,7 @@ void add_devices_command(CLI::App& app) {
     DataFolder data = DataFolder::open_existing(args->data);
     existing_device(*data.store, args->id);
     std::vector<boost::json::object> rows;
-    for (const auto& l : data.store->list_ota_logs(args->id, args->limit)) rows.push_back(api::admin::render(l));
+    for (const auto& l : data.store->list_ota_logs(args->id, args->limit)) rows.push_back(service::render(l));
     printer().list(kLogColumns, rows);
   });
 }

@@ -3,10 +3,10 @@
 #include <iostream>
 #include <memory>
 
-#include "api/admin/key_revocation.h"
-#include "api/admin/render.h"
-#include "api/audit.h"
-#include "api/key_issuer.h"
+#include "service/key_revocation.h"
+#include "service/render.h"
+#include "service/audit.h"
+#include "service/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/output.h"
@@ -25,7 +25,7 @@ void add_keys_command(CLI::App& app) {
   keys->require_subcommand(1);
 
   struct CreateArgs {
-    std::string data, role, label, project = std::string(api::kDefaultProjectId);
+    std::string data, role, label, project = std::string(service::kDefaultProjectId);
   };
   auto create_args = std::make_shared<CreateArgs>();
   auto* create = keys->add_subcommand("create", "create a key; prints it once, alone on the last line");
@@ -34,14 +34,14 @@ void add_keys_command(CLI::App& app) {
   create->add_option("--label", create_args->label, "what the key is for (shown in key lists and the audit log)");
   add_data_option(create, create_args->data);
   create->callback([create_args] {
-    auto role = api::parse_role(create_args->role);
+    auto role = service::parse_role(create_args->role);
     if (!role) throw UsageError("--role must be admin or provision");
     DataFolder data = DataFolder::open_existing(create_args->data);
-    api::IssuedKey issued =
-        api::issue_key(*data.store, *data.hasher, create_args->project, *role, create_args->label);
-    api::record_audit(*data.store, issued.record.project_id, api::kCliActor, "key.create", "key:" + issued.record.id,
-                      nullptr, api::admin::render(issued.record));
-    std::cout << "Created " << api::role_name(*role) << " key " << issued.record.id << " for project "
+    service::IssuedKey issued =
+        service::issue_key(*data.store, *data.hasher, create_args->project, *role, create_args->label);
+    service::record_audit(*data.store, issued.record.project_id, service::kCliActor, "key.create", "key:" + issued.record.id,
+                      nullptr, service::render(issued.record));
+    std::cout << "Created " << service::role_name(*role) << " key " << issued.record.id << " for project "
               << issued.record.project_id << ". It is shown only once:\n"
               << issued.plaintext << std::endl;
   });
@@ -58,7 +58,7 @@ void add_keys_command(CLI::App& app) {
     std::optional<std::string_view> project;
     if (!list_args->project.empty()) project = list_args->project;
     std::vector<boost::json::object> rows;
-    for (const auto& k : data.store->list_keys(project)) rows.push_back(api::admin::render(k));
+    for (const auto& k : data.store->list_keys(project)) rows.push_back(service::render(k));
     printer().list(kKeyColumns, rows);
   });
 
@@ -71,7 +71,7 @@ void add_keys_command(CLI::App& app) {
   add_data_option(revoke, revoke_args->data);
   revoke->callback([revoke_args] {
     DataFolder data = DataFolder::open_existing(revoke_args->data);
-    api::admin::revoke_api_key(*data.store, revoke_args->key_id, std::nullopt, api::kCliActor);
+    service::revoke_api_key(*data.store, revoke_args->key_id, std::nullopt, service::kCliActor);
     std::cout << "Revoked " << revoke_args->key_id << std::endl;
   });
 }

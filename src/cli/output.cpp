@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <iostream>
 
-#include "api/json_text.h"
+#include "service/json_text.h"
 #include "domain/printable.h"
 
 namespace apiota::cli {
@@ -99,11 +99,11 @@ std::string cell_text(const boost::json::value& value) {
       return joined.empty() ? "-" : joined;
     }
     case boost::json::kind::object:
-      return domain::printable(api::to_json_text(value));
+      return domain::printable(service::to_json_text(value));
     case boost::json::kind::double_:
-      return api::plain_number(value.get_double());
+      return service::plain_number(value.get_double());
     default:
-      return api::to_json_text(value);
+      return service::to_json_text(value);
   }
 }
 
@@ -129,7 +129,7 @@ std::string format_fields(const boost::json::object& record) {
 
 void Printer::list(std::span<const Column> columns, std::span<const boost::json::object> records) const {
   if (json_) {
-    for (const auto& record : records) std::cout << api::to_json_text(record) << "\n";
+    for (const auto& record : records) std::cout << service::to_json_text(record) << "\n";
   } else {
     std::cout << format_table(columns, records);
   }
@@ -138,7 +138,7 @@ void Printer::list(std::span<const Column> columns, std::span<const boost::json:
 
 void Printer::record(const boost::json::object& record) const {
   if (json_) {
-    std::cout << api::to_json_text(record) << std::endl;
+    std::cout << service::to_json_text(record) << std::endl;
   } else {
     std::cout << format_fields(record) << std::flush;
   }

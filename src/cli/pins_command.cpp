@@ -3,10 +3,10 @@
 #include <iostream>
 #include <memory>
 
-#include "api/admin/pin_operations.h"
-#include "api/admin/render.h"
-#include "api/audit.h"
-#include "api/key_issuer.h"
+#include "service/pin_operations.h"
+#include "service/render.h"
+#include "service/audit.h"
+#include "service/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/device_selection.h"
@@ -32,7 +32,7 @@ struct Target {
 Target target_of(DataFolder& data, const Args& args) {
   if (args.device.empty() == args.tag.empty()) throw UsageError("name exactly one of --device ID or --tag TAG");
   if (!args.tag.empty()) {
-    return {args.project.empty() ? std::string(api::kDefaultProjectId) : args.project, "tag", args.tag};
+    return {args.project.empty() ? std::string(service::kDefaultProjectId) : args.project, "tag", args.tag};
   }
   auto device = existing_device(*data.store, args.device);
   if (!args.project.empty() && args.project != device.project_id) {
@@ -62,8 +62,8 @@ void add_pins_command(CLI::App& app) {
   list->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     std::vector<boost::json::object> rows;
-    const std::string project = args->project.empty() ? std::string(api::kDefaultProjectId) : args->project;
-    for (const auto& p : data.store->list_pins(project)) rows.push_back(api::admin::render(p));
+    const std::string project = args->project.empty() ? std::string(service::kDefaultProjectId) : args->project;
+    for (const auto& p : data.store->list_pins(project)) rows.push_back(service::render(p));
     printer().list(kPinColumns, rows);
   });
 
@@ -74,8 +74,8 @@ void add_pins_command(CLI::App& app) {
     DataFolder data = DataFolder::open_existing(args->data);
     const Target target = target_of(data, *args);
     auto pin =
-        api::admin::set_pin(*data.store, target.project, target.scope, target.subject, args->version, api::kCliActor);
-    printer().record(api::admin::render(pin));
+        service::set_pin(*data.store, target.project, target.scope, target.subject, args->version, service::kCliActor);
+    printer().record(service::render(pin));
   });
 
   auto* clear = pins->add_subcommand("clear", "remove a pin");
@@ -91,7 +91,7 @@ void add_pins_command(CLI::App& app) {
       throw std::invalid_argument("no pin on " + target.scope + " " + target.subject + " in project " +
                                   target.project);
     }
-    api::admin::clear_pin(*data.store, target.project, target.scope, target.subject, api::kCliActor);
+    service::clear_pin(*data.store, target.project, target.scope, target.subject, service::kCliActor);
     std::cout << "Cleared the pin on " << target.scope << " " << target.subject << std::endl;
   });
 }

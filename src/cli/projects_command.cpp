@@ -2,9 +2,9 @@
 
 #include <memory>
 
-#include "api/admin/render.h"
-#include "api/audit.h"
-#include "api/clock.h"
+#include "service/render.h"
+#include "service/audit.h"
+#include "service/clock.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/output.h"
@@ -44,11 +44,11 @@ void add_projects_command(CLI::App& app) {
     }
     DataFolder data = DataFolder::open_existing(args->data);
     if (data.store->find_project(args->id)) throw std::invalid_argument("project " + args->id + " already exists");
-    store::ProjectRecord project{args->id, args->name.empty() ? args->id : args->name, domain::Plan{}, api::now_ms()};
+    store::ProjectRecord project{args->id, args->name.empty() ? args->id : args->name, domain::Plan{}, service::now_ms()};
     data.store->upsert_project(project);
-    api::record_audit(*data.store, project.id, api::kCliActor, "project.create", "project:" + project.id, nullptr,
-                      api::admin::render(project));
-    printer().record(api::admin::render(project));
+    service::record_audit(*data.store, project.id, service::kCliActor, "project.create", "project:" + project.id, nullptr,
+                      service::render(project));
+    printer().record(service::render(project));
   });
 
   auto* list = projects->add_subcommand("list", "list projects");
@@ -56,7 +56,7 @@ void add_projects_command(CLI::App& app) {
   list->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     std::vector<boost::json::object> rows;
-    for (const auto& p : data.store->list_projects()) rows.push_back(api::admin::render(p));
+    for (const auto& p : data.store->list_projects()) rows.push_back(service::render(p));
     printer().list(kProjectColumns, rows);
   });
 
@@ -78,9 +78,9 @@ void add_projects_command(CLI::App& app) {
     if (args->device_burst) project->plan.device_burst = *args->device_burst;
     if (auto problem = domain::validate_plan(project->plan); !problem.empty()) throw std::invalid_argument(problem);
     data.store->upsert_project(*project);
-    api::record_audit(*data.store, project->id, api::kCliActor, "project.plan", "project:" + project->id,
-                      api::admin::render(before), api::admin::render(*project));
-    printer().record(api::admin::render(*project));
+    service::record_audit(*data.store, project->id, service::kCliActor, "project.plan", "project:" + project->id,
+                      service::render(before), service::render(*project));
+    printer().record(service::render(*project));
   });
 }
 

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "api/admin/release_publication.h"
-#include "api/audit.h"
-#include "api/admin/render.h"
-#include "api/key_issuer.h"
+#include "service/release_publication.h"
+#include "service/audit.h"
+#include "service/render.h"
+#include "service/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/output.h"
@@ -23,27 +23,27 @@ namespace {
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
 
 struct UploadArgs {
-  std::string data, project = std::string(api::kDefaultProjectId), file, version, channel = "stable", notes;
+  std::string data, project = std::string(service::kDefaultProjectId), file, version, channel = "stable", notes;
   bool paused = false;
   double percent = 100;
   std::vector<std::string> stages;
 };
 
 // What the operator asked for, checked before anything is read or stored.
-api::admin::ReleaseRequest request_of(const UploadArgs& args, bool percent_given) {
-  api::admin::ReleaseRequest request;
-  request.version = api::admin::release_version(args.version);
-  request.channel = api::admin::release_channel(args.channel);
+service::ReleaseRequest request_of(const UploadArgs& args, bool percent_given) {
+  service::ReleaseRequest request;
+  request.version = service::release_version(args.version);
+  request.channel = service::release_channel(args.channel);
   request.start.state = args.paused ? domain::ReleaseState::Paused : domain::ReleaseState::Active;
   if (percent_given) request.start.rollout_percent = args.percent;
   for (const auto& text : args.stages) request.start.stages.push_back(parse_stage(text));
   request.start.notes = args.notes;
-  request.start = api::admin::checked_release_start(std::move(request.start));
+  request.start = service::checked_release_start(std::move(request.start));
   return request;
 }
 
 void upload(const UploadArgs& args, bool percent_given) {
-  const api::admin::ReleaseRequest request = request_of(args, percent_given);
+  const service::ReleaseRequest request = request_of(args, percent_given);
   DataFolder data = DataFolder::open_existing(args.data);
   auto project = data.store->find_project(args.project);
   if (!project) throw std::invalid_argument("no project " + args.project);
@@ -56,18 +56,18 @@ void upload(const UploadArgs& args, bool percent_given) {
   std::vector<char> buffer(kReadChunkBytes);
   while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
     const std::string_view chunk(buffer.data(), static_cast<std::size_t>(in.gcount()));
-    api::admin::check_firmware_size(project->plan, pending.size() + chunk.size());
+    service::check_firmware_size(project->plan, pending.size() + chunk.size());
     pending.write(chunk);
     sha256.update(chunk);
     md5.update(chunk);
   }
   if (in.bad()) throw std::runtime_error("cannot read " + args.file);
 
-  api::admin::ReleaseFile file{pending, crypto::to_hex(sha256.finish()), crypto::to_hex(md5.finish())};
+  service::ReleaseFile file{pending, crypto::to_hex(sha256.finish()), crypto::to_hex(md5.finish())};
   std::mutex commit_mutex;  // this process removes no firmware files
-  const auto published = api::admin::publish_release({*data.store, *data.blobs, commit_mutex}, *project, request,
-                                                      file, api::kCliActor);
-  printer().record(api::admin::render(published));
+  const auto published = service::publish_release({*data.store, *data.blobs, commit_mutex}, *project, request,
+                                                      file, service::kCliActor);
+  printer().record(service::render(published));
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #pragma once
 // `apiota releases upload FILE --version V [--channel C] [--paused]
 // [--percent P | --stages S,...] [--notes TEXT] [--project ID]`: publishes a
-// release from a firmware file on disk through api::admin::publish_release(),
+// release from a firmware file on disk through service::publish_release(),
 // the implementation behind POST /api/firmware/upload, so it applies the
 // same validation, image checks, plan limit, warnings and audit entry (actor
 // "cli"). Every option is checked before the file is read, and the file is

@@ -3,11 +3,11 @@
 #include <iostream>
 #include <memory>
 
-#include "api/admin/changelog.h"
-#include "api/admin/release_operations.h"
-#include "api/admin/render.h"
-#include "api/audit.h"
-#include "api/key_issuer.h"
+#include "service/changelog.h"
+#include "service/release_operations.h"
+#include "service/render.h"
+#include "service/audit.h"
+#include "service/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/output.h"
@@ -19,7 +19,7 @@ namespace apiota::cli {
 namespace {
 
 struct Args {
-  std::string data, project = std::string(api::kDefaultProjectId), notes, reason, channel;
+  std::string data, project = std::string(service::kDefaultProjectId), notes, reason, channel;
   std::string only_project;  // --project with a release id: a check, not a search scope
   std::int64_t id = 0;
   std::int64_t target = 0;
@@ -51,11 +51,11 @@ CLI::App* release_command(CLI::App* releases, const char* name, const char* help
 
 // Operations shared with the admin API throw ApiError, which main() reports
 // like any other failure.
-void apply(const Args& args, const api::admin::ReleaseChange& change, std::string_view action) {
+void apply(const Args& args, const service::ReleaseChange& change, std::string_view action) {
   DataFolder data = DataFolder::open_existing(args.data);
   const auto release = find_release_by_id(*data.store, args.id, args.only_project);
-  printer().record(api::admin::render(
-      api::admin::change_release(*data.store, release.project_id, args.id, change, api::kCliActor, action)));
+  printer().record(service::render(
+      service::change_release(*data.store, release.project_id, args.id, change, service::kCliActor, action)));
 }
 
 void add_state_command(CLI::App* releases, const std::shared_ptr<Args>& args, const char* name, const char* help,
@@ -63,7 +63,7 @@ void add_state_command(CLI::App* releases, const std::shared_ptr<Args>& args, co
   auto* cmd = release_command(releases, name, help, *args);
   cmd->add_option("--reason", args->reason, "why (kept in the audit log)");
   cmd->callback([args, state, action] {
-    api::admin::ReleaseChange change;
+    service::ReleaseChange change;
     change.state = state;
     change.reason = args->reason;
     apply(*args, change, action);
@@ -83,7 +83,7 @@ void add_releases_command(CLI::App& app) {
   list->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     std::vector<boost::json::object> rows;
-    for (const auto& r : data.store->list_releases(args->project)) rows.push_back(api::admin::render(r));
+    for (const auto& r : data.store->list_releases(args->project)) rows.push_back(service::render(r));
     printer().list(kReleaseColumns, rows);
   });
 
@@ -92,13 +92,13 @@ void add_releases_command(CLI::App& app) {
   auto* show = release_command(releases, "show", "one release", *args);
   show->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    printer().record(api::admin::render(find_release_by_id(*data.store, args->id, args->only_project)));
+    printer().record(service::render(find_release_by_id(*data.store, args->id, args->only_project)));
   });
 
   auto* notes = release_command(releases, "notes", "replace a release's notes (markdown)", *args);
   notes->add_option("TEXT", args->notes, "the notes")->required();
   notes->callback([args] {
-    api::admin::ReleaseChange change;
+    service::ReleaseChange change;
     change.notes = args->notes;
     apply(*args, change, "release.edit");
   });
@@ -111,7 +111,7 @@ void add_releases_command(CLI::App& app) {
   rollout->add_flag("--clear-tags", args->clear_tags, "offer it regardless of tags again")->excludes(tags);
   rollout->add_flag("--clear-devices", args->clear_devices, "drop the devices named with --devices")->excludes(devices);
   rollout->callback([args, percent, tags, devices] {
-    api::admin::ReleaseChange change;
+    service::ReleaseChange change;
     if (percent->count() > 0) change.rollout_percent = args->percent;
     if (tags->count() > 0) change.rollout_tags = args->tags;
     if (devices->count() > 0) change.rollout_devices = args->devices;
@@ -130,7 +130,7 @@ void add_releases_command(CLI::App& app) {
   auto* clear = schedule->add_flag("--clear", args->clear, "end the schedule (the share stays where it is)");
   schedule->callback([args, stages, clear] {
     if ((stages->count() > 0) == (clear->count() > 0)) throw UsageError("give --stages or --clear");
-    api::admin::ReleaseChange change;
+    service::ReleaseChange change;
     change.stages.emplace();
     for (const auto& text : args->stages) change.stages->push_back(parse_stage(text));
     apply(*args, change, "release.edit");
@@ -142,7 +142,7 @@ void add_releases_command(CLI::App& app) {
   auto* minimum = safety->add_option("--min-attempts", args->min_attempts, "judge only from N attempts on");
   auto* stuck = safety->add_option("--stuck-after", args->stuck_after, "seconds of silence that fail an attempt");
   safety->callback([args, rate, window, minimum, stuck] {
-    api::admin::ReleaseChange change;
+    service::ReleaseChange change;
     if (rate->count() > 0) change.safety.max_failure_rate = args->max_failure_rate;
     if (window->count() > 0) change.safety.window = args->window;
     if (minimum->count() > 0) change.safety.min_attempts = args->min_attempts;
@@ -158,8 +158,8 @@ void add_releases_command(CLI::App& app) {
   promote->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     const auto release = find_release_by_id(*data.store, args->id, args->only_project);
-    printer().record(api::admin::render(
-        api::admin::promote_release(*data.store, release.project_id, args->id, args->channel, api::kCliActor)));
+    printer().record(service::render(
+        service::promote_release(*data.store, release.project_id, args->id, args->channel, service::kCliActor)));
   });
 
   auto* remove = release_command(releases, "delete",
@@ -167,14 +167,14 @@ void add_releases_command(CLI::App& app) {
   remove->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     const auto release = find_release_by_id(*data.store, args->id, args->only_project);
-    api::admin::delete_release(*data.store, release.project_id, args->id, api::kCliActor);
+    service::delete_release(*data.store, release.project_id, args->id, service::kCliActor);
     std::cout << "Deleted release " << args->id << std::endl;
   });
 
   auto* target = release_command(releases, "rollback-target", "the release devices go back to on revoke", *args);
   target->add_option("TARGET_ID", args->target, "release id")->required();
   target->callback([args] {
-    api::admin::ReleaseChange change;
+    service::ReleaseChange change;
     change.rollback_target_id = args->target;
     apply(*args, change, "release.edit");
   });
@@ -192,9 +192,9 @@ void add_releases_command(CLI::App& app) {
   add_data_option(changelog, args->data);
   changelog->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    auto releases = api::admin::changelog_json(*data.store, args->project);
+    auto releases = service::changelog_json(*data.store, args->project);
     if (args->markdown) {
-      std::cout << api::admin::changelog_markdown(releases, args->project);
+      std::cout << service::changelog_markdown(releases, args->project);
       return;
     }
     std::vector<boost::json::object> rows;

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "api/context.h"
-#include "api/key_issuer.h"
+#include "service/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/serve_config.h"
@@ -36,7 +36,7 @@ void serve(const ServeFlags& flags, bool start_over) {
   if (temp_files + orphans > 0) {
     spdlog::info("removed {} unfinished uploads and {} unreferenced firmware files", temp_files, orphans);
   }
-  if (auto key = api::bootstrap(*data.store, *data.hasher, config.settings.default_plan)) {
+  if (auto key = service::bootstrap(*data.store, *data.hasher, config.settings.default_plan)) {
     std::cout << "First start: an admin key for project 'default' was created. It is shown only this once:\n"
               << "admin key: " << key->plaintext << std::endl;
   }

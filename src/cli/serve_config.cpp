@@ -89,9 +89,9 @@ ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, 
   }
   if (auto v = file["download_auth"].value<std::string>()) {
     if (*v == "signed") {
-      out.settings.download_auth = api::DownloadAuth::Signed;
+      out.settings.download_auth = service::DownloadAuth::Signed;
     } else if (*v == "public") {
-      out.settings.download_auth = api::DownloadAuth::Public;
+      out.settings.download_auth = service::DownloadAuth::Public;
     } else {
       throw std::invalid_argument("config: download_auth must be \"signed\" or \"public\"");
     }

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "api/settings.h"
+#include "service/settings.h"
 #include "http/server.h"
 
 namespace apiota::cli {
@@ -19,7 +19,7 @@ struct ServeFlags {
 
 struct ServeConfig {
   std::string data_dir = "./data";
-  api::Settings settings;
+  service::Settings settings;
   http::ServerOptions server;
 };
 

@@ -4,7 +4,7 @@
 // shared by `releases schedule --stages` and `releases upload --stages`
 // (a comma-separated list of them). parse_stage() throws
 // UsageError (cli/commands.h) naming the text when it is not of that form; the
-// numbers' ranges are checked by the operation (api/admin/release_operations.h).
+// numbers' ranges are checked by the operation (service/release_operations.h).
 
 #include <string>
 

@@ -140,15 +140,15 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
       if (read_ec) {
         std::optional<api::Response> refusal;
         if (read_ec == bhttp::error::header_limit) {
-          refusal = api::error_response(api::ErrorCode::HeadersTooLarge, "request headers are too large");
+          refusal = api::error_response(service::ErrorCode::HeadersTooLarge, "request headers are too large");
         } else if (is_transfer_encoding_error(read_ec, head_parser.get())) {
-          refusal = api::error_response(api::ErrorCode::InvalidParameter, kTransferEncodingRefusal);
+          refusal = api::error_response(service::ErrorCode::InvalidParameter, kTransferEncodingRefusal);
         } else if (read_ec != bhttp::error::end_of_stream &&
                    // aborted or bad_descriptor: the server closed an idle connection
                    read_ec != asio::error::operation_aborted && read_ec != asio::error::bad_descriptor &&
                    read_ec != beast::error::timeout && read_ec != asio::error::eof &&
                    read_ec != asio::error::connection_reset) {
-          refusal = api::error_response(api::ErrorCode::InvalidParameter, "malformed HTTP request");
+          refusal = api::error_response(service::ErrorCode::InvalidParameter, "malformed HTTP request");
         }
         if (refusal) {
           const Sent sent = co_await write_response(stream, *refusal, closing_reply(), opts);
@@ -181,16 +181,16 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
       if (!transfer_encoding_acceptable(head)) {
         // The body's length is unknown: nothing after the head can be read
         // as a request.
-        res = api::error_response(api::ErrorCode::InvalidParameter, kTransferEncodingRefusal);
+        res = api::error_response(service::ErrorCode::InvalidParameter, kTransferEncodingRefusal);
         body_consumed = false;
       } else if (!parsed) {
-        res = api::error_response(api::ErrorCode::InvalidParameter, "malformed request target");
+        res = api::error_response(service::ErrorCode::InvalidParameter, "malformed request target");
         body_consumed = !has_body;
       } else if (match.outcome == RouteMatch::Outcome::NotFound) {
-        res = api::error_response(api::ErrorCode::NotFound, "no such endpoint: " + req.path);
+        res = api::error_response(service::ErrorCode::NotFound, "no such endpoint: " + req.path);
         body_consumed = !has_body;
       } else if (match.outcome == RouteMatch::Outcome::MethodNotAllowed) {
-        res = api::error_response(api::ErrorCode::MethodNotAllowed, req.method + " is not allowed on " + req.path);
+        res = api::error_response(service::ErrorCode::MethodNotAllowed, req.method + " is not allowed on " + req.path);
         res.headers.emplace_back("Allow", match.allow);
         body_consumed = !has_body;
       } else if (match.kind == RouteKind::FirmwareUpload) {
@@ -201,7 +201,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
         // Beast checks body_limit against Content-Length only while parsing
         // the head, so a declared length is checked here; chunked bodies are
         // stopped by body_limit below.
-        res = api::error_response(api::ErrorCode::PayloadTooLarge, "the request body is too large");
+        res = api::error_response(service::ErrorCode::PayloadTooLarge, "the request body is too large");
         body_consumed = false;
       } else {
         boost::system::error_code body_ec;
@@ -216,7 +216,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
           if (!body_ec) req.body = std::move(body_parser.get().body());
         }
         if (body_ec == bhttp::error::body_limit) {
-          res = api::error_response(api::ErrorCode::PayloadTooLarge, "the request body is too large");
+          res = api::error_response(service::ErrorCode::PayloadTooLarge, "the request body is too large");
           body_consumed = false;
         } else if (body_ec) {
           break;

@@ -148,7 +148,7 @@ asio::awaitable<Sent> send_file(beast::tcp_stream& stream, api::Response& res, c
   const std::uint64_t file_size = file.blob->size;
   RangeDecision decision = decide_range(reply.range, file_size);
   if (decision.outcome == RangeOutcome::Unsatisfiable) {
-    api::Response refused = api::error_response(api::ErrorCode::RangeNotSatisfiable,
+    api::Response refused = api::error_response(service::ErrorCode::RangeNotSatisfiable,
                                                 "the range starts past the end of the file");
     refused.headers.emplace_back("Content-Range", unsatisfied_content_range_value(file_size));
     co_return co_await write_response(stream, refused, reply, options);

@@ -21,7 +21,7 @@ namespace apiota::http {
 
 using Handler = std::function<api::Response(api::Context&, const api::Request&)>;
 // Runs on the I/O thread before the Handler, for requests it can answer from
-// memory alone (api/fleet_cache.h); std::nullopt hands the request to the
+// memory alone (service/fleet_cache.h); std::nullopt hands the request to the
 // Handler on the worker pool. It must never block.
 using FastHandler = std::function<std::optional<api::Response>(api::Context&, const api::Request&)>;
 

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "api/clock.h"
+#include "service/clock.h"
 #include "http/connection.h"
 #include "http/listen_claim.h"
 #include "http/open_files_limit.h"
@@ -173,7 +173,7 @@ struct Server::Impl {
       if (!sweeping.exchange(true)) {
         asio::post(workers, [this] {
           try {
-            auto report = state.ctx.automation.sweep(api::now_ms());
+            auto report = state.ctx.automation.sweep(service::now_ms());
             if (report.stuck + report.paused + report.advanced > 0) {
               spdlog::info("rollout sweep: {} stuck attempts ended, {} releases paused, {} stages advanced",
                            report.stuck, report.paused, report.advanced);

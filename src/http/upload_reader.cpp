@@ -32,7 +32,7 @@ class UploadForwarder final : public MultipartHandler {
   api::admin::FirmwareUpload& upload_;
 };
 
-UploadResult refused(api::ErrorCode code, std::string_view message) {
+UploadResult refused(service::ErrorCode code, std::string_view message) {
   return {api::error_response(code, message), false};
 }
 
@@ -52,7 +52,7 @@ asio::awaitable<UploadResult> read_upload(ServerState& state, beast::tcp_stream&
 
   auto boundary = multipart_boundary(req.header("content-type").value_or(""));
   if (!boundary) {
-    co_return refused(api::ErrorCode::InvalidParameter, "the upload must be multipart/form-data with a boundary");
+    co_return refused(service::ErrorCode::InvalidParameter, "the upload must be multipart/form-data with a boundary");
   }
 
   if (auto expect = req.header("expect"); expect && beast::iequals(*expect, "100-continue")) {
@@ -74,17 +74,17 @@ asio::awaitable<UploadResult> read_upload(ServerState& state, beast::tcp_stream&
       stream.expires_after(state.options.body_read_timeout);
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, body_parser, asio::as_tuple(asio::use_awaitable));
       if (ec == bhttp::error::body_limit) {
-        co_return refused(api::ErrorCode::PayloadTooLarge, "the upload is larger than the plan's firmware limit");
+        co_return refused(service::ErrorCode::PayloadTooLarge, "the upload is larger than the plan's firmware limit");
       }
       if (ec && ec != bhttp::error::need_buffer) throw boost::system::system_error(ec);
       std::size_t got = chunk->size() - body_parser.get().body().size;
       if (MultipartError err = multipart.feed(std::string_view(chunk->data(), got)); err != MultipartError::None) {
-        co_return refused(api::ErrorCode::InvalidParameter,
+        co_return refused(service::ErrorCode::InvalidParameter,
                           "malformed multipart body: " + std::string(describe(err)));
       }
     }
     if (MultipartError err = multipart.finish(); err != MultipartError::None) {
-      co_return refused(api::ErrorCode::InvalidParameter, "malformed multipart body: " + std::string(describe(err)));
+      co_return refused(service::ErrorCode::InvalidParameter, "malformed multipart body: " + std::string(describe(err)));
     }
   } catch (const boost::system::system_error&) {
     throw;  // the connection failed: nothing can be answered

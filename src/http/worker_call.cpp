@@ -14,7 +14,7 @@ bool is_disk_full(const std::system_error& e) {
 
 api::Response disk_full(const std::exception& e) {
   spdlog::error("request failed, the disk is full: {}", e.what());
-  return api::error_response(api::ErrorCode::InsufficientStorage,
+  return api::error_response(service::ErrorCode::InsufficientStorage,
                              "the server's disk is full; nothing was stored, retry later");
 }
 
@@ -23,7 +23,7 @@ api::Response disk_full(const std::exception& e) {
 api::Response response_for_exception(std::exception_ptr error) {
   try {
     std::rethrow_exception(error);
-  } catch (const api::ApiError& e) {
+  } catch (const service::ApiError& e) {
     return api::error_response(e);
   } catch (const store::StoreFull& e) {
     return disk_full(e);
@@ -33,7 +33,7 @@ api::Response response_for_exception(std::exception_ptr error) {
   } catch (const std::exception& e) {
     spdlog::error("request failed: {}", e.what());
   }
-  return api::error_response(api::ErrorCode::InternalError, "internal server error");
+  return api::error_response(service::ErrorCode::InternalError, "internal server error");
 }
 
 api::Response run_guarded(const std::function<api::Response()>& work) {

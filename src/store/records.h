@@ -115,7 +115,7 @@ struct ReleaseRecord {
   std::string elf_sha256;
   std::string uploaded_by;  // key id
   std::int64_t uploaded_at = 0;
-  // What operators change after upload (src/api/admin/release_operations.h).
+  // What operators change after upload (src/service/release_operations.h).
   std::string state = "active";  // active | paused | revoked
   std::string state_reason;      // why it was last paused or revoked
   std::string notes;             // markdown
@@ -159,7 +159,7 @@ struct ReleaseOutcomes {
 
 // One operator action, kept forever: who (key id, "cli:USER" or "apiota"),
 // what, on what, and what changed (serialized JSON: the changed fields of
-// the subject before and after, api/audit.h).
+// the subject before and after, service/audit.h).
 struct AuditRecord {
   std::int64_t id = 0;
   std::string project_id;

@@ -1,4 +1,4 @@
-#include "api/attempt_tracking.h"
+#include "service/attempt_tracking.h"
 
 #include <gtest/gtest.h>
 
@@ -35,7 +35,7 @@ std::int64_t named(const std::vector<store::ReleaseRecord>& releases, const std:
   if (open_release) {
     open = domain::OpenAttempt{{*open_release, v(version)}, std::nullopt, domain::OtaStatus::Downloading, {}};
   }
-  const auto* found = api::release_named_by(releases, device_on(channel), v(version), open);
+  const auto* found = service::release_named_by(releases, device_on(channel), v(version), open);
   return found == nullptr ? 0 : found->id;
 }
 
@@ -62,7 +62,7 @@ TEST(AttemptWrite, StartsEndsAndTouches) {
   domain::AttemptStep start;
   start.end_open = domain::AttemptEnd::Superseded;
   start.start = domain::AttemptStep::Start{{9, v("2.0.0")}, std::nullopt};
-  auto write = api::attempt_write(start, device, "downloading", std::nullopt, 5000);
+  auto write = service::attempt_write(start, device, "downloading", std::nullopt, 5000);
   EXPECT_EQ(write.open_id, 41);
   EXPECT_EQ(write.end_open, "superseded");
   ASSERT_TRUE(write.start);
@@ -76,7 +76,7 @@ TEST(AttemptWrite, StartsEndsAndTouches) {
 
   domain::AttemptStep ended;
   ended.start = domain::AttemptStep::Start{{9, v("2.0.0")}, domain::AttemptEnd::Succeeded};
-  write = api::attempt_write(ended, device, "done", std::string("1.9.0"), 6000);
+  write = service::attempt_write(ended, device, "done", std::string("1.9.0"), 6000);
   ASSERT_TRUE(write.start);
   EXPECT_EQ(write.start->outcome, "succeeded");
   EXPECT_EQ(write.start->ended_at, 6000);
@@ -84,11 +84,11 @@ TEST(AttemptWrite, StartsEndsAndTouches) {
 
   domain::AttemptStep touch;
   touch.touch_open = true;
-  write = api::attempt_write(touch, device, "flashing", std::nullopt, 7000);
+  write = service::attempt_write(touch, device, "flashing", std::nullopt, 7000);
   EXPECT_EQ(write.touch_status, "flashing");
   EXPECT_TRUE(write.end_open.empty());
   EXPECT_FALSE(write.start);
-  EXPECT_TRUE(api::attempt_write(domain::AttemptStep{}, device, "checking", std::nullopt, 8000).empty());
+  EXPECT_TRUE(service::attempt_write(domain::AttemptStep{}, device, "checking", std::nullopt, 8000).empty());
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
-#include "api/audit_diff.h"
+#include "service/audit_diff.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-namespace apiota::api {
+namespace apiota::service {
 namespace {
 
 boost::json::value json(const char* text) { return boost::json::parse(text); }
@@ -50,4 +50,4 @@ TEST(AuditDiff, NothingChangedIsNoDiff) {
 }
 
 }  // namespace
-}  // namespace apiota::api
+}  // namespace apiota::service

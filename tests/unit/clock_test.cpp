@@ -1,8 +1,8 @@
-#include "api/clock.h"
+#include "service/clock.h"
 
 #include <gtest/gtest.h>
 
-namespace apiota::api {
+namespace apiota::service {
 namespace {
 
 TEST(Clock, Iso8601IsUtcWholeSecondsWithZ) {
@@ -14,4 +14,4 @@ TEST(Clock, Iso8601IsUtcWholeSecondsWithZ) {
 TEST(Clock, NowIsAfter2024) { EXPECT_GT(now_ms(), 1704067200000); }
 
 }  // namespace
-}  // namespace apiota::api
+}  // namespace apiota::service

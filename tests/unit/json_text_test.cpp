@@ -1,4 +1,4 @@
-#include "api/json_text.h"
+#include "service/json_text.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 
 #include <limits>
 
-namespace apiota::api {
+namespace apiota::service {
 namespace {
 
 TEST(PlainNumber, FixedNotationWithTheFewestDigits) {
@@ -40,4 +40,4 @@ TEST(ToJsonText, SerializesLikeBoostButWithPlainDoubles) {
 }
 
 }  // namespace
-}  // namespace apiota::api
+}  // namespace apiota::service

@@ -17,7 +17,7 @@
 #include "api/auth.h"
 #include "api/context.h"
 #include "api/device/device_api.h"
-#include "api/key_issuer.h"
+#include "service/key_issuer.h"
 #include "blob/blob_store.h"
 #include "crypto/keyed_hash.h"
 #include "store/sqlite/sqlite_store.h"
@@ -41,14 +41,14 @@ class PreRuleSecret : public ::testing::Test {
         store_((dir_ / "apiota.db").string()),
         blobs_(dir_ / "blobs"),
         hasher_(test_key()),
-        ctx_(store_, blobs_, hasher_, Settings{}) {
-    bootstrap(store_, hasher_, domain::Plan{});
-    provision_key_ = issue_key(store_, hasher_, kDefaultProjectId, store::KeyRole::Provision).plaintext;
+        ctx_(store_, blobs_, hasher_, service::Settings{}) {
+    service::bootstrap(store_, hasher_, domain::Plan{});
+    provision_key_ = service::issue_key(store_, hasher_, service::kDefaultProjectId, store::KeyRole::Provision).plaintext;
     store::DeviceRecord device;
     device.device_id = "old-device";
-    device.project_id = std::string(kDefaultProjectId);
+    device.project_id = std::string(service::kDefaultProjectId);
     device.secret_salt = "0123456789abcdef";
-    device.secret_hash = hash_device_secret(hasher_, device.secret_salt, kPreRuleSecret);
+    device.secret_hash = service::hash_device_secret(hasher_, device.secret_salt, kPreRuleSecret);
     device.registered_at = 1;
     EXPECT_EQ(store_.register_device(device, 100).outcome, store::RegisterOutcome::Created);
   }

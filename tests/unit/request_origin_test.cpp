@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "api/firmware_url.h"
+#include "service/firmware_url.h"
 #include "api/request_origin.h"
 
 namespace apiota::api {
@@ -47,7 +47,7 @@ TEST(RequestOrigin, HostElseTheAddressReached) {
 }
 
 TEST(RequestOrigin, AConfiguredPublicUrlWins) {
-  Settings settings;
+  service::Settings settings;
   EXPECT_EQ(download_base(settings, with_host("ota.local:9000")), "http://ota.local:9000");
   settings.public_url = "https://ota.example.com/fleet";
   EXPECT_EQ(download_base(settings, with_host("ota.local:9000")), "https://ota.example.com/fleet");

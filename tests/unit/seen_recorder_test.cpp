@@ -1,4 +1,4 @@
-#include "api/seen_recorder.h"
+#include "service/seen_recorder.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 
 #include "store/sqlite/sqlite_store.h"
 
-namespace apiota::api {
+namespace apiota::service {
 namespace {
 
 class SeenRecorderTest : public ::testing::Test {
@@ -65,4 +65,4 @@ TEST_F(SeenRecorderTest, BackgroundThreadFlushesWithinTheInterval) {
 }
 
 }  // namespace
-}  // namespace apiota::api
+}  // namespace apiota::service

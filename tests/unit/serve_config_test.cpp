@@ -22,7 +22,7 @@ TEST(ServeConfig, DefaultsMatchTheContract) {
   // No public URL: download URLs follow each request's Host (api/request_origin.h).
   EXPECT_EQ(c.settings.public_url, "");
   EXPECT_TRUE(c.settings.rate_limit);
-  EXPECT_EQ(c.settings.download_auth, api::DownloadAuth::Signed);
+  EXPECT_EQ(c.settings.download_auth, service::DownloadAuth::Signed);
 }
 
 TEST(ServeConfig, FlagBeatsEnvBeatsFileBeatsDefault) {
@@ -72,7 +72,7 @@ max_firmware_bytes = 33554432
 device_requests_per_minute = 2
 )";
   ServeConfig c = resolve_serve_config({}, env_of({}), file);
-  EXPECT_EQ(c.settings.download_auth, api::DownloadAuth::Public);
+  EXPECT_EQ(c.settings.download_auth, service::DownloadAuth::Public);
   EXPECT_EQ(c.settings.download_url_ttl, std::chrono::seconds(600));
   EXPECT_EQ(c.settings.address_limit.per_minute, 100);
   EXPECT_EQ(c.settings.address_limit.burst, 10);

@@ -2,17 +2,17 @@
 
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
-#include "api/admin/config_document.h"
-#include "api/admin/device_changes.h"
-#include "api/admin/device_tags.h"
-#include "api/admin/key_revocation.h"
-#include "api/admin/render.h"
+#include "service/config_document.h"
+#include "service/device_changes.h"
+#include "service/device_tags.h"
+#include "service/key_revocation.h"
+#include "service/render.h"
 #include "api/api_error.h"
-#include "api/audit.h"
+#include "service/audit.h"
 #include "api/auth.h"
-#include "api/clock.h"
+#include "service/clock.h"
 #include "api/json_body.h"
-#include "api/key_issuer.h"
+#include "service/key_issuer.h"
 
 namespace apiota::api::admin {
 namespace {
@@ -28,7 +28,7 @@ store::DeviceRecord project_device(Context& ctx, const AdminPrincipal& admin, co
 Response config_response(const std::optional<store::ConfigRecord>& record) {
   boost::json::object out;
   out["config"] = record ? boost::json::parse(record->json) : boost::json::object{};
-  out["updated_at"] = record ? boost::json::value(iso8601(record->updated_at)) : boost::json::value(nullptr);
+  out["updated_at"] = record ? boost::json::value(service::iso8601(record->updated_at)) : boost::json::value(nullptr);
   return json_response(out);
 }
 
@@ -38,14 +38,14 @@ Response set_blocked(Context& ctx, const Request& req, bool blocked) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::object body = req.body.empty() ? boost::json::object{} : parse_json_object(req.body);
   const std::string reason = blocked ? param(req, &body, "reason").value_or("") : "";
-  return json_response(render(change_device_block(ctx.store, std::move(dev), blocked, reason, admin.key.id)));
+  return json_response(service::render(service::change_device_block(ctx.store, std::move(dev), blocked, reason, admin.key.id)));
 }
 
 }  // namespace
 
 Response project_info(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
-  boost::json::object out = render(admin.project);
+  boost::json::object out = service::render(admin.project);
   out["device_count"] = ctx.store.count_devices(admin.project.id);
   return json_response(out);
 }
@@ -53,19 +53,19 @@ Response project_info(Context& ctx, const Request& req) {
 Response list_keys(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   boost::json::array keys;
-  for (const auto& k : ctx.store.list_keys(std::string_view(admin.project.id))) keys.push_back(render(k));
+  for (const auto& k : ctx.store.list_keys(std::string_view(admin.project.id))) keys.push_back(service::render(k));
   return json_response(boost::json::object{{"keys", std::move(keys)}});
 }
 
 Response create_key(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   boost::json::object body = parse_json_object(req.body);
-  auto role = parse_role(required_param(req, &body, "role"));
+  auto role = service::parse_role(required_param(req, &body, "role"));
   if (!role) throw ApiError(ErrorCode::InvalidParameter, "role must be admin or provision");
-  IssuedKey issued = issue_key(ctx.store, ctx.hasher, admin.project.id, *role, param(req, &body, "label").value_or(""));
-  record_audit(ctx.store, admin.project.id, admin.key.id, "key.create", "key:" + issued.record.id, nullptr,
-               render(issued.record));
-  boost::json::object out = render(issued.record);
+  service::IssuedKey issued = service::issue_key(ctx.store, ctx.hasher, admin.project.id, *role, param(req, &body, "label").value_or(""));
+  service::record_audit(ctx.store, admin.project.id, admin.key.id, "key.create", "key:" + issued.record.id, nullptr,
+               service::render(issued.record));
+  boost::json::object out = service::render(issued.record);
   out["key"] = issued.plaintext;
   Response res = json_response(out);
   res.status = 201;
@@ -75,7 +75,7 @@ Response create_key(Context& ctx, const Request& req) {
 Response revoke_key(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   const std::string& key_id = req.path_params.at(0);
-  revoke_api_key(ctx.store, key_id, std::string_view(admin.project.id), admin.key.id);
+  service::revoke_api_key(ctx.store, key_id, std::string_view(admin.project.id), admin.key.id);
   return json_response(boost::json::object{{"success", true}, {"id", key_id}});
 }
 
@@ -84,7 +84,7 @@ Response list_devices(Context& ctx, const Request& req) {
   store::DeviceQuery query{admin.project.id, int_query(req, "limit", 100, 1000), int_query(req, "offset", 0,
                                                                                            INT64_MAX)};
   boost::json::array devices;
-  for (const auto& d : ctx.store.list_devices(query)) devices.push_back(render(d));
+  for (const auto& d : ctx.store.list_devices(query)) devices.push_back(service::render(d));
   return json_response(boost::json::object{{"devices", std::move(devices)},
                                   {"total", ctx.store.count_devices(admin.project.id)}});
 }
@@ -92,7 +92,7 @@ Response list_devices(Context& ctx, const Request& req) {
 Response get_device(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   store::DeviceRecord dev = project_device(ctx, admin, req);
-  boost::json::object out = render(dev);
+  boost::json::object out = service::render(dev);
   out["tags"] = boost::json::value_from(ctx.store.device_tags(dev.device_id));
   return json_response(out);
 }
@@ -103,7 +103,7 @@ Response set_device_tags(Context& ctx, const Request& req) {
   boost::json::object body = parse_json_object(req.body);
   auto tags = string_list(body, "tags");
   if (!tags) throw ApiError(ErrorCode::MissingParameter, "tags is required (an array, possibly empty)");
-  auto after = replace_device_tags(ctx.store, dev, *tags, admin.key.id);
+  auto after = service::replace_device_tags(ctx.store, dev, *tags, admin.key.id);
   return json_response(boost::json::object{{"device_id", dev.device_id}, {"tags", boost::json::value_from(after)}});
 }
 
@@ -116,7 +116,7 @@ Response set_device_channel(Context& ctx, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::object body = parse_json_object(req.body);
   const std::string channel = required_param(req, &body, "channel");
-  return json_response(render(change_device_channel(ctx.store, std::move(dev), channel, admin.key.id)));
+  return json_response(service::render(service::change_device_channel(ctx.store, std::move(dev), channel, admin.key.id)));
 }
 
 Response device_logs(Context& ctx, const Request& req) {
@@ -124,7 +124,7 @@ Response device_logs(Context& ctx, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::array logs;
   for (const auto& l : ctx.store.list_ota_logs(dev.device_id, int_query(req, "limit", 100, 10000))) {
-    logs.push_back(render(l));
+    logs.push_back(service::render(l));
   }
   return json_response(boost::json::object{{"device_id", dev.device_id}, {"logs", std::move(logs)}});
 }
@@ -138,11 +138,11 @@ Response get_device_config(Context& ctx, const Request& req) {
 Response put_device_config(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   store::DeviceRecord dev = project_device(ctx, admin, req);
-  store::ConfigRecord record = make_config_record(req.body);
+  store::ConfigRecord record = service::make_config_record(req.body);
   auto before = ctx.store.device_config(dev.device_id);
   ctx.store.set_device_config(dev.device_id, record);
-  record_audit(ctx.store, admin.project.id, admin.key.id, "config.device", "device:" + dev.device_id,
-               config_json(before), config_json(record));
+  service::record_audit(ctx.store, admin.project.id, admin.key.id, "config.device", "device:" + dev.device_id,
+               service::config_json(before), service::config_json(record));
   return config_response(record);
 }
 
@@ -153,11 +153,11 @@ Response get_project_config(Context& ctx, const Request& req) {
 
 Response put_project_config(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
-  store::ConfigRecord record = make_config_record(req.body);
+  store::ConfigRecord record = service::make_config_record(req.body);
   auto before = ctx.store.project_config(admin.project.id);
   ctx.store.set_project_config(admin.project.id, record);
-  record_audit(ctx.store, admin.project.id, admin.key.id, "config.project", "project:" + admin.project.id,
-               config_json(before), config_json(record));
+  service::record_audit(ctx.store, admin.project.id, admin.key.id, "config.project", "project:" + admin.project.id,
+               service::config_json(before), service::config_json(record));
   return config_response(record);
 }
 

@@ -5,13 +5,13 @@
 #include <charconv>
 
 #include "api/api_error.h"
-#include "api/json_text.h"
+#include "service/json_text.h"
 
 namespace apiota::api::admin {
 
 Response json_response(const boost::json::value& value) {
   Response res;
-  res.body = to_json_text(value);
+  res.body = service::to_json_text(value);
   return res;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Small pieces every admin handler uses: a JSON 200 response (numbers
-// written plainly, api/json_text.h), and an integer query parameter with
+// written plainly, service/json_text.h), and an integer query parameter with
 // bounds (INVALID_PARAMETER outside [0, max]).
 
 #include <boost/json/object.hpp>

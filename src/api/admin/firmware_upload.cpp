@@ -6,9 +6,9 @@
 #include <charconv>
 
 #include "api/admin/release_fields.h"
-#include "api/admin/release_operations.h"
+#include "service/release_operations.h"
 #include "api/api_error.h"
-#include "api/json_text.h"
+#include "service/json_text.h"
 
 namespace apiota::api::admin {
 namespace {
@@ -40,7 +40,7 @@ std::vector<store::RolloutStageRecord> stages_field(std::string_view text) {
 FirmwareUpload::FirmwareUpload(Context& ctx, const Request& head, std::optional<std::uint64_t> content_length)
     : ctx_(ctx), admin_(authenticate_admin(ctx, head)) {
   // A body that large holds a file over the limit, whatever the form's other fields.
-  if (content_length && *content_length > max_body_bytes()) check_firmware_size(admin_.project.plan, *content_length);
+  if (content_length && *content_length > max_body_bytes()) service::check_firmware_size(admin_.project.plan, *content_length);
 }
 
 std::uint64_t FirmwareUpload::max_body_bytes() const {
@@ -62,7 +62,7 @@ void FirmwareUpload::begin_part(std::string_view name, std::optional<std::string
   } else if (name == "stages") {
     field_limit_ = kMaxStagesBytes;
   } else if (name == "notes") {
-    field_limit_ = kMaxNotesBytes;
+    field_limit_ = service::kMaxNotesBytes;
   } else {
     part_ = PartKind::Ignored;
     return;
@@ -75,7 +75,7 @@ void FirmwareUpload::begin_part(std::string_view name, std::optional<std::string
 void FirmwareUpload::part_data(std::string_view bytes) {
   switch (part_) {
     case PartKind::File:
-      check_firmware_size(admin_.project.plan, file_->size() + bytes.size());
+      service::check_firmware_size(admin_.project.plan, file_->size() + bytes.size());
       file_->write(bytes);
       sha256_.update(bytes);
       md5_.update(bytes);
@@ -101,22 +101,22 @@ void FirmwareUpload::end_part() {
 // Checks one text field as soon as it is complete.
 void FirmwareUpload::take_field() {
   const std::string& value = field_value_;
-  ReleaseStart& start = request_.start;
+  service::ReleaseStart& start = request_.start;
   if (field_name_ == "version") {
     version_.reset();
-    if (!value.empty()) version_ = release_version(value);
+    if (!value.empty()) version_ = service::release_version(value);
   } else if (field_name_ == "channel") {
-    request_.channel = release_channel(value);
+    request_.channel = service::release_channel(value);
   } else if (field_name_ == "project_id") {
     if (!value.empty()) require_same_project(admin_, value);
   } else if (field_name_ == "state") {
-    start.state = starting_state(value);
+    start.state = service::starting_state(value);
   } else if (field_name_ == "rollout_percent") {
-    start.rollout_percent = checked_rollout_percent(percent_field(value));
+    start.rollout_percent = service::checked_rollout_percent(percent_field(value));
   } else if (field_name_ == "stages") {
-    start.stages = checked_stages(stages_field(value));
+    start.stages = service::checked_stages(stages_field(value));
   } else if (field_name_ == "notes") {
-    check_notes(value);
+    service::check_notes(value);
     start.notes = value;
   }
 }
@@ -125,11 +125,11 @@ Response FirmwareUpload::finish() {
   if (!file_seen_) throw ApiError(ErrorCode::MissingParameter, "file is required");
   if (!version_) throw ApiError(ErrorCode::MissingParameter, "version is required");
   request_.version = *version_;
-  request_.start = checked_release_start(std::move(request_.start));
+  request_.start = service::checked_release_start(std::move(request_.start));
 
-  ReleaseFile file{*file_, crypto::to_hex(sha256_.finish()), crypto::to_hex(md5_.finish())};
-  const PublishedRelease published = publish_release(
-      ReleaseDestination{ctx_.store, ctx_.blobs, ctx_.release_commit_mutex}, admin_.project, request_, file,
+  service::ReleaseFile file{*file_, crypto::to_hex(sha256_.finish()), crypto::to_hex(md5_.finish())};
+  const service::PublishedRelease published = service::publish_release(
+      service::ReleaseDestination{ctx_.store, ctx_.blobs, ctx_.release_commit_mutex}, admin_.project, request_, file,
       admin_.key.id);
   const store::ReleaseRecord& release = published.release;
   spdlog::info("release {} {} ({}) uploaded to project {} by {}: {} bytes, chip {}, sha256 {}, {}", release.version,
@@ -137,9 +137,9 @@ Response FirmwareUpload::finish() {
                release.chip, release.sha256, release.state);
 
   boost::json::object out{{"success", true}};
-  for (const auto& field : render(published)) out.emplace(field.key(), field.value());
+  for (const auto& field : service::render(published)) out.emplace(field.key(), field.value());
   Response res;
-  res.body = to_json_text(out);
+  res.body = service::to_json_text(out);
   return res;
 }
 

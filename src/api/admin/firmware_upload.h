@@ -7,7 +7,7 @@
 // MD5 are computed, so memory use does not depend on the file size. Each
 // text field is checked as soon as it has arrived (version, channel,
 // project_id, and how the release starts: state, rollout_percent, stages,
-// notes; see api/admin/release_publication.h), so a bad field ends the
+// notes; see service/release_publication.h), so a bad field ends the
 // upload at once. Nothing becomes visible until finish() has published the
 // release (publish_release(): image checks, blob commit, release insert,
 // audit); an upload abandoned or refused at any point leaves only a temp
@@ -22,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-#include "api/admin/release_publication.h"
+#include "service/release_publication.h"
 #include "api/auth.h"
 #include "api/context.h"
 #include "api/request.h"
@@ -60,7 +60,7 @@ class FirmwareUpload {
   std::string field_value_;
   std::size_t field_limit_ = 0;
   std::optional<domain::SemVer> version_;
-  ReleaseRequest request_;
+  service::ReleaseRequest request_;
   std::optional<blob::PendingBlob> file_;
   bool file_seen_ = false;
   crypto::Digest sha256_{crypto::DigestKind::Sha256};

@@ -2,8 +2,8 @@
 
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
-#include "api/admin/pin_operations.h"
-#include "api/admin/render.h"
+#include "service/pin_operations.h"
+#include "service/render.h"
 #include "api/api_error.h"
 #include "api/auth.h"
 #include "api/json_body.h"
@@ -31,7 +31,7 @@ PinTarget pin_target(const Request& req, const boost::json::object* body) {
 Response list_pins(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   boost::json::array pins;
-  for (const auto& p : ctx.store.list_pins(admin.project.id)) pins.push_back(render(p));
+  for (const auto& p : ctx.store.list_pins(admin.project.id)) pins.push_back(service::render(p));
   return json_response(boost::json::object{{"pins", std::move(pins)}});
 }
 
@@ -40,14 +40,14 @@ Response put_pin(Context& ctx, const Request& req) {
   boost::json::object body = parse_json_object(req.body);
   PinTarget target = pin_target(req, &body);
   std::string version = required_param(req, &body, "version");
-  return json_response(render(set_pin(ctx.store, admin.project.id, target.scope, target.subject, version,
+  return json_response(service::render(service::set_pin(ctx.store, admin.project.id, target.scope, target.subject, version,
                                       admin.key.id)));
 }
 
 Response delete_pin(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   PinTarget target = pin_target(req, nullptr);
-  clear_pin(ctx.store, admin.project.id, target.scope, target.subject, admin.key.id);
+  service::clear_pin(ctx.store, admin.project.id, target.scope, target.subject, admin.key.id);
   return json_response(boost::json::object{{"success", true}});
 }
 

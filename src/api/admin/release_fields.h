@@ -3,7 +3,7 @@
 // (a JSON body) and the upload form's `stages` field (JSON text). Each
 // function throws ApiError INVALID_PARAMETER naming the field when the value
 // has the wrong type; range rules are checked later, by the operation
-// (api/admin/release_operations.h).
+// (service/release_operations.h).
 //
 // number_field() / whole_field(): the member `name` of `body` as a number /
 // a whole number (at most 1e15 in magnitude); nullopt when absent or null.

@@ -2,11 +2,11 @@
 
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
-#include "api/admin/blob_cleanup.h"
-#include "api/admin/changelog.h"
+#include "service/blob_cleanup.h"
+#include "service/changelog.h"
 #include "api/admin/release_fields.h"
-#include "api/admin/release_operations.h"
-#include "api/admin/render.h"
+#include "service/release_operations.h"
+#include "service/render.h"
 #include "api/api_error.h"
 #include "api/auth.h"
 #include "api/json_body.h"
@@ -31,8 +31,8 @@ const boost::json::object* object_field(const boost::json::object& body, std::st
 }
 
 // {"max_failure_rate": 0.2, "window": 20, "min_attempts": 5, "stuck_after_seconds": 3600}, all optional.
-SafetyChange safety_field(const boost::json::object& body) {
-  SafetyChange change;
+service::SafetyChange safety_field(const boost::json::object& body) {
+  service::SafetyChange change;
   const auto* safety = object_field(body, "safety");
   if (!safety) return change;
   change.max_failure_rate = number_field(*safety, "max_failure_rate");
@@ -49,7 +49,7 @@ std::optional<std::vector<store::RolloutStageRecord>> stages_field(const boost::
   return stages_from_json(*v);
 }
 
-bool has_safety(const SafetyChange& s) {
+bool has_safety(const service::SafetyChange& s) {
   return s.max_failure_rate || s.window || s.min_attempts || s.stuck_after_s;
 }
 
@@ -57,11 +57,11 @@ bool has_safety(const SafetyChange& s) {
 Response change_state(Context& ctx, const Request& req, domain::ReleaseState state, std::string_view action) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   boost::json::object body = req.body.empty() ? boost::json::object{} : parse_json_object(req.body);
-  ReleaseChange change;
+  service::ReleaseChange change;
   change.state = state;
   change.reason = param(req, &body, "reason").value_or("");
   change.rollback_target_id = id_field(body, "rollback_target_id");
-  return json_response(render(change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, action)));
+  return json_response(service::render(service::change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, action)));
 }
 
 }  // namespace
@@ -69,7 +69,7 @@ Response change_state(Context& ctx, const Request& req, domain::ReleaseState sta
 Response list_releases(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   boost::json::array releases;
-  for (const auto& r : ctx.store.list_releases(admin.project.id)) releases.push_back(render(r));
+  for (const auto& r : ctx.store.list_releases(admin.project.id)) releases.push_back(service::render(r));
   return json_response(boost::json::object{{"releases", std::move(releases)}});
 }
 
@@ -77,13 +77,13 @@ Response get_release(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   auto release = ctx.store.find_release(admin.project.id, path_id(req));
   if (!release) throw ApiError(ErrorCode::NotFound, "no such release");
-  return json_response(render(*release));
+  return json_response(service::render(*release));
 }
 
 Response patch_release(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   boost::json::object body = parse_json_object(req.body);
-  ReleaseChange change;
+  service::ReleaseChange change;
   change.notes = param(req, &body, "notes");
   change.rollout_percent = number_field(body, "rollout_percent");
   change.rollback_target_id = id_field(body, "rollback_target_id");
@@ -97,7 +97,7 @@ Response patch_release(Context& ctx, const Request& req) {
                    "give notes, rollout_percent, stages, rollout_tags, rollout_devices, safety or rollback_target_id");
   }
   return json_response(
-      render(change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, "release.edit")));
+      service::render(service::change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, "release.edit")));
 }
 
 Response pause_release(Context& ctx, const Request& req) {
@@ -117,7 +117,7 @@ Response promote_release(Context& ctx, const Request& req) {
   boost::json::object body = parse_json_object(req.body);
   std::string channel = required_param(req, &body, "channel");
   Response res = json_response(
-      render(admin::promote_release(ctx.store, admin.project.id, path_id(req), channel, admin.key.id)));
+      service::render(service::promote_release(ctx.store, admin.project.id, path_id(req), channel, admin.key.id)));
   res.status = 201;
   return res;
 }
@@ -127,19 +127,19 @@ Response delete_release(Context& ctx, const Request& req) {
   // Under the upload lock, so an upload of the same bytes cannot commit its
   // blob between the reference check and the removal.
   std::lock_guard lock(ctx.release_commit_mutex);
-  store::ReleaseRecord deleted = admin::delete_release(ctx.store, admin.project.id, path_id(req), admin.key.id);
-  remove_unreferenced_blob(ctx.store, ctx.blobs, deleted.sha256);
+  store::ReleaseRecord deleted = service::delete_release(ctx.store, admin.project.id, path_id(req), admin.key.id);
+  service::remove_unreferenced_blob(ctx.store, ctx.blobs, deleted.sha256);
   return json_response(boost::json::object{{"success", true}, {"id", deleted.id}});
 }
 
 Response changelog(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
-  boost::json::array releases = changelog_json(ctx.store, admin.project.id);
+  boost::json::array releases = service::changelog_json(ctx.store, admin.project.id);
   auto format = req.query_param("format").value_or("json");
   if (format == "markdown") {
     Response res;
     res.content_type = "text/markdown; charset=utf-8";
-    res.body = changelog_markdown(releases, admin.project.id);
+    res.body = service::changelog_markdown(releases, admin.project.id);
     return res;
   }
   if (format != "json") throw ApiError(ErrorCode::InvalidParameter, "format must be json or markdown");
@@ -150,7 +150,7 @@ Response list_audit(Context& ctx, const Request& req) {
   AdminPrincipal admin = authenticate_admin(ctx, req);
   boost::json::array entries;
   for (const auto& a : ctx.store.list_audit(admin.project.id, int_query(req, "limit", 100, 10000))) {
-    entries.push_back(render(a));
+    entries.push_back(service::render(a));
   }
   return json_response(boost::json::object{{"audit", std::move(entries)}});
 }

@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "api/api_error.h"
-#include "api/attempt_tracking.h"
+#include "service/attempt_tracking.h"
 #include "api/auth.h"
 #include "api/auth_failures.h"
-#include "api/clock.h"
+#include "service/clock.h"
 #include "api/device/device_api.h"
-#include "api/firmware_url.h"
-#include "api/fleet_cache.h"
+#include "api/request_origin.h"
+#include "service/firmware_url.h"
+#include "service/fleet_cache.h"
 #include "api/json_body.h"
 #include "crypto/keyed_hash.h"
 #include "domain/release_decision.h"
@@ -33,7 +34,7 @@ domain::SemVer reported_version(const Request& req) {
 // the secure_version of the image it runs (known when its version was
 // released here), and its pins (a device pin, else the first tag pin among
 // `tags`).
-domain::DeviceView device_view(const ProjectCatalog& catalog, std::string_view device_id,
+domain::DeviceView device_view(const service::ProjectCatalog& catalog, std::string_view device_id,
                                const domain::SemVer& current, domain::Channel channel,
                                std::vector<std::string> tags) {
   domain::DeviceView device;
@@ -60,7 +61,7 @@ domain::DeviceView device_view(const ProjectCatalog& catalog, std::string_view d
 
 // Rendered for each request (never cached): the URL carries this request's
 // origin when no public URL is configured.
-Response answer(Context& ctx, const Request& req, const ProjectCatalog& catalog, const domain::DeviceView& device,
+Response answer(Context& ctx, const Request& req, const service::ProjectCatalog& catalog, const domain::DeviceView& device,
                 std::int64_t now) {
   domain::Decision decision = domain::decide_release(device, catalog.views);
   Response res;
@@ -73,7 +74,7 @@ Response answer(Context& ctx, const Request& req, const ProjectCatalog& catalog,
   boost::json::object out{
       {"update", true},
       {"version", release->version},
-      {"url", download_url(ctx.settings, ctx.hasher, download_base(ctx.settings, req), release->filename,
+      {"url", service::download_url(ctx.settings, ctx.hasher, download_base(ctx.settings, req), release->filename,
                            device.device_id, now / 1000)},
       {"sha256", release->sha256},
       {"size", release->size},
@@ -96,10 +97,10 @@ std::optional<std::string_view> presented_secret(const Request& req) {
 // Ends the device's open update attempt when this poll shows how it went
 // (domain::end_for_poll), and tells the decision what is still in progress
 // and which releases the device's bootloader rolled back from.
-void follow_attempt(Context& ctx, const store::DeviceRecord& dev, const ProjectCatalog& catalog,
+void follow_attempt(Context& ctx, const store::DeviceRecord& dev, const service::ProjectCatalog& catalog,
                     const domain::SemVer& current, std::int64_t now, domain::DeviceView& device) {
   device.refused_release_ids = dev.rolled_back_release_ids;
-  auto open = open_attempt_of(dev);
+  auto open = service::open_attempt_of(dev);
   if (!open) return;
   const store::ReleaseRecord* release = catalog.record(open->release.id);
   const std::chrono::seconds stuck_after(release == nullptr ? 3600 : release->stuck_after_s);
@@ -119,7 +120,7 @@ void follow_attempt(Context& ctx, const store::DeviceRecord& dev, const ProjectC
     if (!ctx.store.apply_attempt_write(write)) return;
   } else {
     // A failure the device did not report itself goes into its OTA log.
-    ctx.store.append_ota_log(unreported_failure_log(*dev.open_attempt, *end, current.to_string(), now), std::nullopt,
+    ctx.store.append_ota_log(service::unreported_failure_log(*dev.open_attempt, *end, current.to_string(), now), std::nullopt,
                              write);
   }
   ctx.automation.attempt_ended(dev.project_id, open->release.id, *end, now);
@@ -144,7 +145,7 @@ std::optional<Response> check_update_cached(Context& ctx, const Request& req) {
   // guesser whether a secret sent to a locked-out device was right.
   if (device_has_failures(ctx, *presented)) return std::nullopt;
   const std::optional<std::string_view> secret = presented_secret(req);
-  if (!secret || !crypto::constant_time_equal(hash_device_secret(ctx.hasher, entry->salt(), *secret), entry->hash())) {
+  if (!secret || !crypto::constant_time_equal(service::hash_device_secret(ctx.hasher, entry->salt(), *secret), entry->hash())) {
     return std::nullopt;
   }
   const std::string device_id(*presented);
@@ -154,7 +155,7 @@ std::optional<Response> check_update_cached(Context& ctx, const Request& req) {
   if (entry->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
   limit_device(ctx, device_id, catalog->project.plan);
 
-  const std::int64_t now = now_ms();
+  const std::int64_t now = service::now_ms();
   ctx.seen.record({entry->row_id, current.to_string(), now, req.remote_address});
   // Cached devices are settled: no tags, no update in progress, nothing refused.
   return answer(ctx, req, *catalog, device_view(*catalog, device_id, current, entry->channel, {}), now);
@@ -166,7 +167,7 @@ Response check_update(Context& ctx, const Request& req) {
   const std::uint64_t epoch = ctx.fleet.device_epoch(device_credentials(req, nullptr).device_id);
   store::DeviceRecord dev = authenticate_device(ctx, req, nullptr);
 
-  const std::int64_t now = now_ms();
+  const std::int64_t now = service::now_ms();
   ctx.seen.record({dev.row_id, current.to_string(), now, req.remote_address});
 
   ctx.fleet.sync();

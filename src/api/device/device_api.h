@@ -13,7 +13,7 @@ namespace apiota::api::device {
 
 Response health(Context& ctx, const Request& req);              // GET /api/health
 Response check_update(Context& ctx, const Request& req);        // GET /api/check-update
-// check-update from api/fleet_cache.h alone, on the I/O thread: answers a
+// check-update from service/fleet_cache.h alone, on the I/O thread: answers a
 // settled device whose project catalog is cached, std::nullopt otherwise.
 // Same answers and errors as check_update().
 std::optional<Response> check_update_cached(Context& ctx, const Request& req);

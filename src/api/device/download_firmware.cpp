@@ -5,10 +5,10 @@
 
 #include "api/api_error.h"
 #include "api/auth.h"
-#include "api/clock.h"
+#include "service/clock.h"
 #include "api/device/device_api.h"
-#include "api/firmware_url.h"
-#include "api/fleet_cache.h"
+#include "service/firmware_url.h"
+#include "service/fleet_cache.h"
 
 namespace apiota::api::device {
 namespace {
@@ -40,7 +40,7 @@ void authorize_download(Context& ctx, const Request& req, const store::ReleaseRe
   if (release.state == "revoked") {
     throw ApiError(ErrorCode::Forbidden, "this release was revoked; call check-update again");
   }
-  if (ctx.settings.download_auth == DownloadAuth::Public) return;
+  if (ctx.settings.download_auth == service::DownloadAuth::Public) return;
   std::string device_id;
   if (req.query_param("device_id") || req.header("x-device-id")) {
     device_id = authenticate_device(ctx, req, nullptr).device_id;
@@ -52,8 +52,8 @@ void authorize_download(Context& ctx, const Request& req, const store::ReleaseRe
       throw ApiError(ErrorCode::Unauthorized, "use the url returned by check-update (it carries a download token)");
     }
     auto expires_at = to_int(*exp);
-    DownloadToken token{std::string(*d), expires_at.value_or(0), std::string(*sig)};
-    if (!expires_at || !verify_download(ctx.hasher, release.filename, token, now_ms() / 1000)) {
+    service::DownloadToken token{std::string(*d), expires_at.value_or(0), std::string(*sig)};
+    if (!expires_at || !service::verify_download(ctx.hasher, release.filename, token, service::now_ms() / 1000)) {
       throw ApiError(ErrorCode::Forbidden, "the download token is invalid or expired; call check-update again");
     }
     device_id = token.device_id;
@@ -100,8 +100,8 @@ std::optional<Response> download_firmware_cached(Context& ctx, const Request& re
   ctx.fleet.sync();
   auto release = ctx.fleet.find_release_file(filename);
   if (!release) return std::nullopt;
-  std::optional<DeviceEntry> device;
-  if (ctx.settings.download_auth == DownloadAuth::Signed && release->state != "revoked") {
+  std::optional<service::DeviceEntry> device;
+  if (ctx.settings.download_auth == service::DownloadAuth::Signed && release->state != "revoked") {
     auto named = req.query_param("d");
     if (!named) return std::nullopt;
     device = ctx.fleet.find_device(*named);

@@ -4,10 +4,10 @@
 
 #include "api/api_error.h"
 #include "api/auth.h"
-#include "api/clock.h"
+#include "service/clock.h"
 #include "api/device/device_api.h"
 #include "api/etag.h"
-#include "api/json_text.h"
+#include "service/json_text.h"
 #include "crypto/digest.h"
 #include "domain/config_merge.h"
 
@@ -35,13 +35,13 @@ Response fetch_config(Context& ctx, const Request& req) {
   std::int64_t updated_at = std::max(project_config ? project_config->updated_at : 0,
                                      device_config ? device_config->updated_at : 0);
   if (updated_at > 0) {
-    out["updated_at"] = iso8601(updated_at);
+    out["updated_at"] = service::iso8601(updated_at);
   } else {
     out["updated_at"] = nullptr;
   }
 
   Response res;
-  res.body = to_json_text(out);
+  res.body = service::to_json_text(out);
   // Appended piecewise: GCC 12 at -O3 misreports `"\"" + string` (-Wrestrict).
   std::string etag(1, '"');
   etag.append(crypto::to_hex(crypto::sha256(res.body)), 0, 32).push_back('"');

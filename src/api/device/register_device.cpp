@@ -3,9 +3,9 @@
 #include "api/api_error.h"
 #include "api/auth.h"
 #include "api/auth_failures.h"
-#include "api/clock.h"
+#include "service/clock.h"
 #include "api/device/device_api.h"
-#include "api/device_enrollment.h"
+#include "service/device_enrollment.h"
 #include "api/json_body.h"
 #include "domain/identifiers.h"
 
@@ -17,7 +17,7 @@ Response registered(const store::DeviceRecord& dev) {
   res.body = boost::json::serialize(boost::json::object{
       {"success", true},
       {"device_id", dev.device_id},
-      {"registered_at", iso8601(dev.registered_at)},
+      {"registered_at", service::iso8601(dev.registered_at)},
   });
   return res;
 }
@@ -29,7 +29,7 @@ Response registered(const store::DeviceRecord& dev) {
 Response registered_again(Context& ctx, const Request& req, const store::DeviceRecord& device,
                           std::string_view secret) {
   refuse_if_device_locked(ctx, device.device_id, req.remote_address);
-  if (device_secret_matches(ctx.hasher, device, secret)) {
+  if (service::device_secret_matches(ctx.hasher, device, secret)) {
     note_device_authenticated(ctx, device.device_id, req.remote_address);
     return registered(device);
   }
@@ -53,9 +53,9 @@ Response register_device(Context& ctx, const Request& req) {
   const bool pre_rule_secret = !domain::is_valid_device_secret(secret) && domain::is_pre_rule_device_secret(secret);
   std::optional<store::DeviceRecord> candidate;
   if (pre_rule_secret) {
-    check_enrollment(device_id, firmware_ver);
+    service::check_enrollment(device_id, firmware_ver);
   } else {
-    candidate = enrollment_record(ctx.hasher, "", device_id, secret, firmware_ver, now_ms());
+    candidate = service::enrollment_record(ctx.hasher, "", device_id, secret, firmware_ver, service::now_ms());
   }
 
   refuse_if_address_locked(ctx, req.remote_address);
@@ -69,7 +69,7 @@ Response register_device(Context& ctx, const Request& req) {
 
   if (!candidate) {
     auto existing = ctx.store.find_device(device_id);
-    if (!existing || existing->project_id != project->id) refuse_device_secret();
+    if (!existing || existing->project_id != project->id) service::refuse_device_secret();
     return registered_again(ctx, req, *existing, secret);
   }
   candidate->project_id = project->id;

@@ -3,11 +3,11 @@
 #include <span>
 
 #include "api/api_error.h"
-#include "api/attempt_tracking.h"
+#include "service/attempt_tracking.h"
 #include "api/auth.h"
-#include "api/clock.h"
+#include "service/clock.h"
 #include "api/device/device_api.h"
-#include "api/fleet_cache.h"
+#include "service/fleet_cache.h"
 #include "api/json_body.h"
 #include "domain/ota_status.h"
 #include "domain/semver.h"
@@ -50,12 +50,12 @@ Response report_ota_status(Context& ctx, const Request& req) {
   log.from_version = from_version;
   log.to_version = to_version;
   log.message = message;
-  log.received_at = now_ms();
+  log.received_at = service::now_ms();
   std::optional<std::string_view> new_version;
   if (*status == domain::OtaStatus::Done && to_version) new_version = *to_version;
 
   // Follow the device's update attempt (domain/update_attempt.h).
-  const auto open = open_attempt_of(dev);
+  const auto open = service::open_attempt_of(dev);
   std::optional<domain::AttemptRelease> named;
   const auto target = to_version ? domain::parse_semver(*to_version) : std::nullopt;
   if (target && (domain::is_in_progress(*status) || domain::is_terminal(*status))) {
@@ -63,14 +63,14 @@ Response report_ota_status(Context& ctx, const Request& req) {
     auto catalog = ctx.fleet.load_catalog(dev.project_id);
     const std::span<const store::ReleaseRecord> releases =
         catalog ? std::span<const store::ReleaseRecord>(catalog->records) : std::span<const store::ReleaseRecord>();
-    if (const auto* release = release_named_by(releases, dev, *target, open)) {
+    if (const auto* release = service::release_named_by(releases, dev, *target, open)) {
       named = domain::AttemptRelease{release->id, domain::parse_semver(release->version).value_or(*target)};
     }
   }
   const domain::AttemptStep step = domain::step_for_report(open, *status, named);
   std::int64_t id =
-      ctx.store.append_ota_log(log, new_version, attempt_write(step, dev, log.status, from_version, log.received_at));
-  // A device with an attempt is no longer settled (api/fleet_cache.h).
+      ctx.store.append_ota_log(log, new_version, service::attempt_write(step, dev, log.status, from_version, log.received_at));
+  // A device with an attempt is no longer settled (service/fleet_cache.h).
   if (step.start) ctx.fleet.forget_device(dev.device_id);
   if (step.end_open && open) {
     ctx.automation.attempt_ended(dev.project_id, open->release.id, *step.end_open, log.received_at);
@@ -84,7 +84,7 @@ Response report_ota_status(Context& ctx, const Request& req) {
       {"success", true},
       {"id", id},
       {"status", log.status},
-      {"received_at", iso8601(log.received_at)},
+      {"received_at", service::iso8601(log.received_at)},
   });
   return res;
 }
