@@ -54,8 +54,8 @@ void serve(const ServeFlags& flags, bool start_over) {
   if (config.server.access_log) access_log.emplace();
   server.run();
   if (access_log) access_log->stop();  // every line of every request served is written
-  std::size_t flushed = ctx.seen.flush();
-  ctx.seen.stop();
+  std::size_t flushed = ctx.devices.flush_polls();
+  ctx.devices.stop();
   spdlog::info("stopped ({} pending device observations written)", flushed);
 }
 

@@ -155,11 +155,7 @@ struct Server::Impl {
     housekeeping_timer.expires_after(std::chrono::minutes(1));
     housekeeping_timer.async_wait([this](boost::system::error_code ec) {
       if (ec || state.stopping) return;
-      auto now = std::chrono::steady_clock::now();
-      state.ctx.device_limiter.prune(now);
-      state.ctx.address_limiter.prune(now);
-      state.ctx.device_auth_failures.prune(now);
-      state.ctx.key_auth_failures.prune(now);
+      state.ctx.access.prune();
       prune_rate_limiters();
     });
   }
@@ -173,7 +169,7 @@ struct Server::Impl {
       if (!sweeping.exchange(true)) {
         asio::post(workers, [this] {
           try {
-            auto report = state.ctx.automation.sweep(service::now_ms());
+            auto report = state.ctx.automation.sweep(state.ctx.env.now_ms());
             if (report.stuck + report.paused + report.advanced > 0) {
               spdlog::info("rollout sweep: {} stuck attempts ended, {} releases paused, {} stages advanced",
                            report.stuck, report.paused, report.advanced);

@@ -15,6 +15,7 @@
 
 #include "api/api_error.h"
 #include "api/auth.h"
+#include "service/credential_hash.h"
 #include "api/context.h"
 #include "api/device/device_api.h"
 #include "service/key_issuer.h"
@@ -81,7 +82,8 @@ TEST_F(PreRuleSecret, TheDeviceStillAuthenticates) {
   report.method = "POST";
   report.remote_address = "127.0.0.1";
   report.headers = {{"x-device-id", "old-device"}, {"x-device-secret", kPreRuleSecret}};
-  EXPECT_EQ(authenticate_device(ctx_, report, nullptr).device_id, "old-device");
+  EXPECT_EQ(ctx_.devices.authenticate(device_credentials(report, nullptr), report.remote_address).record.device_id,
+            "old-device");
 }
 
 TEST_F(PreRuleSecret, TheDeviceMayRegisterAgainWithItsSecret) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/auth.h"
+#include "service/credential_hash.h"
 #include "service/firmware_url.h"
 #include "crypto/keyed_hash.h"
 

@@ -19,7 +19,7 @@ namespace {
 
 // The device named in the path, which must belong to the key's project; a
 // device of another project is reported exactly like a missing one.
-store::DeviceRecord project_device(Context& ctx, const AdminPrincipal& admin, const Request& req) {
+store::DeviceRecord project_device(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   auto dev = ctx.store.find_device(req.path_params.at(0));
   if (!dev || dev->project_id != admin.project.id) throw ApiError(ErrorCode::NotFound, "no such device");
   return std::move(*dev);
@@ -33,8 +33,7 @@ Response config_response(const std::optional<store::ConfigRecord>& record) {
 }
 
 // block takes an optional {"reason": "..."}; unblock drops the reason.
-Response set_blocked(Context& ctx, const Request& req, bool blocked) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response set_blocked(Context& ctx, const service::AdminPrincipal& admin, const Request& req, bool blocked) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::object body = req.body.empty() ? boost::json::object{} : parse_json_object(req.body);
   const std::string reason = blocked ? param(req, &body, "reason").value_or("") : "";
@@ -43,22 +42,19 @@ Response set_blocked(Context& ctx, const Request& req, bool blocked) {
 
 }  // namespace
 
-Response project_info(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response project_info(Context& ctx, const service::AdminPrincipal& admin, const Request&) {
   boost::json::object out = service::render(admin.project);
   out["device_count"] = ctx.store.count_devices(admin.project.id);
   return json_response(out);
 }
 
-Response list_keys(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response list_keys(Context& ctx, const service::AdminPrincipal& admin, const Request&) {
   boost::json::array keys;
   for (const auto& k : ctx.store.list_keys(std::string_view(admin.project.id))) keys.push_back(service::render(k));
   return json_response(boost::json::object{{"keys", std::move(keys)}});
 }
 
-Response create_key(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response create_key(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   boost::json::object body = parse_json_object(req.body);
   auto role = service::parse_role(required_param(req, &body, "role"));
   if (!role) throw ApiError(ErrorCode::InvalidParameter, "role must be admin or provision");
@@ -72,15 +68,13 @@ Response create_key(Context& ctx, const Request& req) {
   return res;
 }
 
-Response revoke_key(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response revoke_key(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   const std::string& key_id = req.path_params.at(0);
   service::revoke_api_key(ctx.store, key_id, std::string_view(admin.project.id), admin.key.id);
   return json_response(boost::json::object{{"success", true}, {"id", key_id}});
 }
 
-Response list_devices(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response list_devices(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceQuery query{admin.project.id, int_query(req, "limit", 100, 1000), int_query(req, "offset", 0,
                                                                                            INT64_MAX)};
   boost::json::array devices;
@@ -89,16 +83,14 @@ Response list_devices(Context& ctx, const Request& req) {
                                   {"total", ctx.store.count_devices(admin.project.id)}});
 }
 
-Response get_device(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response get_device(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::object out = service::render(dev);
   out["tags"] = boost::json::value_from(ctx.store.device_tags(dev.device_id));
   return json_response(out);
 }
 
-Response set_device_tags(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response set_device_tags(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::object body = parse_json_object(req.body);
   auto tags = string_list(body, "tags");
@@ -107,20 +99,22 @@ Response set_device_tags(Context& ctx, const Request& req) {
   return json_response(boost::json::object{{"device_id", dev.device_id}, {"tags", boost::json::value_from(after)}});
 }
 
-Response block_device(Context& ctx, const Request& req) { return set_blocked(ctx, req, true); }
+Response block_device(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
+  return set_blocked(ctx, admin, req, true);
+}
 
-Response unblock_device(Context& ctx, const Request& req) { return set_blocked(ctx, req, false); }
+Response unblock_device(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
+  return set_blocked(ctx, admin, req, false);
+}
 
-Response set_device_channel(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response set_device_channel(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::object body = parse_json_object(req.body);
   const std::string channel = required_param(req, &body, "channel");
   return json_response(service::render(service::change_device_channel(ctx.store, std::move(dev), channel, admin.key.id)));
 }
 
-Response device_logs(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response device_logs(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::array logs;
   for (const auto& l : ctx.store.list_ota_logs(dev.device_id, int_query(req, "limit", 100, 10000))) {
@@ -129,14 +123,12 @@ Response device_logs(Context& ctx, const Request& req) {
   return json_response(boost::json::object{{"device_id", dev.device_id}, {"logs", std::move(logs)}});
 }
 
-Response get_device_config(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response get_device_config(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   return config_response(ctx.store.device_config(dev.device_id));
 }
 
-Response put_device_config(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response put_device_config(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   store::ConfigRecord record = service::make_config_record(req.body);
   auto before = ctx.store.device_config(dev.device_id);
@@ -146,13 +138,11 @@ Response put_device_config(Context& ctx, const Request& req) {
   return config_response(record);
 }
 
-Response get_project_config(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response get_project_config(Context& ctx, const service::AdminPrincipal& admin, const Request&) {
   return config_response(ctx.store.project_config(admin.project.id));
 }
 
-Response put_project_config(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response put_project_config(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::ConfigRecord record = service::make_config_record(req.body);
   auto before = ctx.store.project_config(admin.project.id);
   ctx.store.set_project_config(admin.project.id, record);

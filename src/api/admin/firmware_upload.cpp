@@ -108,7 +108,7 @@ void FirmwareUpload::take_field() {
   } else if (field_name_ == "channel") {
     request_.channel = service::release_channel(value);
   } else if (field_name_ == "project_id") {
-    if (!value.empty()) require_same_project(admin_, value);
+    if (!value.empty()) service::require_same_project(admin_, value);
   } else if (field_name_ == "state") {
     start.state = service::starting_state(value);
   } else if (field_name_ == "rollout_percent") {

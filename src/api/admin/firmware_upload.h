@@ -54,7 +54,7 @@ class FirmwareUpload {
   void take_field();
 
   Context& ctx_;
-  AdminPrincipal admin_;
+  service::AdminPrincipal admin_;
   PartKind part_ = PartKind::None;
   std::string field_name_;
   std::string field_value_;

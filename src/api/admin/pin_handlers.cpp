@@ -28,15 +28,13 @@ PinTarget pin_target(const Request& req, const boost::json::object* body) {
 
 }  // namespace
 
-Response list_pins(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response list_pins(Context& ctx, const service::AdminPrincipal& admin, const Request&) {
   boost::json::array pins;
   for (const auto& p : ctx.store.list_pins(admin.project.id)) pins.push_back(service::render(p));
   return json_response(boost::json::object{{"pins", std::move(pins)}});
 }
 
-Response put_pin(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response put_pin(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   boost::json::object body = parse_json_object(req.body);
   PinTarget target = pin_target(req, &body);
   std::string version = required_param(req, &body, "version");
@@ -44,8 +42,7 @@ Response put_pin(Context& ctx, const Request& req) {
                                       admin.key.id)));
 }
 
-Response delete_pin(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response delete_pin(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   PinTarget target = pin_target(req, nullptr);
   service::clear_pin(ctx.store, admin.project.id, target.scope, target.subject, admin.key.id);
   return json_response(boost::json::object{{"success", true}});

@@ -54,8 +54,8 @@ bool has_safety(const service::SafetyChange& s) {
 }
 
 // pause / resume / revoke: a state change with an optional {"reason": "..."}.
-Response change_state(Context& ctx, const Request& req, domain::ReleaseState state, std::string_view action) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response change_state(Context& ctx, const service::AdminPrincipal& admin, const Request& req,
+                      domain::ReleaseState state, std::string_view action) {
   boost::json::object body = req.body.empty() ? boost::json::object{} : parse_json_object(req.body);
   service::ReleaseChange change;
   change.state = state;
@@ -66,22 +66,19 @@ Response change_state(Context& ctx, const Request& req, domain::ReleaseState sta
 
 }  // namespace
 
-Response list_releases(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response list_releases(Context& ctx, const service::AdminPrincipal& admin, const Request&) {
   boost::json::array releases;
   for (const auto& r : ctx.store.list_releases(admin.project.id)) releases.push_back(service::render(r));
   return json_response(boost::json::object{{"releases", std::move(releases)}});
 }
 
-Response get_release(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response get_release(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   auto release = ctx.store.find_release(admin.project.id, path_id(req));
   if (!release) throw ApiError(ErrorCode::NotFound, "no such release");
   return json_response(service::render(*release));
 }
 
-Response patch_release(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response patch_release(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   boost::json::object body = parse_json_object(req.body);
   service::ReleaseChange change;
   change.notes = param(req, &body, "notes");
@@ -100,20 +97,19 @@ Response patch_release(Context& ctx, const Request& req) {
       service::render(service::change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, "release.edit")));
 }
 
-Response pause_release(Context& ctx, const Request& req) {
-  return change_state(ctx, req, domain::ReleaseState::Paused, "release.pause");
+Response pause_release(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
+  return change_state(ctx, admin, req, domain::ReleaseState::Paused, "release.pause");
 }
 
-Response resume_release(Context& ctx, const Request& req) {
-  return change_state(ctx, req, domain::ReleaseState::Active, "release.resume");
+Response resume_release(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
+  return change_state(ctx, admin, req, domain::ReleaseState::Active, "release.resume");
 }
 
-Response revoke_release(Context& ctx, const Request& req) {
-  return change_state(ctx, req, domain::ReleaseState::Revoked, "release.revoke");
+Response revoke_release(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
+  return change_state(ctx, admin, req, domain::ReleaseState::Revoked, "release.revoke");
 }
 
-Response promote_release(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response promote_release(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   boost::json::object body = parse_json_object(req.body);
   std::string channel = required_param(req, &body, "channel");
   Response res = json_response(
@@ -122,8 +118,7 @@ Response promote_release(Context& ctx, const Request& req) {
   return res;
 }
 
-Response delete_release(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response delete_release(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   // Under the upload lock, so an upload of the same bytes cannot commit its
   // blob between the reference check and the removal.
   std::lock_guard lock(ctx.release_commit_mutex);
@@ -132,8 +127,7 @@ Response delete_release(Context& ctx, const Request& req) {
   return json_response(boost::json::object{{"success", true}, {"id", deleted.id}});
 }
 
-Response changelog(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response changelog(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   boost::json::array releases = service::changelog_json(ctx.store, admin.project.id);
   auto format = req.query_param("format").value_or("json");
   if (format == "markdown") {
@@ -146,8 +140,7 @@ Response changelog(Context& ctx, const Request& req) {
   return json_response(boost::json::object{{"project_id", admin.project.id}, {"releases", std::move(releases)}});
 }
 
-Response list_audit(Context& ctx, const Request& req) {
-  AdminPrincipal admin = authenticate_admin(ctx, req);
+Response list_audit(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   boost::json::array entries;
   for (const auto& a : ctx.store.list_audit(admin.project.id, int_query(req, "limit", 100, 10000))) {
     entries.push_back(service::render(a));

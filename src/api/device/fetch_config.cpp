@@ -1,41 +1,22 @@
 #include <boost/json.hpp>
 
-#include <algorithm>
-
-#include "api/api_error.h"
-#include "api/auth.h"
-#include "service/clock.h"
 #include "api/device/device_api.h"
 #include "api/etag.h"
-#include "service/json_text.h"
 #include "crypto/digest.h"
-#include "domain/config_merge.h"
+#include "service/clock.h"
+#include "service/json_text.h"
 
 namespace apiota::api::device {
-namespace {
 
-boost::json::object stored_object(const std::optional<store::ConfigRecord>& record) {
-  if (!record) return {};
-  boost::system::error_code ec;
-  auto value = boost::json::parse(record->json, ec);
-  if (ec || !value.is_object()) throw ApiError(ErrorCode::InternalError, "stored config is corrupt");
-  return std::move(value.as_object());
-}
+NoParameters read_nothing(const Request&) { return {}; }
 
-}  // namespace
-
-Response fetch_config(Context& ctx, const Request& req) {
-  limit_address(ctx, req);
-  store::DeviceRecord dev = authenticate_device(ctx, req, nullptr);
-  auto project_config = ctx.store.project_config(dev.project_id);
-  auto device_config = ctx.store.device_config(dev.device_id);
-
+Response fetch_config(Context& ctx, const Request& req, const service::AuthenticatedDevice& device,
+                      const NoParameters&) {
+  const service::DeviceConfig config = ctx.devices.config(device);
   boost::json::object out;
-  out["config"] = domain::merge_config(stored_object(project_config), stored_object(device_config));
-  std::int64_t updated_at = std::max(project_config ? project_config->updated_at : 0,
-                                     device_config ? device_config->updated_at : 0);
-  if (updated_at > 0) {
-    out["updated_at"] = service::iso8601(updated_at);
+  out["config"] = config.config;
+  if (config.updated_at > 0) {
+    out["updated_at"] = service::iso8601(config.updated_at);
   } else {
     out["updated_at"] = nullptr;
   }

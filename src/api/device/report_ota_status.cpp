@@ -1,17 +1,10 @@
 #include <boost/json.hpp>
 
-#include <span>
-
 #include "api/api_error.h"
-#include "service/attempt_tracking.h"
-#include "api/auth.h"
-#include "service/clock.h"
 #include "api/device/device_api.h"
-#include "service/fleet_cache.h"
 #include "api/json_body.h"
 #include "domain/ota_status.h"
-#include "domain/semver.h"
-#include "domain/update_attempt.h"
+#include "service/clock.h"
 
 namespace apiota::api::device {
 namespace {
@@ -28,63 +21,32 @@ std::optional<std::string> version_field(const Request& req, const boost::json::
 
 }  // namespace
 
-Response report_ota_status(Context& ctx, const Request& req) {
-  limit_address(ctx, req);
-  boost::json::object body = req.body.empty() ? boost::json::object{} : parse_json_object(req.body);
-  std::string status_text = required_param(req, &body, "status");
+OtaReportRequest read_ota_report(const Request& req) {
+  OtaReportRequest out;
+  if (!req.body.empty()) out.body = parse_json_object(req.body);
+  std::string status_text = required_param(req, &out.body, "status");
   auto status = domain::parse_ota_status(status_text);
   if (!status) {
     throw ApiError(ErrorCode::InvalidStatus,
                    "status must be one of pending, checking, downloading, verifying, flashing, rebooting, done, "
                    "failed");
   }
-  auto from_version = version_field(req, body, "from_version");
-  auto to_version = version_field(req, body, "to_version");
-  auto message = param(req, &body, "message");
-  store::DeviceRecord dev = authenticate_device(ctx, req, &body);
+  out.report.status = *status;
+  out.report.from_version = version_field(req, out.body, "from_version");
+  out.report.to_version = version_field(req, out.body, "to_version");
+  out.report.message = param(req, &out.body, "message");
+  return out;
+}
 
-  store::OtaLogRecord log;
-  log.device_id = dev.device_id;
-  log.project_id = dev.project_id;
-  log.status = std::string(domain::to_string(*status));
-  log.from_version = from_version;
-  log.to_version = to_version;
-  log.message = message;
-  log.received_at = service::now_ms();
-  std::optional<std::string_view> new_version;
-  if (*status == domain::OtaStatus::Done && to_version) new_version = *to_version;
-
-  // Follow the device's update attempt (domain/update_attempt.h).
-  const auto open = service::open_attempt_of(dev);
-  std::optional<domain::AttemptRelease> named;
-  const auto target = to_version ? domain::parse_semver(*to_version) : std::nullopt;
-  if (target && (domain::is_in_progress(*status) || domain::is_terminal(*status))) {
-    ctx.fleet.sync();
-    auto catalog = ctx.fleet.load_catalog(dev.project_id);
-    const std::span<const store::ReleaseRecord> releases =
-        catalog ? std::span<const store::ReleaseRecord>(catalog->records) : std::span<const store::ReleaseRecord>();
-    if (const auto* release = service::release_named_by(releases, dev, *target, open)) {
-      named = domain::AttemptRelease{release->id, domain::parse_semver(release->version).value_or(*target)};
-    }
-  }
-  const domain::AttemptStep step = domain::step_for_report(open, *status, named);
-  std::int64_t id =
-      ctx.store.append_ota_log(log, new_version, service::attempt_write(step, dev, log.status, from_version, log.received_at));
-  // A device with an attempt is no longer settled (service/fleet_cache.h).
-  if (step.start) ctx.fleet.forget_device(dev.device_id);
-  if (step.end_open && open) {
-    ctx.automation.attempt_ended(dev.project_id, open->release.id, *step.end_open, log.received_at);
-  }
-  if (step.start && step.start->ended) {
-    ctx.automation.attempt_ended(dev.project_id, step.start->release.id, *step.start->ended, log.received_at);
-  }
-
+Response report_ota_status(Context& ctx, const Request&, const service::AuthenticatedDevice& device,
+                           const OtaReportRequest& request) {
+  const service::OtaReceipt receipt = ctx.devices.report_ota(device, request.report);
   Response res;
   res.body = boost::json::serialize(boost::json::object{
       {"success", true},
-      {"id", id},
-      {"status", log.status},
-      {"received_at", service::iso8601(log.received_at)},
+      {"id", receipt.id},
+      {"status", receipt.status},
+      {"received_at", service::iso8601(receipt.received_at)},
   });
   return res;
 }

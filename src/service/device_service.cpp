@@ -1,0 +1,401 @@
+#include "service/device_service.h"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <span>
+#include <vector>
+
+#include "domain/config_merge.h"
+#include "domain/identifiers.h"
+#include "domain/release_decision.h"
+#include "domain/update_attempt.h"
+#include "service/api_error.h"
+#include "service/attempt_tracking.h"
+#include "service/credential_hash.h"
+#include "service/device_enrollment.h"
+#include "service/firmware_url.h"
+
+namespace apiota::service {
+namespace {
+
+// The device as the decision sees it, from the project's catalog: channel,
+// the secure_version of the image it runs (known when its version was
+// released here), and its pins (a device pin, else the first tag pin among
+// `tags`).
+domain::DeviceView device_view(const ProjectCatalog& catalog, std::string_view device_id,
+                               const domain::SemVer& current, domain::Channel channel,
+                               std::vector<std::string> tags) {
+  domain::DeviceView device;
+  device.device_id = std::string(device_id);
+  device.current = current;
+  device.channel = channel;
+  device.tags = std::move(tags);
+  for (const auto& view : catalog.views) {
+    if (domain::same_precedence(view.version, current)) {
+      device.current_secure_version = std::max(device.current_secure_version.value_or(0), view.secure_version);
+    }
+  }
+  for (const auto& pin : catalog.pins) {
+    auto version = domain::parse_semver(pin.version);
+    if (!version) continue;
+    if (pin.scope == "device" && pin.subject == device_id) device.device_pin = domain::DevicePin{*version};
+    if (pin.scope == "tag" && !device.tag_pin &&
+        std::find(device.tags.begin(), device.tags.end(), pin.subject) != device.tags.end()) {
+      device.tag_pin = domain::DevicePin{*version};
+    }
+  }
+  return device;
+}
+
+boost::json::object stored_object(const std::optional<store::ConfigRecord>& record) {
+  if (!record) return {};
+  boost::system::error_code ec;
+  auto value = boost::json::parse(record->json, ec);
+  if (ec || !value.is_object()) throw ApiError(ErrorCode::InternalError, "stored config is corrupt");
+  return std::move(value.as_object());
+}
+
+std::optional<std::int64_t> to_int(std::string_view text) {
+  std::int64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// What the download check needs of the device a request names.
+struct DeviceFacts {
+  std::string project_id;
+  bool blocked = false;
+};
+using DeviceLookup = std::function<std::optional<DeviceFacts>(const std::string& device_id)>;
+
+}  // namespace
+
+DeviceService::DeviceService(store::Store& store, blob::BlobStore& blobs, const crypto::KeyedHasher& hasher,
+                             const Settings& settings, env::Env& env, AccessControl& access,
+                             RolloutAutomation& automation)
+    : store_(store),
+      blobs_(blobs),
+      hasher_(hasher),
+      settings_(settings),
+      env_(env),
+      access_(access),
+      automation_(automation),
+      fleet_(store),
+      seen_(store, settings.seen_flush_interval) {}
+
+void DeviceService::limit_address(std::string_view address) { access_.limit_address(address); }
+
+AuthenticatedDevice DeviceService::authenticate(const DeviceCredentials& credentials, std::string_view address) {
+  const auto& [device_id, secret] = credentials;
+  const std::uint64_t epoch = fleet_.device_epoch(device_id);
+  // Before the store is read: a locked-out device costs no lookup.
+  access_.refuse_if_device_locked(device_id, address);
+  auto device = store_.find_device(device_id);
+  if (!device) throw ApiError(ErrorCode::DeviceNotFound, "device_id not registered");
+  if (!device_secret_matches(hasher_, *device, secret)) {
+    access_.count_wrong_device_secret(*device, address);
+    throw ApiError(ErrorCode::InvalidSecret, "device_secret does not match");
+  }
+  access_.note_device_authenticated(device_id, address);
+  if (device->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
+  if (settings_.rate_limit) {
+    auto project = store_.find_project(device->project_id);
+    access_.limit_device(device->device_id, project ? project->plan : settings_.default_plan);
+  }
+  return {std::move(*device), false, nullptr, epoch};
+}
+
+std::optional<AuthenticatedDevice> DeviceService::recognize(std::string_view device_id,
+                                                            std::optional<std::string_view> secret) {
+  fleet_.sync();
+  auto entry = fleet_.find_device(device_id);
+  if (!entry) return std::nullopt;
+  auto catalog = fleet_.find_catalog(entry->project_id);
+  if (!catalog) return std::nullopt;
+  // authenticate() counts a wrong secret and answers a device with failures
+  // on record (locked out or not) before comparing its secret.
+  if (access_.device_has_failures(device_id)) return std::nullopt;
+  if (!secret || !crypto::constant_time_equal(hash_device_secret(hasher_, entry->salt(), *secret), entry->hash())) {
+    return std::nullopt;
+  }
+  AuthenticatedDevice device;
+  device.record.row_id = entry->row_id;
+  device.record.device_id = std::string(device_id);
+  device.record.project_id = entry->project_id;
+  device.record.channel = std::string(domain::to_string(entry->channel));
+  device.record.blocked = entry->blocked;
+  device.from_memory = true;
+  device.catalog = std::move(catalog);
+  return device;
+}
+
+void DeviceService::admit(const AuthenticatedDevice& device) {
+  if (device.record.blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
+  access_.limit_device(device.record.device_id, device.catalog->project.plan);
+}
+
+UpdateOffer DeviceService::check_update(const AuthenticatedDevice& device, const domain::SemVer& current,
+                                        std::string_view address,
+                                        const std::function<std::string()>& url_base) {
+  const store::DeviceRecord& dev = device.record;
+  const std::int64_t now = env_.now_ms();
+  seen_.record({dev.row_id, current.to_string(), now, std::string(address)});
+
+  UpdateOffer offer;
+  domain::DeviceView view;
+  const domain::Channel channel = domain::parse_channel(dev.channel).value_or(domain::Channel::Stable);
+  if (device.from_memory) {
+    // Settled: no tags, no update in progress, nothing refused.
+    offer.catalog = device.catalog;
+    view = device_view(*offer.catalog, dev.device_id, current, channel, {});
+  } else {
+    fleet_.sync();
+    offer.catalog = fleet_.load_catalog(dev.project_id);
+    if (!offer.catalog) throw ApiError(ErrorCode::DeviceNotFound, "the device's project no longer exists");
+    std::vector<std::string> tags = store_.device_tags(dev.device_id);
+    fleet_.offer_device(dev, !tags.empty(), device.cache_epoch);
+    view = device_view(*offer.catalog, dev.device_id, current, channel, std::move(tags));
+    follow_attempt(dev, *offer.catalog, current, now, view);
+  }
+
+  const domain::Decision decision = domain::decide_release(view, offer.catalog->views);
+  if (decision.kind == domain::Decision::Kind::NoUpdate) return offer;
+  offer.release = offer.catalog->record(decision.release_id);
+  if (offer.release == nullptr) return offer;
+  offer.rollback = decision.kind == domain::Decision::Kind::Rollback;
+  offer.url = download_url(settings_, hasher_, url_base(), offer.release->filename, dev.device_id, now / 1000);
+  return offer;
+}
+
+// Ends the device's open update attempt when this poll shows how it went
+// (domain::end_for_poll), and tells the decision what is still in progress
+// and which releases the device's bootloader rolled back from.
+void DeviceService::follow_attempt(const store::DeviceRecord& dev, const ProjectCatalog& catalog,
+                                   const domain::SemVer& current, std::int64_t now, domain::DeviceView& view) {
+  view.refused_release_ids = dev.rolled_back_release_ids;
+  auto open = open_attempt_of(dev);
+  if (!open) return;
+  const store::ReleaseRecord* release = catalog.record(open->release.id);
+  const std::chrono::seconds stuck_after(release == nullptr ? 3600 : release->stuck_after_s);
+  const auto end = domain::end_for_poll(
+      open, current, std::chrono::system_clock::time_point(std::chrono::milliseconds(now)), stuck_after);
+  if (!end) {
+    if (domain::is_in_progress(open->status)) view.update_in_progress = open->release.id;
+    return;
+  }
+  store::AttemptWrite write{now, dev.open_attempt->id, std::string(domain::to_string(*end)), {}, {}};
+  if (*end == domain::AttemptEnd::RolledBack) {
+    view.refused_release_ids.push_back(open->release.id);
+    spdlog::warn("device {}: bootloader rollback from release {} ({}) to {}; it will not be offered again",
+                 dev.device_id, open->release.id, open->release.version.to_string(), current.to_string());
+  }
+  if (*end == domain::AttemptEnd::Succeeded) {
+    if (!store_.apply_attempt_write(write)) return;
+  } else {
+    // A failure the device did not report itself goes into its OTA log.
+    store_.append_ota_log(unreported_failure_log(*dev.open_attempt, *end, current.to_string(), now), std::nullopt,
+                          write);
+  }
+  automation_.attempt_ended(dev.project_id, open->release.id, *end, now);
+}
+
+OtaReceipt DeviceService::report_ota(const AuthenticatedDevice& device, const OtaReport& report) {
+  const store::DeviceRecord& dev = device.record;
+  store::OtaLogRecord log;
+  log.device_id = dev.device_id;
+  log.project_id = dev.project_id;
+  log.status = std::string(domain::to_string(report.status));
+  log.from_version = report.from_version;
+  log.to_version = report.to_version;
+  log.message = report.message;
+  log.received_at = env_.now_ms();
+  std::optional<std::string_view> new_version;
+  if (report.status == domain::OtaStatus::Done && report.to_version) new_version = *report.to_version;
+
+  // Follow the device's update attempt (domain/update_attempt.h).
+  const auto open = open_attempt_of(dev);
+  std::optional<domain::AttemptRelease> named;
+  const auto target = report.to_version ? domain::parse_semver(*report.to_version) : std::nullopt;
+  if (target && (domain::is_in_progress(report.status) || domain::is_terminal(report.status))) {
+    fleet_.sync();
+    auto catalog = fleet_.load_catalog(dev.project_id);
+    const std::span<const store::ReleaseRecord> releases =
+        catalog ? std::span<const store::ReleaseRecord>(catalog->records) : std::span<const store::ReleaseRecord>();
+    if (const auto* release = release_named_by(releases, dev, *target, open)) {
+      named = domain::AttemptRelease{release->id, domain::parse_semver(release->version).value_or(*target)};
+    }
+  }
+  const domain::AttemptStep step = domain::step_for_report(open, report.status, named);
+  const std::int64_t id = store_.append_ota_log(
+      log, new_version, attempt_write(step, dev, log.status, report.from_version, log.received_at));
+  // A device with an attempt is no longer settled (service/fleet_cache.h).
+  if (step.start) fleet_.forget_device(dev.device_id);
+  if (step.end_open && open) {
+    automation_.attempt_ended(dev.project_id, open->release.id, *step.end_open, log.received_at);
+  }
+  if (step.start && step.start->ended) {
+    automation_.attempt_ended(dev.project_id, step.start->release.id, *step.start->ended, log.received_at);
+  }
+  return {id, log.status, log.received_at};
+}
+
+DeviceConfig DeviceService::config(const AuthenticatedDevice& device) {
+  auto project_config = store_.project_config(device.record.project_id);
+  auto device_config = store_.device_config(device.record.device_id);
+  DeviceConfig out;
+  out.config = domain::merge_config(stored_object(project_config), stored_object(device_config));
+  out.updated_at = std::max(project_config ? project_config->updated_at : 0,
+                            device_config ? device_config->updated_at : 0);
+  return out;
+}
+
+// `device`, already registered in the key's project, runs first boot again:
+// the same secret is an idempotent success; anything else must not reveal or
+// take over the id. Comparing the secret answers whether it was right, so it
+// is limited like every other check of a device secret.
+store::DeviceRecord DeviceService::registered_again(const store::DeviceRecord& device, std::string_view secret,
+                                                    std::string_view address) {
+  access_.refuse_if_device_locked(device.device_id, address);
+  if (device_secret_matches(hasher_, device, secret)) {
+    access_.note_device_authenticated(device.device_id, address);
+    return device;
+  }
+  access_.count_wrong_device_secret(device, address);
+  throw ApiError(ErrorCode::DeviceExists, "device_id is already registered with another secret");
+}
+
+store::DeviceRecord DeviceService::register_device(const Registration& registration, std::string_view address) {
+  const auto& [device_id, secret, pk_key, firmware_ver] = registration;
+  // Validated before the key is looked up, so a malformed request never
+  // costs a key lookup. A secret outside today's rule that the rule before
+  // it allowed may belong to a device registered back then, running first
+  // boot again: it is only compared with that device's, never enrolled.
+  const bool pre_rule_secret = !domain::is_valid_device_secret(secret) && domain::is_pre_rule_device_secret(secret);
+  const std::optional<std::string_view> version =
+      firmware_ver ? std::optional<std::string_view>(*firmware_ver) : std::nullopt;
+  std::optional<store::DeviceRecord> candidate;
+  if (pre_rule_secret) {
+    check_enrollment(device_id, version);
+  } else {
+    candidate = enrollment_record(hasher_, "", device_id, secret, version, env_.now_ms());
+  }
+
+  access_.refuse_if_address_locked(address);
+  auto key = access_.find_active_key(pk_key);
+  if (!key) {
+    access_.count_wrong_key(address);
+    throw ApiError(ErrorCode::InvalidPkKey, "pk_key is unknown or revoked");
+  }
+  auto project = store_.find_project(key->project_id);
+  if (!project) throw ApiError(ErrorCode::InvalidPkKey, "pk_key's project no longer exists");
+
+  if (!candidate) {
+    auto existing = store_.find_device(device_id);
+    if (!existing || existing->project_id != project->id) refuse_device_secret();
+    return registered_again(*existing, secret, address);
+  }
+  candidate->project_id = project->id;
+  candidate->last_seen_at = candidate->registered_at;
+  candidate->last_address = std::string(address);
+
+  auto result = store_.register_device(*candidate, project->plan.max_devices);
+  switch (result.outcome) {
+    case store::RegisterOutcome::Created:
+      return result.device;
+    case store::RegisterOutcome::PlanLimitReached:
+      throw ApiError(ErrorCode::PlanLimitExceeded,
+                     "the project's plan allows " + std::to_string(project->plan.max_devices) + " devices");
+    case store::RegisterOutcome::Exists:
+      break;
+  }
+  if (result.device.project_id == project->id) return registered_again(result.device, secret, address);
+  throw ApiError(ErrorCode::DeviceExists, "device_id is already registered with another secret");
+}
+
+namespace {
+
+void authorize_download(AccessControl& access, DeviceService& devices, const Settings& settings,
+                        const crypto::KeyedHasher& hasher, std::int64_t now_ms, const DownloadRequest& request,
+                        const store::ReleaseRecord& release, const DeviceLookup& lookup) {
+  if (request.operator_key) {
+    const auto& key = *request.operator_key;
+    AdminPrincipal admin =
+        access.authenticate_admin(key ? std::optional<std::string_view>(*key) : std::nullopt, request.address);
+    require_same_project(admin, release.project_id);
+    return;
+  }
+  if (release.state == "revoked") {
+    throw ApiError(ErrorCode::Forbidden, "this release was revoked; call check-update again");
+  }
+  if (settings.download_auth == DownloadAuth::Public) return;
+  std::string device_id;
+  if (request.device_credentials) {
+    device_id = devices.authenticate(request.device_credentials(), request.address).record.device_id;
+  } else {
+    if (!request.token_device || !request.token_expiry || !request.token_signature) {
+      throw ApiError(ErrorCode::Unauthorized, "use the url returned by check-update (it carries a download token)");
+    }
+    auto expires_at = to_int(*request.token_expiry);
+    DownloadToken token{*request.token_device, expires_at.value_or(0), *request.token_signature};
+    if (!expires_at || !verify_download(hasher, release.filename, token, now_ms / 1000)) {
+      throw ApiError(ErrorCode::Forbidden, "the download token is invalid or expired; call check-update again");
+    }
+    device_id = token.device_id;
+  }
+  auto dev = lookup(device_id);
+  if (!dev || dev->project_id != release.project_id) {
+    throw ApiError(ErrorCode::FirmwareNotFound, "no such firmware");
+  }
+  if (dev->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
+}
+
+}  // namespace
+
+std::optional<DownloadGrant> DeviceService::download(const DownloadRequest& request, StoreAccess access) {
+  DownloadGrant grant;
+  DeviceLookup lookup;
+  std::optional<DeviceEntry> device;  // the cached device a signed URL names
+  if (access == StoreAccess::MemoryOnly) {
+    // Only signed or public URLs of cached releases and devices; operators
+    // and device credentials need the store.
+    if (request.operator_key || request.device_credentials) return std::nullopt;
+    fleet_.sync();
+    grant.release = fleet_.find_release_file(request.filename);
+    if (!grant.release) return std::nullopt;
+    if (settings_.download_auth == DownloadAuth::Signed && grant.release->state != "revoked") {
+      if (!request.token_device) return std::nullopt;
+      device = fleet_.find_device(*request.token_device);
+      if (!device) return std::nullopt;
+    }
+    limit_address(request.address);
+    lookup = [&](const std::string& device_id) -> std::optional<DeviceFacts> {
+      if (!device || device_id != *request.token_device) return std::nullopt;
+      return DeviceFacts{device->project_id, device->blocked};
+    };
+  } else {
+    limit_address(request.address);
+    fleet_.sync();
+    grant.release = fleet_.load_release_file(request.filename);
+    if (!grant.release) throw ApiError(ErrorCode::FirmwareNotFound, "no such firmware");
+    lookup = [&](const std::string& device_id) -> std::optional<DeviceFacts> {
+      auto dev = store_.find_device(device_id);
+      if (!dev) return std::nullopt;
+      return DeviceFacts{dev->project_id, dev->blocked};
+    };
+  }
+  authorize_download(access_, *this, settings_, hasher_, env_.now_ms(), request, *grant.release, lookup);
+  grant.blob = blobs_.open(grant.release->sha256);
+  if (!grant.blob) throw ApiError(ErrorCode::InternalError, "the firmware file is missing from storage");
+  return grant;
+}
+
+std::size_t DeviceService::flush_polls() { return seen_.flush(); }
+
+void DeviceService::stop() { seen_.stop(); }
+
+}  // namespace apiota::service
