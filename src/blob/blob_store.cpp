@@ -1,7 +1,5 @@
 #include "blob/blob_store.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,52 +11,25 @@
 namespace apiota::blob {
 namespace {
 
-[[noreturn]] void throw_errno(const std::string& what) {
-  throw std::system_error(errno, std::generic_category(), what);
-}
-
-void fsync_dir(const std::filesystem::path& dir) {
-  FileHandle fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0 || ::fsync(fd.get()) != 0) throw_errno("fsync " + dir.string());
+// Runs `op`, naming `path` in the message of any std::system_error it throws.
+template <class Op>
+void naming(std::string_view what, const std::filesystem::path& path, Op op) {
+  try {
+    op();
+  } catch (const std::system_error& e) {
+    throw std::system_error(e.code(), std::string(what) + " " + path.string());
+  }
 }
 
 }  // namespace
 
-FileHandle& FileHandle::operator=(FileHandle&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = other.release();
-  }
-  return *this;
-}
-
-FileHandle::~FileHandle() {
-  if (fd_ >= 0) ::close(fd_);
-}
-
-int FileHandle::release() {
-  int fd = fd_;
-  fd_ = -1;
-  return fd;
-}
-
 PendingBlob::~PendingBlob() {
-  if (!committed_ && !path_.empty()) {
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
+  if (!committed_ && !path_.empty()) env_->remove_file(path_);
 }
 
 void PendingBlob::write(std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t n = ::write(fd_.get(), bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw_errno("write " + path_.string());
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(n));
-    size_ += static_cast<std::uint64_t>(n);
-  }
+  naming("write", path_, [&] { env_->write(fd_.get(), bytes); });
+  size_ += bytes.size();
 }
 
 bool FileByteSource::read(std::uint64_t offset, std::span<std::uint8_t> out) const {
@@ -73,42 +44,51 @@ bool FileByteSource::read(std::uint64_t offset, std::span<std::uint8_t> out) con
   return true;
 }
 
-BlobStore::BlobStore(std::filesystem::path root, std::chrono::seconds reuse_open_for)
-    : firmware_dir_(root / "firmware"), tmp_dir_(root / "tmp"), reuse_open_for_(reuse_open_for) {
+BlobStore::BlobStore(env::Env& env, std::filesystem::path root, std::chrono::seconds reuse_open_for)
+    : env_(env), firmware_dir_(root / "firmware"), tmp_dir_(root / "tmp"), reuse_open_for_(reuse_open_for) {
   create_private_directory(firmware_dir_);
   create_private_directory(tmp_dir_);
 }
 
+BlobStore::BlobStore(std::filesystem::path root, std::chrono::seconds reuse_open_for)
+    : BlobStore(env::system_env(), std::move(root), reuse_open_for) {}
+
 PendingBlob BlobStore::create_pending() {
-  auto path = tmp_dir_ / ("upload-" + env::random_alphanumeric(env::system_env(), 16) + ".part");
-  FileHandle fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (fd.get() < 0) throw_errno("create " + path.string());
-  return PendingBlob(std::move(path), std::move(fd));
+  auto path = tmp_dir_ / ("upload-" + env::random_alphanumeric(env_, 16) + ".part");
+  FileHandle fd = env_.create_new_file(path, 0600);
+  return PendingBlob(env_, std::move(path), std::move(fd));
 }
 
 void BlobStore::commit(PendingBlob& pending, std::string_view sha256_hex) {
   if (!is_valid_name(sha256_hex)) throw std::invalid_argument("blob name must be a sha256 hex digest");
-  if (::fsync(pending.fd()) != 0) throw_errno("fsync " + pending.path_.string());
-  auto target = blob_path(sha256_hex);
-  std::filesystem::rename(pending.path_, target);
+  try {
+    naming("fsync", pending.path_, [&] { env_.sync(pending.fd()); });
+    env_.rename(pending.path_, blob_path(sha256_hex));
+  } catch (const std::system_error&) {
+    env_.remove_file(pending.path_);
+    throw;
+  }
   pending.committed_ = true;
-  fsync_dir(firmware_dir_);
+  env_.sync_dir(firmware_dir_);
 }
 
 std::shared_ptr<const OpenBlob> BlobStore::open(std::string_view sha256_hex) const {
   if (!is_valid_name(sha256_hex)) return nullptr;
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = env_.steady_now();
   std::string name(sha256_hex);
   {
     std::lock_guard lock(open_mutex_);
     auto found = open_.find(name);
     if (found != open_.end() && now < found->second.until) return found->second.blob;
   }
-  FileHandle fd(::open(blob_path(sha256_hex).c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return nullptr;
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return nullptr;
-  auto blob = std::make_shared<const OpenBlob>(OpenBlob{std::move(fd), static_cast<std::uint64_t>(st.st_size)});
+  OpenBlob opened;
+  try {
+    opened.fd = env_.open_for_reading(blob_path(sha256_hex));
+    opened.size = env_.file_size(opened.fd.get());
+  } catch (const std::system_error&) {
+    return nullptr;
+  }
+  auto blob = std::make_shared<const OpenBlob>(std::move(opened));
   std::lock_guard lock(open_mutex_);
   std::erase_if(open_, [&](const auto& entry) { return entry.second.until <= now; });
   open_[std::move(name)] = ReusableBlob{blob, now + reuse_open_for_};
@@ -123,29 +103,25 @@ void BlobStore::forget_open(std::string_view sha256_hex) {
 void BlobStore::remove(std::string_view sha256_hex) {
   if (!is_valid_name(sha256_hex)) return;
   forget_open(sha256_hex);
-  std::error_code ec;
-  std::filesystem::remove(blob_path(sha256_hex), ec);
+  env_.remove_file(blob_path(sha256_hex));
 }
 
 std::size_t BlobStore::clean_temp() {
   std::size_t removed = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(tmp_dir_)) {
-    std::error_code ec;
-    if (std::filesystem::remove(entry.path(), ec)) ++removed;
+  for (const auto& name : env_.list_dir(tmp_dir_)) {
+    if (!env_.remove_file(tmp_dir_ / name)) ++removed;
   }
   return removed;
 }
 
 std::size_t BlobStore::remove_unreferenced(const std::set<std::string, std::less<>>& referenced) {
   std::size_t removed = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(firmware_dir_)) {
-    auto name = entry.path().filename().string();
+  for (const auto& name : env_.list_dir(firmware_dir_)) {
     std::string_view stem = name;
     if (stem.ends_with(".bin")) stem.remove_suffix(4);
     if (referenced.contains(stem)) continue;
     forget_open(stem);
-    std::error_code ec;
-    if (std::filesystem::remove(entry.path(), ec)) ++removed;
+    if (!env_.remove_file(firmware_dir_ / name)) ++removed;
   }
   return removed;
 }

@@ -9,9 +9,23 @@
 // content hashes, two uploads of the same bytes share one blob and a commit
 // never replaces different content.
 //
+// Failures: nothing half-written is ever visible under a content name, and
+// a blob committed before is never touched by a failed upload.
+// - A failed write (disk full, I/O error) throws std::system_error; the temp
+//   file is removed when the PendingBlob is dropped, as every caller does.
+// - A failed fsync or rename in commit() removes the temp file and throws
+//   std::system_error; no content name was created or changed.
+// - A failed fsync of the folder after the rename throws std::system_error;
+//   the blob is then complete under its name (its data was fsynced first)
+//   and, if no release refers to it, remove_unreferenced() takes it away at
+//   the next start. It is not removed at once: an earlier upload of the same
+//   bytes may own that name.
+//
 // Names given to open()/remove() are validated: anything other than 64
 // lowercase hex digits is reported as not found, so no caller-supplied string
-// can reach outside the folder. Thread-safe; methods block on disk I/O.
+// can reach outside the folder. Thread-safe; methods block on disk I/O. All
+// file access, the reuse window's clock and temp names go through the
+// env::Env given at construction.
 //
 // Opened blobs are shared and kept open for reuse for `reuse_open_for`
 // (default 60 s), so a busy download path does not open, stat and close the
@@ -34,30 +48,19 @@
 #include <unordered_map>
 
 #include "domain/byte_source.h"
+#include "env/env.h"
+#include "env/file_handle.h"
 
 namespace apiota::blob {
 
-// An open file descriptor that is closed on destruction.
-class FileHandle {
- public:
-  FileHandle() = default;
-  explicit FileHandle(int fd) : fd_(fd) {}
-  FileHandle(FileHandle&& other) noexcept : fd_(other.release()) {}
-  FileHandle& operator=(FileHandle&& other) noexcept;
-  FileHandle(const FileHandle&) = delete;
-  FileHandle& operator=(const FileHandle&) = delete;
-  ~FileHandle();
-  int get() const { return fd_; }
-  int release();
-
- private:
-  int fd_ = -1;
-};
+// The CLI's own files use the same descriptor owner.
+using FileHandle = env::FileHandle;
 
 // An upload being written. Destroying it without commit() removes the temp file.
 class PendingBlob {
  public:
-  PendingBlob(std::filesystem::path path, FileHandle fd) : path_(std::move(path)), fd_(std::move(fd)) {}
+  PendingBlob(env::Env& env, std::filesystem::path path, FileHandle fd)
+      : env_(&env), path_(std::move(path)), fd_(std::move(fd)) {}
   PendingBlob(PendingBlob&&) noexcept = default;
   PendingBlob& operator=(PendingBlob&&) noexcept = delete;
   ~PendingBlob();
@@ -69,6 +72,7 @@ class PendingBlob {
 
  private:
   friend class BlobStore;
+  env::Env* env_;
   std::filesystem::path path_;
   FileHandle fd_;
   std::uint64_t size_ = 0;
@@ -98,11 +102,17 @@ class BlobStore {
  public:
   // Creates `root`/firmware and `root`/tmp (mode 0700) if missing; blobs are
   // written with mode 0600. Throws std::filesystem::filesystem_error when the
-  // folders cannot be created.
+  // folders cannot be created. `env` must outlive the store.
+  BlobStore(env::Env& env, std::filesystem::path root,
+            std::chrono::seconds reuse_open_for = std::chrono::seconds(60));
+  // The same on env::system_env().
   explicit BlobStore(std::filesystem::path root, std::chrono::seconds reuse_open_for = std::chrono::seconds(60));
 
+  // A new, empty temp file under tmp/; throws std::system_error.
   PendingBlob create_pending();
-  // fsyncs the data, renames it to firmware/<sha256>.bin and fsyncs the folder.
+  // fsyncs the data, renames it to firmware/<sha256>.bin and fsyncs the
+  // folder; throws std::invalid_argument for a name that is not a digest and
+  // std::system_error as the header says.
   void commit(PendingBlob& pending, std::string_view sha256_hex);
   // The committed blob, or null when there is none by that name.
   std::shared_ptr<const OpenBlob> open(std::string_view sha256_hex) const;
@@ -123,6 +133,7 @@ class BlobStore {
     std::chrono::steady_clock::time_point until;
   };
 
+  env::Env& env_;
   std::filesystem::path firmware_dir_;
   std::filesystem::path tmp_dir_;
   std::chrono::seconds reuse_open_for_;

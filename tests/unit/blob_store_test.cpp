@@ -11,6 +11,7 @@
 #include <string>
 
 #include "blob/blob_store.h"
+#include "support/fake_env.h"
 
 namespace apiota::blob {
 namespace {
@@ -75,6 +76,17 @@ TEST_F(BlobStoreTest, AfterTheWindowTheFileIsOpenedAgain) {
   auto second = store.open(kName);
   ASSERT_TRUE(first && second);
   EXPECT_NE(first.get(), second.get());
+}
+
+TEST_F(BlobStoreTest, TheReuseWindowFollowsTheEnvClock) {
+  testing::FakeEnv env;
+  BlobStore store(env, root_, std::chrono::seconds(60));
+  put(store, kName, "reused");
+  auto first = store.open(kName);
+  env.advance(std::chrono::seconds(59));
+  EXPECT_EQ(store.open(kName).get(), first.get());
+  env.advance(std::chrono::seconds(1));
+  EXPECT_NE(store.open(kName).get(), first.get());
 }
 
 TEST_F(BlobStoreTest, ARemovedBlobIsGoneAtOnceButDownloadsInFlightFinish) {

@@ -81,9 +81,9 @@ std::optional<std::int64_t> Statement::optional_int64(int column) const {
   return int64(column);
 }
 
-Connection::Connection(const std::string& path) {
+Connection::Connection(const std::string& path, const std::string& vfs) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs.empty() ? nullptr : vfs.c_str());
   if (rc == SQLITE_OK) {
     sqlite3_busy_timeout(db_, 10000);
     // SQLite reads the file lazily: these are the first reads, where a file

@@ -70,7 +70,9 @@ class Connection {
   // Opens (creating if needed) the database at `path` in WAL mode with a busy
   // timeout, so other processes sharing the file wait instead of failing. A
   // failure here (including a file that is not a database) names `path`.
-  explicit Connection(const std::string& path);
+  // `vfs` names a registered SQLite VFS (tests inject faults through one);
+  // empty means the default VFS.
+  explicit Connection(const std::string& path, const std::string& vfs = {});
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   ~Connection();

@@ -352,10 +352,10 @@ std::optional<std::string> fingerprint_on(Connection& conn) {
 
 }  // namespace
 
-SqliteStore::SqliteStore(std::string path, SchemaPolicy policy)
-    : path_(std::move(path)), serial_(next_store_serial()) {
+SqliteStore::SqliteStore(std::string path, SchemaPolicy policy, std::string vfs)
+    : path_(std::move(path)), vfs_(std::move(vfs)), serial_(next_store_serial()) {
   try {
-    writer_ = std::make_unique<Connection>(path_);
+    writer_ = std::make_unique<Connection>(path_, vfs_);
   } catch (const SqliteError& e) {
     throw StoreOpenError(e.what(), is_damage(e.code()));
   }
@@ -407,7 +407,7 @@ SqliteStore::ReaderLease SqliteStore::reader() {
       idle_readers_.pop_back();
     }
   }
-  if (!conn) conn = std::make_unique<Connection>(path_);
+  if (!conn) conn = std::make_unique<Connection>(path_, vfs_);
   return ReaderLease(*this, std::move(conn));
 }
 
@@ -958,7 +958,7 @@ std::uint64_t SqliteStore::data_version() {
 
 Connection& SqliteStore::watcher() {
   auto& conn = thread_watchers()[serial_];
-  if (!conn) conn = std::make_unique<Connection>(path_);
+  if (!conn) conn = std::make_unique<Connection>(path_, vfs_);
   return *conn;
 }
 

@@ -27,8 +27,9 @@ class SqliteStore final : public Store {
   // Opens (creating if needed) the database at `path` and migrates it to the
   // current schema. Throws StoreOpenError, naming `path`, if the file cannot
   // be opened or read, is not an apiota database under RequireExisting, or
-  // is newer than this binary.
-  explicit SqliteStore(std::string path, SchemaPolicy policy = SchemaPolicy::CreateIfMissing);
+  // is newer than this binary. Every connection opens through the SQLite VFS
+  // named `vfs` (tests inject faults through one); empty means the default.
+  explicit SqliteStore(std::string path, SchemaPolicy policy = SchemaPolicy::CreateIfMissing, std::string vfs = {});
   ~SqliteStore() override;
 
   std::string claim_server_key_fingerprint(std::string_view fingerprint) override;
@@ -97,6 +98,7 @@ class SqliteStore final : public Store {
   ReaderLease reader();
 
   std::string path_;
+  std::string vfs_;
   std::mutex writer_mutex_;
   std::unique_ptr<Connection> writer_;
   std::mutex readers_mutex_;
