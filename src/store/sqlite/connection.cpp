@@ -81,6 +81,26 @@ std::optional<std::int64_t> Statement::optional_int64(int column) const {
   return int64(column);
 }
 
+std::span<const int> Statement::column_indexes(std::uint64_t key, std::span<const std::string> names) const {
+  for (const auto& [known, indexes] : prepared_.column_indexes) {
+    if (known == key) return indexes;
+  }
+  const int count = sqlite3_column_count(stmt_);
+  std::vector<int> indexes;
+  for (const auto& name : names) {
+    int index = 0;
+    for (; index < count; ++index) {
+      const char* column = sqlite3_column_name(stmt_, index);
+      if (column && name == column) break;
+    }
+    if (index == count) {
+      throw StoreError("no column '" + name + "' in the result of: " + sqlite3_sql(stmt_));
+    }
+    indexes.push_back(index);
+  }
+  return prepared_.column_indexes.emplace_back(key, std::move(indexes)).second;
+}
+
 Connection::Connection(const std::string& path, const std::string& vfs) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs.empty() ? nullptr : vfs.c_str());
@@ -102,7 +122,7 @@ Connection::Connection(const std::string& path, const std::string& vfs) {
 }
 
 Connection::~Connection() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  for (auto& [sql, prepared] : cache_) sqlite3_finalize(prepared.stmt);
   sqlite3_close(db_);
 }
 
@@ -126,7 +146,7 @@ Statement Connection::prepare(std::string_view sql) {
                            nullptr) != SQLITE_OK) {
       fail(db_, "prepare");
     }
-    it = cache_.emplace(std::string(sql), stmt).first;
+    it = cache_.emplace(std::string(sql), PreparedStatement{stmt, {}}).first;
   }
   return Statement(db_, it->second);
 }

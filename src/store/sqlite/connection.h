@@ -1,8 +1,9 @@
 #pragma once
 // A thin RAII layer over the sqlite3 C API: one Connection owns one database
-// handle and caches its prepared statements; a Statement borrows a cached
-// statement and resets it when it goes out of scope; a Transaction commits
-// explicitly or rolls back in its destructor.
+// handle and caches its prepared statements (with the result-column indexes
+// of the names read from them, see row_mapping.h); a Statement borrows a
+// cached statement and resets it when it goes out of scope; a Transaction
+// commits explicitly or rolls back in its destructor.
 //
 // Every failure throws SqliteError (a store::StoreError) with SQLite's
 // message made printable (it may quote a damaged database's bytes). A
@@ -13,11 +14,14 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
-#include "store/store.h"
+#include "store/store_error.h"
 
 namespace apiota::store::sqlite {
 
@@ -33,9 +37,16 @@ class SqliteError : public StoreError {
   int code_;
 };
 
+// A prepared statement as a Connection caches it: the handle, and for each
+// list of column names read from its rows (by key), their result indexes.
+struct PreparedStatement {
+  sqlite3_stmt* stmt = nullptr;
+  std::vector<std::pair<std::uint64_t, std::vector<int>>> column_indexes;
+};
+
 class Statement {
  public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(sqlite3* db, PreparedStatement& prepared) : db_(db), stmt_(prepared.stmt), prepared_(prepared) {}
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
   ~Statement();
@@ -60,9 +71,16 @@ class Statement {
   std::optional<std::string> optional_text(int column) const;
   std::optional<std::int64_t> optional_int64(int column) const;
 
+  // The result index of each of `names`, in order. Resolved on the first call
+  // with `key` and kept with the prepared statement, so later calls cost no
+  // string comparison; `key` must stand for that one list of names. Throws
+  // StoreError naming the first name the statement's result lacks.
+  std::span<const int> column_indexes(std::uint64_t key, std::span<const std::string> names) const;
+
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  PreparedStatement& prepared_;
 };
 
 class Connection {
@@ -87,7 +105,7 @@ class Connection {
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  std::unordered_map<std::string, PreparedStatement> cache_;
 };
 
 class Transaction {

@@ -2,7 +2,8 @@
 
 #include <string>
 
-#include "store/store.h"
+#include "store/sqlite/cache_triggers.h"
+#include "store/store_error.h"
 
 namespace apiota::store::sqlite {
 namespace {
@@ -169,7 +170,8 @@ CREATE INDEX update_attempts_open_since ON update_attempts(status_at) WHERE outc
 // notice, whichever process makes them: 'catalog' (a project's plan, its
 // releases and pins) and 'devices' (what authenticates a device and decides
 // its update: secret, project, channel, blocked, tags). Check-update
-// observations and OTA reports do not bump it.
+// observations and OTA reports do not bump it. The triggers that bump it are
+// made from one list (cache_triggers.h) and brought to it on every open.
 constexpr const char* kSchemaV6 = R"sql(
 ALTER TABLE projects ADD COLUMN device_count INTEGER NOT NULL DEFAULT 0;
 UPDATE projects SET device_count = (SELECT COUNT(*) FROM devices WHERE devices.project_id = projects.id);
@@ -181,43 +183,6 @@ CREATE TRIGGER devices_count_delete AFTER DELETE ON devices BEGIN
 END;
 CREATE TABLE cache_generation (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 INSERT INTO cache_generation (name, value) VALUES ('catalog', 0), ('devices', 0);
-CREATE TRIGGER catalog_project_insert AFTER INSERT ON projects BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
-END;
-CREATE TRIGGER catalog_project_update AFTER UPDATE OF name, max_devices, max_firmware_bytes,
-  device_requests_per_minute, device_burst ON projects BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
-END;
-CREATE TRIGGER catalog_release_insert AFTER INSERT ON releases BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
-END;
-CREATE TRIGGER catalog_release_update AFTER UPDATE ON releases BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
-END;
-CREATE TRIGGER catalog_release_delete AFTER DELETE ON releases BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
-END;
-CREATE TRIGGER catalog_pin_insert AFTER INSERT ON pins BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
-END;
-CREATE TRIGGER catalog_pin_update AFTER UPDATE ON pins BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
-END;
-CREATE TRIGGER catalog_pin_delete AFTER DELETE ON pins BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'catalog';
-END;
-CREATE TRIGGER devices_update AFTER UPDATE OF project_id, secret_salt, secret_hash, channel, blocked ON devices BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'devices';
-END;
-CREATE TRIGGER devices_delete AFTER DELETE ON devices BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'devices';
-END;
-CREATE TRIGGER device_tags_insert AFTER INSERT ON device_tags BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'devices';
-END;
-CREATE TRIGGER device_tags_delete AFTER DELETE ON device_tags BEGIN
-  UPDATE cache_generation SET value = value + 1 WHERE name = 'devices';
-END;
 )sql";
 
 // Facts about the database itself, by name. 'server_key_fingerprint': which
@@ -255,6 +220,7 @@ void migrate(Connection& conn) {
   if (version < 6) conn.exec(kSchemaV6);
   if (version < 7) conn.exec(kSchemaV7);
   if (version < 8) conn.exec(kSchemaV8);
+  sync_cache_triggers(conn);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();
 }

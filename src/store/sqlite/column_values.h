@@ -1,0 +1,37 @@
+#pragma once
+// How record fields are stored in SQLite columns, both ways. Most fields map
+// to a column of their own type; the others are stored as text: lists as
+// comma-separated items (tags and device ids cannot contain commas), rollout
+// stages as "percent:min_duration_s:min_successes" items, key roles by name,
+// flags as 0/1. read_column has one overload per field type, so a
+// RowMapping (row_mapping.h) picks the representation from the field alone.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/records.h"
+#include "store/sqlite/connection.h"
+
+namespace apiota::store::sqlite {
+
+// Reads result column `index` of the current row into `out`.
+void read_column(const Statement& s, int index, std::int64_t& out);
+void read_column(const Statement& s, int index, double& out);
+void read_column(const Statement& s, int index, bool& out);
+void read_column(const Statement& s, int index, std::string& out);
+void read_column(const Statement& s, int index, std::optional<std::string>& out);
+void read_column(const Statement& s, int index, std::optional<std::int64_t>& out);
+void read_column(const Statement& s, int index, KeyRole& out);
+void read_column(const Statement& s, int index, std::vector<std::string>& out);
+// NULL reads as an empty list.
+void read_column(const Statement& s, int index, std::vector<std::int64_t>& out);
+void read_column(const Statement& s, int index, std::vector<RolloutStageRecord>& out);
+
+// The stored text of the fields read_column reads from text.
+std::string stored_list(const std::vector<std::string>& items);
+std::string stored_stages(const std::vector<RolloutStageRecord>& stages);
+std::string_view stored_role(KeyRole role);
+
+}  // namespace apiota::store::sqlite
