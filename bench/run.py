@@ -97,7 +97,7 @@ class Apiota:
     """
 
     def __init__(self, binary, image_tool, root, devices, name, access_log=True):
-        self.binary, self.root, self.devices = binary, os.path.join(root, name), devices
+        self.binary, self.name, self.root, self.devices = binary, name, os.path.join(root, name), devices
         self.data = os.path.join(self.root, "data")
         os.makedirs(self.root)
         self.port = free_port()
@@ -176,6 +176,11 @@ class Apiota:
             if status == 200 and json.loads(body).get("update"):
                 return json.loads(body), body
         raise RuntimeError("no device was offered the release")
+
+    def firmware_path(self):
+        """The path (with this server's download token) of an offered firmware URL."""
+        answer, _ = self.offered_answer()
+        return answer["url"][len(self.base):]
 
     def config_answer(self):
         status, headers, body = http("GET", self.base + "/api/config?device_id=bench-1&device_secret=bench-secret-1-0000")
@@ -294,12 +299,14 @@ def wrk(base, script, args, connections, duration):
 
 
 class Scenario:
-    def __init__(self, name, script, apiota_args, nginx_args, connections, writes=None, throughput=False, ab=False):
+    def __init__(self, name, script, apiota_args, nginx_args, connections, writes=None, throughput=False, ab=False,
+                 compare=False):
         self.name, self.script, self.connections = name, script, connections
         self.apiota_args, self.nginx_args = apiota_args, nginx_args
         self.writes = writes  # table whose rows must cover every acknowledged request
         self.throughput = throughput  # report MiB/s rather than req/s
-        self.ab = ab  # its arguments hold for any server with the same devices (--access-log-ab)
+        self.ab = ab  # run in the access-log A/B (--access-log-ab)
+        self.compare = compare  # run in the A/B against another binary (--baseline)
         self.apiota, self.nginx, self.rss = [], [], []
 
 
@@ -312,7 +319,7 @@ def measure(scenarios, server, nginx, reps, duration, problems):
         for s in scenarios:
             before = server.count(s.writes) if s.writes else 0
             reset_peak_rss(server.proc.pid)
-            a = wrk(server.base, s.script, s.apiota_args(rep), s.connections, duration)
+            a = wrk(server.base, s.script, s.apiota_args(rep, server), s.connections, duration)
             s.rss.append(rss_kib(server.proc.pid, "VmHWM"))
             s.apiota.append(a)
             if a["errors_status"] or a["errors"]:
@@ -355,32 +362,33 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def access_log_ab(scenarios, on, off, reps, duration, problems):
-    """The same scenarios against two servers, access log on (the default)
-    and off, interleaved (which goes first alternates); a table of medians,
-    their ratio, and the server's CPU time per request."""
+def interleaved_ab(scenarios, first, second, labels, reps, duration, problems):
+    """The same scenarios against two servers with the same devices,
+    interleaved (which goes first alternates); a table of medians, the
+    servers' CPU time per request and the ratio first / second."""
     results = {s.name: ([], []) for s in scenarios}
     for rep in range(reps):
         for s in scenarios:
-            pairs = list(zip((on, off), results[s.name]))
+            pairs = list(zip((first, second), results[s.name]))
             for server, runs in pairs if rep % 2 == 0 else reversed(pairs):
                 cpu = cpu_seconds(server.proc.pid)
-                r = wrk(server.base, s.script, s.apiota_args(rep), s.connections, duration)
+                r = wrk(server.base, s.script, s.apiota_args(rep, server), s.connections, duration)
                 r["cpu_us"] = (cpu_seconds(server.proc.pid) - cpu) / r["requests"] * 1e6
                 if r["errors_status"] or r["errors"]:
-                    problems.append(f"{s.name} (access-log A/B): {r['errors_status']} error statuses, "
+                    problems.append(f"{s.name} ({server.name}): {r['errors_status']} error statuses, "
                                     f"{r['errors']} socket errors/timeouts")
                 runs.append(r)
-    rows = ["| scenario | access log on (default) | p50 ms | p99 ms | CPU µs/req | access log off | p50 ms | p99 ms | "
-            "CPU µs/req | on / off |",
+    rows = [f"| scenario | {labels[0]} | p50 ms | p99 ms | CPU µs/req | {labels[1]} | p50 ms | p99 ms | "
+            f"CPU µs/req | ratio |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in scenarios:
+        key, unit = ("mibps", "MiB/s") if s.throughput else ("rps", "req/s")
         cells = []
         for runs in results[s.name]:
-            cells.append(f"{median([r['rps'] for r in runs]):,.0f} req/s | {fmt_ms(median([r['p50_us'] for r in runs]))} | "
+            cells.append(f"{median([r[key] for r in runs]):,.0f} {unit} | {fmt_ms(median([r['p50_us'] for r in runs]))} | "
                          f"{fmt_ms(median([r['p99_us'] for r in runs]))} | {median([r['cpu_us'] for r in runs]):.1f}")
         a, b = results[s.name]
-        ratio = median([r["rps"] for r in a]) / median([r["rps"] for r in b])
+        ratio = median([r[key] for r in a]) / median([r[key] for r in b])
         rows.append(f"| {s.name} | {cells[0]} | {cells[1]} | {ratio:.2f} |")
     return "\n".join(rows)
 
@@ -464,6 +472,9 @@ def main():
     p.add_argument("--access-log-ab", action="store_true",
                    help="then run the check-update and config scenarios against the default server and a second "
                         "one with access_log = false, interleaved, and report the ratio")
+    p.add_argument("--baseline", default="",
+                   help="then run check-update, download, register and ota-log against this binary too (a second "
+                        "server with the same devices), interleaved, and report this / baseline")
     args = p.parse_args()
     if args.smoke:
         args.devices, args.duration, args.reps, args.scale = 200, 1, 1, "100,1000"
@@ -482,6 +493,7 @@ def main():
         print(f"apiota: {2 * args.devices:,} devices imported in {server.import_seconds:.1f} s", flush=True)
         answer, check_body = server.offered_answer()
         firmware_path = answer["url"][len(server.base):]
+        server.download_path = firmware_path
         apiota_etag, config_body = server.config_answer()
         nginx = Nginx(root, check_body, config_body, firmware_path.split("?")[0], server.firmware)
         nginx_etag = nginx.etag()
@@ -489,20 +501,23 @@ def main():
         run_id = uuid.uuid4().hex[:6]
         n = args.devices
         scenarios = [
-            Scenario("check-update, keep-alive, 64 conns", "check_update.lua", lambda r: [n], lambda r: [n], 64,
-                     ab=True),
+            Scenario("check-update, keep-alive, 64 conns", "check_update.lua", lambda r, a: [n], lambda r: [n], 64,
+                     ab=True, compare=True),
             Scenario("check-update, new connection per request, 32 conns", "check_update.lua",
-                     lambda r: [n, "close"], lambda r: [n, "close"], 32, ab=True),
-            Scenario(f"download {size / 2**20:.1f} MiB, 16 conns", "download.lua", lambda r: [firmware_path, size],
-                     lambda r: [firmware_path, size], 16, throughput=True),
+                     lambda r, a: [n, "close"], lambda r: [n, "close"], 32, ab=True),
+            Scenario(f"download {size / 2**20:.1f} MiB, 16 conns", "download.lua",
+                     lambda r, a: [a.download_path, size], lambda r: [firmware_path, size], 16, throughput=True,
+                     compare=True),
             Scenario("download in 64 KiB Range chunks, 16 conns", "download.lua",
-                     lambda r: [firmware_path, size, RANGE_CHUNK], lambda r: [firmware_path, size, RANGE_CHUNK], 16,
+                     lambda r, a: [a.download_path, size, RANGE_CHUNK],
+                     lambda r: [firmware_path, size, RANGE_CHUNK], 16,
                      throughput=True),
-            Scenario("register (new devices), 32 conns", "register.lua", lambda r: [server.pk_key, f"{run_id}{r}"],
-                     lambda r: [server.pk_key, f"{run_id}{r}"], 32, writes="devices"),
-            Scenario("ota-log, 32 conns", "ota_log.lua", lambda r: [n, n], lambda r: [n, n], 32, writes="ota_logs"),
-            Scenario("config, 64 conns", "config.lua", lambda r: [n], lambda r: [n], 64, ab=True),
-            Scenario("config with If-None-Match (304), 64 conns", "config.lua", lambda r: [n, apiota_etag],
+            Scenario("register (new devices), 32 conns", "register.lua", lambda r, a: [a.pk_key, f"{run_id}{a.name}{r}"],
+                     lambda r: [server.pk_key, f"{run_id}{r}"], 32, writes="devices", compare=True),
+            Scenario("ota-log, 32 conns", "ota_log.lua", lambda r, a: [n, n], lambda r: [n, n], 32, writes="ota_logs",
+                     compare=True),
+            Scenario("config, 64 conns", "config.lua", lambda r, a: [n], lambda r: [n], 64, ab=True),
+            Scenario("config with If-None-Match (304), 64 conns", "config.lua", lambda r, a: [n, apiota_etag],
                      lambda r: [n, nginx_etag], 64),
         ]
         scenarios = [s for s in scenarios if args.only in s.name]
@@ -517,9 +532,22 @@ def main():
                 wrk(off.base, "check_update.lua", [n], 64, max(1, args.duration // 2))
                 print(f"\naccess log on (default) vs off, medians of {args.reps} interleaved runs of "
                       f"{args.duration} s each\n")
-                print(access_log_ab(ab, server, off, args.reps, args.duration, problems), flush=True)
+                print(interleaved_ab(ab, server, off, ("access log on (default)", "access log off"), args.reps,
+                                     args.duration, problems), flush=True)
             finally:
                 off.stop()
+        compared = [s for s in scenarios if s.compare]
+        if args.baseline and compared:
+            base = Apiota(args.baseline, args.image_tool, root, 2 * args.devices, "baseline")
+            try:
+                base.download_path = base.firmware_path()
+                wrk(base.base, "check_update.lua", [n], 64, max(1, args.duration // 2))
+                print(f"\nthis binary vs --baseline {args.baseline}, medians of {args.reps} interleaved runs of "
+                      f"{args.duration} s each; ratio = this / baseline\n")
+                print(interleaved_ab(compared, server, base, ("this binary", "baseline"), args.reps, args.duration,
+                                     problems), flush=True)
+            finally:
+                base.stop()
         length, before, peak = upload_memory(server, args.image_tool, root)
         print(f"\nupload of {length / 2**20:.1f} MiB: RSS {before / 1024:.0f} MiB before, "
               f"peak {peak / 1024:.0f} MiB during (growth {(peak - before) / 1024:.1f} MiB)")

@@ -15,6 +15,9 @@ Usage: check_docs.py [REPO_ROOT]   (default: two folders above this file)
    every environment variable it reads and every flag of `apiota serve`
    (src/cli/serve_command.cpp) appears in docs/configuration.md: top-level
    keys as `key`, keys of a table as `table.key`.
+5. Every source path docs/architecture.md names (`layer/file.h`, with or
+   without `src/`, or `tests/...`) exists, and every folder under src/ has a
+   row in its table of layers, so the picture follows the code.
 
 Prints one line per problem and exits 1 when there is any, 0 otherwise.
 Plain python3, no packages beyond the standard library.
@@ -220,6 +223,27 @@ def check_configuration(root):
     return problems
 
 
+SOURCE_PATH = re.compile(r"(?<![\w/.-])((?:src/|tests/)?[a-z_]+(?:/[a-z_]+)*/[a-z_]+\.(?:h|cpp))\b")
+LAYER_ROW = re.compile(r"^\| `([a-z_/]+)/` \|", re.M)
+
+
+def check_architecture(root):
+    path = os.path.join(root, "docs/architecture.md")
+    if not os.path.isfile(path):
+        return ["docs/architecture.md is missing"]
+    text = read(path)
+    problems = []
+    for name in sorted(set(SOURCE_PATH.findall(text))):
+        candidates = [name] if name.startswith(("src/", "tests/")) else [os.path.join("src", name)]
+        if not any(os.path.isfile(os.path.join(root, c)) for c in candidates):
+            problems.append(f"docs/architecture.md: {name} does not exist")
+    rows = set(LAYER_ROW.findall(text))
+    for folder in sorted(os.listdir(os.path.join(root, "src"))):
+        if os.path.isdir(os.path.join(root, "src", folder)) and folder not in rows:
+            problems.append(f"docs/architecture.md: src/{folder}/ has no row in the table of layers")
+    return problems
+
+
 def main():
     root = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "../.."))
     api_path = os.path.join(root, "docs/api.md")
@@ -229,6 +253,7 @@ def main():
     problems += check_routes(root, api_doc)
     problems += check_errors(root, api_doc)
     problems += check_configuration(root)
+    problems += check_architecture(root)
     for p in problems:
         print(p)
     if problems:
