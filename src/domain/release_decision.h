@@ -74,13 +74,12 @@
 #include <string>
 #include <vector>
 
+#include "domain/release_state.h"
 #include "domain/channel.h"
 #include "domain/rollout_plan.h"
 #include "domain/semver.h"
 
 namespace apiota::domain {
-
-enum class ReleaseState { Active, Paused, Revoked };
 
 struct ReleaseView {
   std::int64_t id;

@@ -59,7 +59,8 @@ std::string reached_address(const asio::ip::tcp::socket& socket, const std::stri
   } else if (address.is_v6()) {
     asio::ip::address_v6 v6 = address.to_v6();
     v6.scope_id(0);
-    host = "[" + v6.to_string() + "]";
+    // Appended piecewise: GCC 12 at -O3 misreports `"[" + string` (-Wstringop-overflow).
+    host.append(1, '[').append(v6.to_string()).push_back(']');
   } else {
     host = address.to_string();
   }

@@ -329,7 +329,7 @@ void authorize_download(AccessControl& access, DeviceService& devices, const Set
     require_same_project(admin, release.project_id);
     return;
   }
-  if (release.state == "revoked") {
+  if (release.state == domain::ReleaseState::Revoked) {
     throw ApiError(ErrorCode::Forbidden, "this release was revoked; call check-update again");
   }
   if (settings.download_auth == DownloadAuth::Public) return;
@@ -367,7 +367,7 @@ std::optional<DownloadGrant> DeviceService::download(const DownloadRequest& requ
     fleet_.sync();
     grant.release = fleet_.find_release_file(request.filename);
     if (!grant.release) return std::nullopt;
-    if (settings_.download_auth == DownloadAuth::Signed && grant.release->state != "revoked") {
+    if (settings_.download_auth == DownloadAuth::Signed && grant.release->state != domain::ReleaseState::Revoked) {
       if (!request.token_device) return std::nullopt;
       device = fleet_.find_device(*request.token_device);
       if (!device) return std::nullopt;

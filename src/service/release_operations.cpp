@@ -104,7 +104,7 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
     after.rollout_devices = checked_list(*change.rollout_devices, domain::is_valid_device_id, "device ids");
   }
   if (change.state) {
-    after.state = std::string(state_name(*change.state));
+    after.state = *change.state;
     after.state_reason = change.reason;
   }
   if (change.rollback_target_id) after.rollback_target_id = *change.rollback_target_id;
@@ -121,7 +121,7 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
     after.rollout_stages.clear();
     after.stage_index = 0;
   }
-  if (change.state == domain::ReleaseState::Active && before->state != "active") after.safety_since = now_ms();
+  if (change.state == domain::ReleaseState::Active && before->state != domain::ReleaseState::Active) after.safety_since = now_ms();
 
   auto view = release_view(after);
   if (!view) throw ApiError(ErrorCode::InternalError, "stored release is unreadable");
@@ -174,7 +174,7 @@ store::ReleaseRecord promote_release(store::Store& store, std::string_view proje
   promoted.filename = release_filename(promoted.project_id, promoted.version, promoted.channel);
   promoted.uploaded_by = std::string(actor);
   promoted.uploaded_at = now_ms();
-  promoted.state = "active";
+  promoted.state = domain::ReleaseState::Active;
   promoted.state_reason.clear();
   promoted.rollout_percent = 100;
   promoted.rollout_tags.clear();

@@ -40,7 +40,7 @@ std::optional<std::string> image_version_warning(const store::ReleaseRecord& rel
 }
 
 void apply_start(const ReleaseStart& start, std::int64_t now, store::ReleaseRecord& release) {
-  release.state = std::string(state_name(start.state));
+  release.state = start.state;
   if (start.state == domain::ReleaseState::Paused) release.state_reason = "uploaded paused";
   release.notes = start.notes;
   release.rollout_percent = start.rollout_percent.value_or(100);
@@ -66,7 +66,7 @@ domain::Channel release_channel(std::string_view text) {
 }
 
 domain::ReleaseState starting_state(std::string_view text) {
-  auto state = parse_state(text);
+  auto state = domain::parse_release_state(text);
   if (!state || *state == domain::ReleaseState::Revoked) {
     throw ApiError(ErrorCode::InvalidParameter, "state must be active or paused");
   }

@@ -4,22 +4,6 @@
 
 namespace apiota::service {
 
-std::string_view state_name(domain::ReleaseState state) {
-  switch (state) {
-    case domain::ReleaseState::Active: return "active";
-    case domain::ReleaseState::Paused: return "paused";
-    case domain::ReleaseState::Revoked: return "revoked";
-  }
-  return "paused";
-}
-
-std::optional<domain::ReleaseState> parse_state(std::string_view name) {
-  if (name == "active") return domain::ReleaseState::Active;
-  if (name == "paused") return domain::ReleaseState::Paused;
-  if (name == "revoked") return domain::ReleaseState::Revoked;
-  return std::nullopt;
-}
-
 domain::SafetyPolicy safety_policy(const store::ReleaseRecord& r) {
   domain::SafetyPolicy policy;
   policy.window = static_cast<std::size_t>(std::max<std::int64_t>(r.safety_window, 0));
@@ -47,7 +31,7 @@ std::optional<domain::ReleaseView> release_view(const store::ReleaseRecord& r) {
   view.id = r.id;
   view.version = *version;
   view.channel = *channel;
-  view.state = parse_state(r.state).value_or(domain::ReleaseState::Paused);
+  view.state = r.state;
   view.secure_version = static_cast<std::uint32_t>(r.secure_version);
   view.targeting.percent = r.rollout_percent;
   view.targeting.tags = r.rollout_tags;

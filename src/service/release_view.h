@@ -1,7 +1,6 @@
 #pragma once
 // Mapping between stored releases and the domain's view of them (the input of
-// domain::decide_release), and the names of release states as stored and
-// rendered ("active", "paused", "revoked").
+// domain::decide_release).
 
 #include <optional>
 #include <string_view>
@@ -14,16 +13,13 @@
 
 namespace apiota::service {
 
-// Nullopt if the stored version or channel no longer parses; an unknown
-// state is read as Paused, so a damaged row is never offered.
+// Nullopt if the stored version or channel no longer parses (the store reads
+// an unknown state as Paused, so a damaged row is never offered).
 std::optional<domain::ReleaseView> release_view(const store::ReleaseRecord& release);
 
 // The release's safety settings and stage schedule as the domain takes them.
 domain::SafetyPolicy safety_policy(const store::ReleaseRecord& release);
 std::vector<domain::RolloutStage> rollout_stages(const store::ReleaseRecord& release);
 std::vector<domain::RolloutStage> rollout_stages(const std::vector<store::RolloutStageRecord>& stages);
-
-std::string_view state_name(domain::ReleaseState state);
-std::optional<domain::ReleaseState> parse_state(std::string_view name);
 
 }  // namespace apiota::service

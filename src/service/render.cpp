@@ -107,7 +107,7 @@ boost::json::object render(const store::ReleaseRecord& r) {
       {"elf_sha256", r.elf_sha256},
       {"uploaded_by", r.uploaded_by},
       {"uploaded_at", iso8601(r.uploaded_at)},
-      {"state", r.state},
+      {"state", domain::to_string(r.state)},
       {"state_reason", r.state_reason},
       {"notes", r.notes},
       {"rollout_percent", r.rollout_percent},

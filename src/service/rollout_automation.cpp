@@ -50,14 +50,14 @@ bool RolloutAutomation::attempt_ended(std::string_view project_id, std::int64_t 
 
 bool RolloutAutomation::pause_if_unsafe(std::string_view project_id, std::int64_t release_id, std::int64_t now) {
   auto release = store_.find_release(project_id, release_id);
-  if (!release || release->state != "active") return false;
+  if (!release || release->state != domain::ReleaseState::Active) return false;
   const domain::SafetyPolicy policy = safety_policy(*release);
   auto outcomes = outcomes_of(
       store_.recent_attempt_outcomes(release_id, release->safety_since, static_cast<std::int64_t>(policy.window)));
   domain::SafetyVerdict verdict = domain::evaluate_safety(outcomes, policy);
   if (!verdict.pause) return false;
   store::ReleaseRecord after = *release;
-  after.state = "paused";
+  after.state = domain::ReleaseState::Paused;
   after.state_reason = "paused automatically: " + verdict.reason;
   if (!store_change(store_, *release, after, "release.auto_pause", now)) return false;
   spdlog::warn("release {} ({}) of project {} {}", release_id, release->version, project_id, after.state_reason);
@@ -66,7 +66,7 @@ bool RolloutAutomation::pause_if_unsafe(std::string_view project_id, std::int64_
 
 bool RolloutAutomation::advance_if_due(std::string_view project_id, std::int64_t release_id, std::int64_t now) {
   auto release = store_.find_release(project_id, release_id);
-  if (!release || release->state != "active") return false;
+  if (!release || release->state != domain::ReleaseState::Active) return false;
   const auto stages = rollout_stages(*release);
   if (stages.empty() || release->stage_index < 0) return false;
   domain::StageProgress progress{static_cast<std::size_t>(release->stage_index), at_ms(release->stage_started_at),
@@ -96,7 +96,7 @@ SweepReport RolloutAutomation::sweep(std::int64_t now) {
   std::lock_guard lock(mutex_);
   for (const auto& project : store_.list_projects()) {
     for (const auto& release : store_.list_releases(project.id)) {
-      if (release.rollout_stages.empty() || release.state != "active") continue;
+      if (release.rollout_stages.empty() || release.state != domain::ReleaseState::Active) continue;
       if (advance_if_due(project.id, release.id, now)) ++report.advanced;
     }
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/plan.h"
+#include "domain/release_state.h"
 
 namespace apiota::store {
 
@@ -116,7 +117,7 @@ struct ReleaseRecord {
   std::string uploaded_by;  // key id
   std::int64_t uploaded_at = 0;
   // What operators change after upload (src/service/release_operations.h).
-  std::string state = "active";  // active | paused | revoked
+  domain::ReleaseState state = domain::ReleaseState::Active;
   std::string state_reason;      // why it was last paused or revoked
   std::string notes;             // markdown
   double rollout_percent = 100;  // share of eligible devices offered the release

@@ -211,7 +211,7 @@ TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
   ASSERT_TRUE(store_->insert_release(r));
   auto fresh = store_->find_release("default", r.id);
   ASSERT_TRUE(fresh);
-  EXPECT_EQ(fresh->state, "active");
+  EXPECT_EQ(fresh->state, domain::ReleaseState::Active);
   EXPECT_EQ(fresh->rollout_percent, 100);
   EXPECT_FALSE(fresh->rollback_target_id);
   EXPECT_FALSE(store_->find_release("other", r.id));
@@ -219,7 +219,7 @@ TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
   auto target = release("0.9.0", "stable");
   ASSERT_TRUE(store_->insert_release(target));
   ReleaseRecord changed = *fresh;
-  changed.state = "revoked";
+  changed.state = domain::ReleaseState::Revoked;
   changed.state_reason = "boot loop";
   changed.notes = "# 1.0.0";
   changed.rollout_percent = 12.5;
@@ -235,7 +235,7 @@ TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
   AuditRecord audit{0, "default", "key_1", "release.revoke", "release:1", R"({"a":1})", R"({"a":2})", 42};
   EXPECT_TRUE(store_->update_release(changed, audit));
   auto after = store_->find_release("default", r.id);
-  EXPECT_EQ(after->state, "revoked");
+  EXPECT_EQ(after->state, domain::ReleaseState::Revoked);
   EXPECT_EQ(after->state_reason, "boot loop");
   EXPECT_EQ(after->notes, "# 1.0.0");
   EXPECT_EQ(after->rollout_percent, 12.5);
@@ -337,11 +337,11 @@ TEST_P(StoreConformance, RevokingAReleaseEndsItsOpenAttemptsAsRevoked) {
   ASSERT_TRUE(store_->apply_attempt_write(AttemptWrite{1000, std::nullopt, "", std::nullopt, on_other}));
 
   // Pausing leaves attempts alone; revoking ends the release's own.
-  revoked.state = "paused";
+  revoked.state = domain::ReleaseState::Paused;
   AuditRecord audit{0, "default", "key_1", "release.pause", "release:1", "{}", "{}", 8000};
   ASSERT_TRUE(store_->update_release(revoked, audit));
   EXPECT_TRUE(store_->find_device("a")->open_attempt);
-  revoked.state = "revoked";
+  revoked.state = domain::ReleaseState::Revoked;
   audit.action = "release.revoke";
   audit.at = 9000;
   ASSERT_TRUE(store_->update_release(revoked, audit));

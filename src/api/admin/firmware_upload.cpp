@@ -134,7 +134,7 @@ Response FirmwareUpload::finish() {
   const store::ReleaseRecord& release = published.release;
   spdlog::info("release {} {} ({}) uploaded to project {} by {}: {} bytes, chip {}, sha256 {}, {}", release.version,
                release.channel, release.filename, release.project_id, release.uploaded_by, release.size,
-               release.chip, release.sha256, release.state);
+               release.chip, release.sha256, domain::to_string(release.state));
 
   boost::json::object out{{"success", true}};
   for (const auto& field : service::render(published)) out.emplace(field.key(), field.value());

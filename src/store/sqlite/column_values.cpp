@@ -35,6 +35,10 @@ void read_column(const Statement& s, int index, KeyRole& out) {
   out = s.text(index) == "admin" ? KeyRole::Admin : KeyRole::Provision;
 }
 
+void read_column(const Statement& s, int index, domain::ReleaseState& out) {
+  out = domain::parse_release_state(s.text(index)).value_or(domain::ReleaseState::Paused);
+}
+
 void read_column(const Statement& s, int index, std::vector<std::string>& out) { out = split_list(s.text(index)); }
 
 void read_column(const Statement& s, int index, std::vector<std::int64_t>& out) {

@@ -24,6 +24,8 @@ void read_column(const Statement& s, int index, std::string& out);
 void read_column(const Statement& s, int index, std::optional<std::string>& out);
 void read_column(const Statement& s, int index, std::optional<std::int64_t>& out);
 void read_column(const Statement& s, int index, KeyRole& out);
+// A state this binary does not know is read as paused: never offered.
+void read_column(const Statement& s, int index, domain::ReleaseState& out);
 void read_column(const Statement& s, int index, std::vector<std::string>& out);
 // NULL reads as an empty list.
 void read_column(const Statement& s, int index, std::vector<std::int64_t>& out);

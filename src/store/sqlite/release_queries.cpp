@@ -57,7 +57,7 @@ void write_release_fields(Connection& conn, const ReleaseRecord& r) {
       "rollout_tags = ?, rollout_devices = ?, max_failure_rate = ?, safety_window = ?, min_attempts = ?, "
       "stuck_after_s = ?, rollout_stages = ?, stage_index = ?, stage_started_at = ?, safety_since = ? "
       "WHERE project_id = ? AND id = ?");
-  stmt.bind(1, r.state).bind(2, r.state_reason).bind(3, r.notes).bind(4, r.rollout_percent);
+  stmt.bind(1, domain::to_string(r.state)).bind(2, r.state_reason).bind(3, r.notes).bind(4, r.rollout_percent);
   stmt.bind(5, r.rollback_target_id).bind(6, stored_list(r.rollout_tags)).bind(7, stored_list(r.rollout_devices));
   stmt.bind(8, r.max_failure_rate).bind(9, r.safety_window).bind(10, r.min_attempts).bind(11, r.stuck_after_s);
   stmt.bind(12, stored_stages(r.rollout_stages)).bind(13, r.stage_index).bind(14, r.stage_started_at);
@@ -122,7 +122,7 @@ bool SqliteStore::update_release(const ReleaseRecord& r, const AuditRecord& audi
   Transaction tx(*writer);
   write_release_fields(*writer, r);
   if (writer->changes() == 0) return false;
-  if (r.state == "revoked") {
+  if (r.state == domain::ReleaseState::Revoked) {
     auto stmt = writer->prepare(
         "UPDATE update_attempts SET outcome = 'revoked', ended_at = ? WHERE release_id = ? AND outcome = ''");
     stmt.bind(1, audit.at).bind(2, r.id);
