@@ -5,13 +5,13 @@
 // (KeyedHasher and Settings are immutable).
 
 #include <chrono>
-#include <mutex>
 
 #include "blob/blob_store.h"
 #include "crypto/keyed_hash.h"
 #include "env/env.h"
 #include "service/access_control.h"
 #include "service/device_service.h"
+#include "service/fleet_administration.h"
 #include "service/rollout_automation.h"
 #include "service/settings.h"
 #include "store/store.h"
@@ -28,7 +28,8 @@ struct Context {
         env(env_),
         access(store_, hasher_, settings, env_),
         automation(store_),
-        devices(store_, blobs_, hasher_, settings, env_, access, automation) {}
+        devices(store_, blobs_, hasher_, settings, env_, access, automation),
+        administration(store_, blobs_, hasher_, settings, env_) {}
 
   store::Store& store;
   blob::BlobStore& blobs;
@@ -38,10 +39,8 @@ struct Context {
   service::AccessControl access;
   service::RolloutAutomation automation;
   service::DeviceService devices;
+  service::FleetAdministration administration;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-  // Serializes the last step of uploads (blob commit + release insert) so a
-  // losing duplicate can safely remove a blob nobody else references.
-  std::mutex release_commit_mutex;
 };
 
 }  // namespace apiota::api

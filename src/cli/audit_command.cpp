@@ -2,11 +2,12 @@
 
 #include <memory>
 
-#include "service/render.h"
-#include "service/key_issuer.h"
+#include "cli/administration.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/output.h"
+#include "service/key_issuer.h"
+#include "service/render.h"
 
 namespace apiota::cli {
 namespace {
@@ -55,7 +56,7 @@ void add_audit_command(CLI::App& app) {
     DataFolder data = DataFolder::open_existing(args->data);
     const Printer out = printer();
     std::vector<boost::json::object> rows;
-    for (const auto& entry : data.store->list_audit(args->project, args->limit)) {
+    for (const auto& entry : administration(data).audit_log(args->project, args->limit)) {
       auto row = service::render(entry);
       if (!out.json()) row["change"] = change_summary(row.at("before"), row.at("after"));
       rows.push_back(std::move(row));

@@ -3,13 +3,13 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
-#include "service/config_document.h"
-#include "service/audit.h"
-#include "service/clock.h"
+#include "cli/administration.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
+#include "service/audit.h"
 
 namespace apiota::cli {
 namespace {
@@ -35,16 +35,18 @@ std::string document_text(const std::string& arg) {
   return arg;
 }
 
-void check_scope(DataFolder& data, const Args& args) {
+// The device of --device (none with --project).
+std::optional<store::DeviceRecord> check_scope(service::FleetAdministration& admin, const Args& args) {
   if (args.project.empty() == args.device.empty()) {
     throw UsageError("name exactly one of --project ID or --device ID");
   }
-  if (!args.project.empty() && !data.store->find_project(args.project)) {
+  if (!args.project.empty() && !admin.find_project(args.project)) {
     throw std::invalid_argument("no project " + args.project);
   }
-  if (!args.device.empty() && !data.store->find_device(args.device)) {
-    throw std::invalid_argument("no device " + args.device);
-  }
+  if (args.device.empty()) return std::nullopt;
+  auto device = admin.find_device(args.device);
+  if (!device) throw std::invalid_argument("no device " + args.device);
+  return device;
 }
 
 void add_scope_options(CLI::App* cmd, Args& args) {
@@ -65,20 +67,11 @@ void add_config_command(CLI::App& app) {
   add_scope_options(set, *args);
   set->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    check_scope(data, *args);
-    store::ConfigRecord record = service::make_config_record(document_text(args->json));
-    if (!args->project.empty()) {
-      auto before = data.store->project_config(args->project);
-      data.store->set_project_config(args->project, record);
-      service::record_audit(*data.store, args->project, service::kCliActor, "config.project", "project:" + args->project,
-                        service::config_json(before), service::config_json(record));
-    } else {
-      auto before = data.store->device_config(args->device);
-      data.store->set_device_config(args->device, record);
-      service::record_audit(*data.store, data.store->find_device(args->device)->project_id, service::kCliActor,
-                        "config.device", "device:" + args->device, service::config_json(before),
-                        service::config_json(record));
-    }
+    auto admin = administration(data);
+    const auto device = check_scope(admin, *args);
+    const std::string text = document_text(args->json);
+    const store::ConfigRecord record = device ? admin.set_device_config(*device, text, service::kCliActor)
+                                              : admin.set_project_config(args->project, text, service::kCliActor);
     std::cout << record.json << std::endl;
   });
 
@@ -86,9 +79,9 @@ void add_config_command(CLI::App& app) {
   add_scope_options(get, *args);
   get->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    check_scope(data, *args);
-    auto record = args->project.empty() ? data.store->device_config(args->device)
-                                        : data.store->project_config(args->project);
+    auto admin = administration(data);
+    check_scope(admin, *args);
+    auto record = args->project.empty() ? admin.device_config(args->device) : admin.project_config(args->project);
     std::cout << (record ? record->json : "{}") << std::endl;
   });
 }

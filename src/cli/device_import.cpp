@@ -10,13 +10,14 @@
 #include <utility>
 #include <vector>
 
+#include "cli/administration.h"
+#include "domain/channel.h"
+#include "domain/identifiers.h"
+#include "env/env.h"
 #include "service/api_error.h"
 #include "service/audit.h"
 #include "service/credential_hash.h"
-#include "service/clock.h"
 #include "service/device_enrollment.h"
-#include "domain/channel.h"
-#include "domain/identifiers.h"
 
 namespace apiota::cli {
 namespace {
@@ -132,7 +133,8 @@ SortedLines sort_lines(DataFolder& data, const store::ProjectRecord& project, co
 
 ImportCounts import_devices(DataFolder& data, std::string_view project_id, std::string_view channel,
                             std::istream& csv, bool skip_conflicts) {
-  auto project = data.store->find_project(project_id);
+  auto admin = administration(data);
+  auto project = admin.find_project(project_id);
   if (!project) throw std::invalid_argument("no project " + std::string(project_id));
   auto parsed_channel = domain::parse_channel(channel);
   if (!parsed_channel) throw std::invalid_argument("channel must be stable, beta or dev");
@@ -147,7 +149,7 @@ ImportCounts import_devices(DataFolder& data, std::string_view project_id, std::
     for (const auto& conflict : sorted.conflicts) message += "\n" + conflict;
     throw ImportConflicts(message);
   }
-  const std::int64_t devices = data.store->count_devices(project->id);
+  const std::int64_t devices = admin.count_devices(project->id);
   const auto adding = static_cast<std::int64_t>(sorted.fresh.size());
   if (devices + adding > project->plan.max_devices) {
     throw std::invalid_argument("the project's plan allows " + std::to_string(project->plan.max_devices) +
@@ -161,21 +163,20 @@ ImportCounts import_devices(DataFolder& data, std::string_view project_id, std::
   std::vector<store::DeviceRecord> batch;
   auto store_batch = [&] {
     if (batch.empty()) return;
-    auto result = data.store->import_devices(batch, project->plan.max_devices);
+    auto result = admin.import_devices(*project, batch, service::kCliActor);
     if (!result.within_plan) {
       throw std::invalid_argument("the project's plan allows " + std::to_string(project->plan.max_devices) +
                                   " devices; " + std::to_string(counts.created) + " were imported before the limit");
     }
     counts.created += result.created;
     counts.existing += result.existing;
-    service::record_audit(*data.store, project->id, service::kCliActor, "device.import", "project:" + project->id, nullptr,
-                      boost::json::object{{"devices", batch.size()}, {"created", result.created}});
     batch.clear();
   };
-  const std::int64_t now = service::now_ms();
+  env::Env& env = env::system_env();
+  const std::int64_t now = env.now_ms();
   for (const Line& line : sorted.fresh) {
     store::DeviceRecord record =
-        service::enrollment_record(*data.hasher, project->id, line.device_id, line.secret, line.version, now);
+        service::enrollment_record(*data.hasher, project->id, line.device_id, line.secret, line.version, now, env);
     record.channel = std::string(domain::to_string(*parsed_channel));
     batch.push_back(std::move(record));
     if (batch.size() == kBatch) store_batch();

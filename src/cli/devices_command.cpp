@@ -6,16 +6,15 @@
 #include <memory>
 #include <set>
 
-#include "service/device_changes.h"
-#include "service/device_tags.h"
-#include "service/render.h"
-#include "service/audit.h"
-#include "service/key_issuer.h"
+#include "cli/administration.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/device_import.h"
 #include "cli/device_selection.h"
 #include "cli/output.h"
+#include "service/audit.h"
+#include "service/key_issuer.h"
+#include "service/render.h"
 
 namespace apiota::cli {
 namespace {
@@ -62,8 +61,8 @@ void add_block(CLI::App* devices, const std::shared_ptr<Args>& args, const char*
   add_data_option(cmd, args->data);
   cmd->callback([args, blocked] {
     DataFolder data = DataFolder::open_existing(args->data);
-    auto device = service::change_device_block(*data.store, existing_device(*data.store, args->id), blocked,
-                                                  args->reason, service::kCliActor);
+    auto device = administration(data).set_blocked(existing_device(*data.store, args->id), blocked, args->reason,
+                                                   service::kCliActor);
     printer().record(service::render(device));
   });
 }
@@ -76,10 +75,11 @@ void add_channel(CLI::App* devices, const std::shared_ptr<Args>& args) {
     DeviceSelection selection = selection_of(*args);
     if (args->words.size() != 1) throw UsageError("give the channel (stable, beta or dev) after the devices");
     DataFolder data = DataFolder::open_existing(args->data);
+    auto admin = administration(data);
     std::vector<boost::json::object> changed;
     for (auto& device : select_devices(*data.store, selection)) {
-      changed.push_back(service::render(
-          service::change_device_channel(*data.store, std::move(device), args->words.front(), service::kCliActor)));
+      changed.push_back(
+          service::render(admin.set_channel(std::move(device), args->words.front(), service::kCliActor)));
     }
     printer().list(kDeviceColumns, changed);
   });
@@ -109,10 +109,11 @@ void add_tags(CLI::App* devices, const std::shared_ptr<Args>& args) {
     const int ways = !args->words.empty() + args->clear + !(args->add.empty() && args->remove.empty());
     if (ways != 1) throw UsageError("give the new tags, --add/--remove TAG, or --clear (exactly one of them)");
     DataFolder data = DataFolder::open_existing(args->data);
+    auto admin = administration(data);
     std::vector<boost::json::object> changed;
     for (const auto& device : select_devices(*data.store, selection)) {
-      auto tags = new_tags(*args, data.store->device_tags(device.device_id));
-      auto after = service::replace_device_tags(*data.store, device, tags, service::kCliActor);
+      auto tags = new_tags(*args, admin.device_tags(device.device_id));
+      auto after = admin.replace_tags(device, tags, service::kCliActor);
       changed.push_back({{"device_id", device.device_id}, {"tags", boost::json::value_from(after)}});
     }
     printer().list(kTagColumns, changed);
@@ -134,7 +135,7 @@ void add_devices_command(CLI::App& app) {
   list->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     std::vector<boost::json::object> rows;
-    for (const auto& d : data.store->list_devices({args->project, args->limit, args->offset})) {
+    for (const auto& d : administration(data).list_devices({args->project, args->limit, args->offset})) {
       rows.push_back(service::render(d));
     }
     printer().list(kDeviceColumns, rows);
@@ -147,7 +148,7 @@ void add_devices_command(CLI::App& app) {
     DataFolder data = DataFolder::open_existing(args->data);
     auto device = existing_device(*data.store, args->id);
     boost::json::object out = service::render(device);
-    out["tags"] = boost::json::value_from(data.store->device_tags(device.device_id));
+    out["tags"] = boost::json::value_from(administration(data).device_tags(device.device_id));
     printer().record(out);
   });
 
@@ -187,7 +188,7 @@ void add_devices_command(CLI::App& app) {
     DataFolder data = DataFolder::open_existing(args->data);
     existing_device(*data.store, args->id);
     std::vector<boost::json::object> rows;
-    for (const auto& l : data.store->list_ota_logs(args->id, args->limit)) rows.push_back(service::render(l));
+    for (const auto& l : administration(data).ota_logs(args->id, args->limit)) rows.push_back(service::render(l));
     printer().list(kLogColumns, rows);
   });
 }

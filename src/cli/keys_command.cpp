@@ -3,13 +3,13 @@
 #include <iostream>
 #include <memory>
 
-#include "service/key_revocation.h"
-#include "service/render.h"
-#include "service/audit.h"
-#include "service/key_issuer.h"
+#include "cli/administration.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/output.h"
+#include "service/audit.h"
+#include "service/key_issuer.h"
+#include "service/render.h"
 
 namespace apiota::cli {
 namespace {
@@ -38,9 +38,7 @@ void add_keys_command(CLI::App& app) {
     if (!role) throw UsageError("--role must be admin or provision");
     DataFolder data = DataFolder::open_existing(create_args->data);
     service::IssuedKey issued =
-        service::issue_key(*data.store, *data.hasher, create_args->project, *role, create_args->label);
-    service::record_audit(*data.store, issued.record.project_id, service::kCliActor, "key.create", "key:" + issued.record.id,
-                      nullptr, service::render(issued.record));
+        administration(data).issue_key(create_args->project, *role, create_args->label, service::kCliActor);
     std::cout << "Created " << service::role_name(*role) << " key " << issued.record.id << " for project "
               << issued.record.project_id << ". It is shown only once:\n"
               << issued.plaintext << std::endl;
@@ -58,7 +56,7 @@ void add_keys_command(CLI::App& app) {
     std::optional<std::string_view> project;
     if (!list_args->project.empty()) project = list_args->project;
     std::vector<boost::json::object> rows;
-    for (const auto& k : data.store->list_keys(project)) rows.push_back(service::render(k));
+    for (const auto& k : administration(data).list_keys(project)) rows.push_back(service::render(k));
     printer().list(kKeyColumns, rows);
   });
 
@@ -71,7 +69,7 @@ void add_keys_command(CLI::App& app) {
   add_data_option(revoke, revoke_args->data);
   revoke->callback([revoke_args] {
     DataFolder data = DataFolder::open_existing(revoke_args->data);
-    service::revoke_api_key(*data.store, revoke_args->key_id, std::nullopt, service::kCliActor);
+    administration(data).revoke_key(revoke_args->key_id, std::nullopt, service::kCliActor);
     std::cout << "Revoked " << revoke_args->key_id << std::endl;
   });
 }

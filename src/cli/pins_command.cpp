@@ -3,14 +3,14 @@
 #include <iostream>
 #include <memory>
 
-#include "service/pin_operations.h"
-#include "service/render.h"
-#include "service/audit.h"
-#include "service/key_issuer.h"
+#include "cli/administration.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/device_selection.h"
 #include "cli/output.h"
+#include "service/audit.h"
+#include "service/key_issuer.h"
+#include "service/render.h"
 
 namespace apiota::cli {
 namespace {
@@ -63,7 +63,7 @@ void add_pins_command(CLI::App& app) {
     DataFolder data = DataFolder::open_existing(args->data);
     std::vector<boost::json::object> rows;
     const std::string project = args->project.empty() ? std::string(service::kDefaultProjectId) : args->project;
-    for (const auto& p : data.store->list_pins(project)) rows.push_back(service::render(p));
+    for (const auto& p : administration(data).list_pins(project)) rows.push_back(service::render(p));
     printer().list(kPinColumns, rows);
   });
 
@@ -73,8 +73,8 @@ void add_pins_command(CLI::App& app) {
   set->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     const Target target = target_of(data, *args);
-    auto pin =
-        service::set_pin(*data.store, target.project, target.scope, target.subject, args->version, service::kCliActor);
+    auto pin = administration(data).set_pin(target.project, target.scope, target.subject, args->version,
+                                            service::kCliActor);
     printer().record(service::render(pin));
   });
 
@@ -83,15 +83,16 @@ void add_pins_command(CLI::App& app) {
   clear->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     const Target target = target_of(data, *args);
+    auto admin = administration(data);
     bool pinned = false;
-    for (const auto& pin : data.store->list_pins(target.project)) {
+    for (const auto& pin : admin.list_pins(target.project)) {
       pinned = pinned || (pin.scope == target.scope && pin.subject == target.subject);
     }
     if (!pinned) {
       throw std::invalid_argument("no pin on " + target.scope + " " + target.subject + " in project " +
                                   target.project);
     }
-    service::clear_pin(*data.store, target.project, target.scope, target.subject, service::kCliActor);
+    admin.clear_pin(target.project, target.scope, target.subject, service::kCliActor);
     std::cout << "Cleared the pin on " << target.scope << " " << target.subject << std::endl;
   });
 }

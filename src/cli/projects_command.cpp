@@ -2,13 +2,12 @@
 
 #include <memory>
 
-#include "service/render.h"
-#include "service/audit.h"
-#include "service/clock.h"
+#include "cli/administration.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/output.h"
-#include "domain/identifiers.h"
+#include "service/audit.h"
+#include "service/render.h"
 
 namespace apiota::cli {
 namespace {
@@ -39,16 +38,9 @@ void add_projects_command(CLI::App& app) {
   create->add_option("--name", args->name, "display name");
   add_data_option(create, args->data);
   create->callback([args] {
-    if (!domain::is_valid_project_id(args->id)) {
-      throw std::invalid_argument("project id must be 1-32 characters of a-z 0-9 - (starting with a letter or digit)");
-    }
+    service::FleetAdministration::check_project_id(args->id);  // before the data folder is looked for
     DataFolder data = DataFolder::open_existing(args->data);
-    if (data.store->find_project(args->id)) throw std::invalid_argument("project " + args->id + " already exists");
-    store::ProjectRecord project{args->id, args->name.empty() ? args->id : args->name, domain::Plan{}, service::now_ms()};
-    data.store->upsert_project(project);
-    service::record_audit(*data.store, project.id, service::kCliActor, "project.create", "project:" + project.id, nullptr,
-                      service::render(project));
-    printer().record(service::render(project));
+    printer().record(service::render(administration(data).create_project(args->id, args->name, service::kCliActor)));
   });
 
   auto* list = projects->add_subcommand("list", "list projects");
@@ -56,7 +48,7 @@ void add_projects_command(CLI::App& app) {
   list->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     std::vector<boost::json::object> rows;
-    for (const auto& p : data.store->list_projects()) rows.push_back(service::render(p));
+    for (const auto& p : administration(data).list_projects()) rows.push_back(service::render(p));
     printer().list(kProjectColumns, rows);
   });
 
@@ -69,18 +61,8 @@ void add_projects_command(CLI::App& app) {
   add_data_option(plan, args->data);
   plan->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    auto project = data.store->find_project(args->id);
-    if (!project) throw std::invalid_argument("no project " + args->id);
-    const store::ProjectRecord before = *project;
-    if (args->max_devices) project->plan.max_devices = *args->max_devices;
-    if (args->max_firmware_bytes) project->plan.max_firmware_bytes = *args->max_firmware_bytes;
-    if (args->device_rpm) project->plan.device_requests_per_minute = *args->device_rpm;
-    if (args->device_burst) project->plan.device_burst = *args->device_burst;
-    if (auto problem = domain::validate_plan(project->plan); !problem.empty()) throw std::invalid_argument(problem);
-    data.store->upsert_project(*project);
-    service::record_audit(*data.store, project->id, service::kCliActor, "project.plan", "project:" + project->id,
-                      service::render(before), service::render(*project));
-    printer().record(service::render(*project));
+    const service::PlanChange change{args->max_devices, args->max_firmware_bytes, args->device_rpm, args->device_burst};
+    printer().record(service::render(administration(data).change_plan(args->id, change, service::kCliActor)));
   });
 }
 

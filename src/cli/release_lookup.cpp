@@ -4,9 +4,10 @@
 
 namespace apiota::cli {
 
-store::ReleaseRecord find_release_by_id(store::Store& store, std::int64_t id, const std::string& only_project) {
-  for (const auto& project : store.list_projects()) {
-    auto release = store.find_release(project.id, id);
+store::ReleaseRecord find_release_by_id(service::FleetAdministration& admin, std::int64_t id,
+                                        const std::string& only_project) {
+  for (const auto& project : admin.list_projects()) {
+    auto release = admin.find_release(project.id, id);
     if (!release) continue;
     if (!only_project.empty() && release->project_id != only_project) {
       throw std::invalid_argument("release " + std::to_string(id) + " belongs to project " + release->project_id +

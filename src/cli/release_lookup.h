@@ -8,10 +8,11 @@
 #include <cstdint>
 #include <string>
 
-#include "store/store.h"
+#include "service/fleet_administration.h"
 
 namespace apiota::cli {
 
-store::ReleaseRecord find_release_by_id(store::Store& store, std::int64_t id, const std::string& only_project);
+store::ReleaseRecord find_release_by_id(service::FleetAdministration& admin, std::int64_t id,
+                                        const std::string& only_project);
 
 }  // namespace apiota::cli

@@ -2,20 +2,20 @@
 
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "service/release_publication.h"
-#include "service/audit.h"
-#include "service/render.h"
-#include "service/key_issuer.h"
+#include "cli/administration.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/output.h"
 #include "cli/stage_syntax.h"
 #include "crypto/digest.h"
+#include "service/audit.h"
+#include "service/key_issuer.h"
+#include "service/release_publication.h"
+#include "service/render.h"
 
 namespace apiota::cli {
 namespace {
@@ -45,7 +45,8 @@ service::ReleaseRequest request_of(const UploadArgs& args, bool percent_given) {
 void upload(const UploadArgs& args, bool percent_given) {
   const service::ReleaseRequest request = request_of(args, percent_given);
   DataFolder data = DataFolder::open_existing(args.data);
-  auto project = data.store->find_project(args.project);
+  auto admin = administration(data);
+  auto project = admin.find_project(args.project);
   if (!project) throw std::invalid_argument("no project " + args.project);
 
   std::ifstream in(args.file, std::ios::binary);
@@ -64,9 +65,7 @@ void upload(const UploadArgs& args, bool percent_given) {
   if (in.bad()) throw std::runtime_error("cannot read " + args.file);
 
   service::ReleaseFile file{pending, crypto::to_hex(sha256.finish()), crypto::to_hex(md5.finish())};
-  std::mutex commit_mutex;  // this process removes no firmware files
-  const auto published = service::publish_release({*data.store, *data.blobs, commit_mutex}, *project, request,
-                                                      file, service::kCliActor);
+  const auto published = admin.publish_release(*project, request, file, service::kCliActor);
   printer().record(service::render(published));
 }
 

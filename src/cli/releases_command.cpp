@@ -3,17 +3,17 @@
 #include <iostream>
 #include <memory>
 
-#include "service/changelog.h"
-#include "service/release_operations.h"
-#include "service/render.h"
-#include "service/audit.h"
-#include "service/key_issuer.h"
+#include "cli/administration.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/output.h"
 #include "cli/release_lookup.h"
 #include "cli/release_upload_command.h"
 #include "cli/stage_syntax.h"
+#include "service/audit.h"
+#include "service/changelog.h"
+#include "service/key_issuer.h"
+#include "service/render.h"
 
 namespace apiota::cli {
 namespace {
@@ -53,9 +53,10 @@ CLI::App* release_command(CLI::App* releases, const char* name, const char* help
 // like any other failure.
 void apply(const Args& args, const service::ReleaseChange& change, std::string_view action) {
   DataFolder data = DataFolder::open_existing(args.data);
-  const auto release = find_release_by_id(*data.store, args.id, args.only_project);
-  printer().record(service::render(
-      service::change_release(*data.store, release.project_id, args.id, change, service::kCliActor, action)));
+  auto admin = administration(data);
+  const auto release = find_release_by_id(admin, args.id, args.only_project);
+  printer().record(
+      service::render(admin.change_release(release.project_id, args.id, change, service::kCliActor, action)));
 }
 
 void add_state_command(CLI::App* releases, const std::shared_ptr<Args>& args, const char* name, const char* help,
@@ -83,7 +84,7 @@ void add_releases_command(CLI::App& app) {
   list->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
     std::vector<boost::json::object> rows;
-    for (const auto& r : data.store->list_releases(args->project)) rows.push_back(service::render(r));
+    for (const auto& r : administration(data).list_releases(args->project)) rows.push_back(service::render(r));
     printer().list(kReleaseColumns, rows);
   });
 
@@ -92,7 +93,8 @@ void add_releases_command(CLI::App& app) {
   auto* show = release_command(releases, "show", "one release", *args);
   show->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    printer().record(service::render(find_release_by_id(*data.store, args->id, args->only_project)));
+    auto admin = administration(data);
+    printer().record(service::render(find_release_by_id(admin, args->id, args->only_project)));
   });
 
   auto* notes = release_command(releases, "notes", "replace a release's notes (markdown)", *args);
@@ -157,17 +159,19 @@ void add_releases_command(CLI::App& app) {
   promote->add_option("CHANNEL", args->channel, "stable, beta or dev")->required();
   promote->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    const auto release = find_release_by_id(*data.store, args->id, args->only_project);
-    printer().record(service::render(
-        service::promote_release(*data.store, release.project_id, args->id, args->channel, service::kCliActor)));
+    auto admin = administration(data);
+    const auto release = find_release_by_id(admin, args->id, args->only_project);
+    printer().record(
+        service::render(admin.promote_release(release.project_id, args->id, args->channel, service::kCliActor)));
   });
 
   auto* remove = release_command(releases, "delete",
                                  "delete a release no device runs (its file goes at the next server start)", *args);
   remove->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    const auto release = find_release_by_id(*data.store, args->id, args->only_project);
-    service::delete_release(*data.store, release.project_id, args->id, service::kCliActor);
+    auto admin = administration(data);
+    const auto release = find_release_by_id(admin, args->id, args->only_project);
+    admin.delete_release(release.project_id, args->id, service::kCliActor);
     std::cout << "Deleted release " << args->id << std::endl;
   });
 
@@ -192,7 +196,7 @@ void add_releases_command(CLI::App& app) {
   add_data_option(changelog, args->data);
   changelog->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    auto releases = service::changelog_json(*data.store, args->project);
+    auto releases = administration(data).changelog(args->project);
     if (args->markdown) {
       std::cout << service::changelog_markdown(releases, args->project);
       return;

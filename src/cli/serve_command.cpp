@@ -5,14 +5,14 @@
 #include <optional>
 #include <set>
 
-#include "api/context.h"
-#include "service/key_issuer.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/serve_config.h"
 #include "domain/printable.h"
+#include "env/env.h"
 #include "http/access_log.h"
 #include "http/server.h"
+#include "service/fleet_administration.h"
 
 namespace apiota::cli {
 namespace {
@@ -36,13 +36,14 @@ void serve(const ServeFlags& flags, bool start_over) {
   if (temp_files + orphans > 0) {
     spdlog::info("removed {} unfinished uploads and {} unreferenced firmware files", temp_files, orphans);
   }
-  if (auto key = service::bootstrap(*data.store, *data.hasher, config.settings.default_plan)) {
+  service::FleetAdministration administration(*data.store, *data.blobs, *data.hasher, config.settings,
+                                             env::system_env());
+  if (auto key = administration.bootstrap()) {
     std::cout << "First start: an admin key for project 'default' was created. It is shown only this once:\n"
               << "admin key: " << key->plaintext << std::endl;
   }
 
-  api::Context ctx(*data.store, *data.blobs, *data.hasher, config.settings);
-  http::Server server(ctx, config.server);
+  http::Server server(*data.store, *data.blobs, *data.hasher, config.settings, env::system_env(), config.server);
   std::string bound = server.bind();
   const std::string download_urls = config.settings.public_url.empty()
                                         ? std::string("from the Host header of each request")
@@ -54,8 +55,7 @@ void serve(const ServeFlags& flags, bool start_over) {
   if (config.server.access_log) access_log.emplace();
   server.run();
   if (access_log) access_log->stop();  // every line of every request served is written
-  std::size_t flushed = ctx.devices.flush_polls();
-  ctx.devices.stop();
+  std::size_t flushed = server.flush_device_observations();
   spdlog::info("stopped ({} pending device observations written)", flushed);
 }
 

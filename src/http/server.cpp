@@ -214,6 +214,11 @@ struct Server::Impl {
 
 Server::Server(api::Context& ctx, ServerOptions options) : impl_(std::make_unique<Impl>(ctx, std::move(options))) {}
 
+Server::Server(store::Store& store, blob::BlobStore& blobs, const crypto::KeyedHasher& hasher,
+               service::Settings settings, env::Env& env, ServerOptions options)
+    : own_context_(std::make_unique<api::Context>(store, blobs, hasher, std::move(settings), env)),
+      impl_(std::make_unique<Impl>(*own_context_, std::move(options))) {}
+
 Server::~Server() = default;
 
 // Every I/O thread listens on the same address (SO_REUSEPORT: the kernel
@@ -247,6 +252,12 @@ std::string Server::bind() {
 }
 
 unsigned Server::io_threads() const { return impl_->io_threads; }
+
+std::size_t Server::flush_device_observations() {
+  std::size_t written = impl_->state.ctx.devices.flush_polls();
+  impl_->state.ctx.devices.stop();
+  return written;
+}
 
 void Server::run() {
   auto& impl = *impl_;

@@ -16,7 +16,7 @@
 // (open_files_limit.h). run() blocks until SIGINT/SIGTERM, then stops
 // accepting, lets requests in flight finish (up to `shutdown_grace`), closes
 // idle connections and returns; the caller then flushes write-behind state
-// and closes the store.
+// (flush_device_observations()) and closes the store.
 
 #include <chrono>
 #include <cstddef>
@@ -49,6 +49,11 @@ struct ServerOptions {
 class Server {
  public:
   Server(api::Context& ctx, ServerOptions options);
+  // A server over an api::Context of its own, built from what the command
+  // line opens; the caller keeps the store, blobs, hasher and env alive
+  // longer than the Server.
+  Server(store::Store& store, blob::BlobStore& blobs, const crypto::KeyedHasher& hasher, service::Settings settings,
+         env::Env& env, ServerOptions options);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -61,9 +66,14 @@ class Server {
   // How many I/O threads run() uses (ServerOptions::io_threads, or the
   // usable cores when that is 0).
   unsigned io_threads() const;
+  // After run(): writes the device observations still held back
+  // (service::DeviceService::flush_polls()) and stops their writer. Returns
+  // how many were written.
+  std::size_t flush_device_observations();
 
  private:
   struct Impl;
+  std::unique_ptr<api::Context> own_context_;  // only from the second constructor
   std::unique_ptr<Impl> impl_;
 };
 

@@ -8,7 +8,6 @@
 #include <cstdlib>
 
 #include "service/audit_diff.h"
-#include "service/clock.h"
 #include "service/json_text.h"
 
 namespace apiota::service {
@@ -45,9 +44,9 @@ std::optional<store::AuditRecord> audit_record(std::string_view project_id, std:
                             at};
 }
 
-void record_audit(store::Store& store, std::string_view project_id, std::string_view actor, std::string_view action,
+void record_audit(store::Store& store, env::Env& env, std::string_view project_id, std::string_view actor, std::string_view action,
                   std::string_view subject, const boost::json::value& before, const boost::json::value& after) {
-  if (auto record = audit_record(project_id, actor, action, subject, before, after, now_ms())) {
+  if (auto record = audit_record(project_id, actor, action, subject, before, after, env.now_ms())) {
     store.append_audit(*record);
   }
 }

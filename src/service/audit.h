@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "env/env.h"
 #include "store/store.h"
 
 namespace apiota::service {
@@ -31,8 +32,8 @@ std::optional<store::AuditRecord> audit_record(std::string_view project_id, std:
                                                const boost::json::value& before, const boost::json::value& after,
                                                std::int64_t at);
 
-// Appends audit_record(..., now), if there is one.
-void record_audit(store::Store& store, std::string_view project_id, std::string_view actor, std::string_view action,
+// Appends audit_record(..., env.now_ms()), if there is one.
+void record_audit(store::Store& store, env::Env& env, std::string_view project_id, std::string_view actor, std::string_view action,
                   std::string_view subject, const boost::json::value& before, const boost::json::value& after);
 
 // A stored config document as JSON (null when there is none).

@@ -1,7 +1,7 @@
 #pragma once
 // Removes the firmware file `sha256` unless a release still references it.
-// The caller holds Context::release_commit_mutex, so no upload of the same
-// bytes can commit the file between the check and the removal.
+// The caller holds service::FleetAdministration's commit lock, so no upload
+// of the same bytes can commit the file between the check and the removal.
 
 #include <string_view>
 

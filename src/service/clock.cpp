@@ -7,11 +7,6 @@
 
 namespace apiota::service {
 
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 std::string iso8601(std::int64_t unix_ms) {
   using namespace std::chrono;
   sys_seconds t{duration_cast<seconds>(milliseconds(unix_ms))};

@@ -1,13 +1,13 @@
 #pragma once
-// Wall-clock time in the units the store keeps (Unix milliseconds) and the
-// contract's ISO-8601 rendering ("2026-05-17T10:30:00Z", whole seconds).
+// The contract's ISO-8601 rendering of a time as the store keeps it (Unix
+// milliseconds): "2026-05-17T10:30:00Z", whole seconds. The clock itself is
+// read through env::Env::now_ms().
 
 #include <cstdint>
 #include <string>
 
 namespace apiota::service {
 
-std::int64_t now_ms();
 std::string iso8601(std::int64_t unix_ms);
 
 }  // namespace apiota::service

@@ -10,7 +10,7 @@
 
 namespace apiota::service {
 
-store::DeviceRecord change_device_block(store::Store& store, store::DeviceRecord device, bool blocked,
+store::DeviceRecord change_device_block(store::Store& store, env::Env& env, store::DeviceRecord device, bool blocked,
                                         std::string_view reason, std::string_view actor) {
   if (!blocked) reason = {};
   if (reason.size() > kMaxBlockReasonBytes || domain::printable(reason) != reason) {
@@ -20,19 +20,19 @@ store::DeviceRecord change_device_block(store::Store& store, store::DeviceRecord
   store.set_device_blocked(device.project_id, device.device_id, blocked, reason);
   device.blocked = blocked;
   device.blocked_reason = std::string(reason);
-  record_audit(store, device.project_id, actor, blocked ? "device.block" : "device.unblock",
+  record_audit(store, env, device.project_id, actor, blocked ? "device.block" : "device.unblock",
                "device:" + device.device_id, before, render(device));
   return device;
 }
 
-store::DeviceRecord change_device_channel(store::Store& store, store::DeviceRecord device, std::string_view channel,
+store::DeviceRecord change_device_channel(store::Store& store, env::Env& env, store::DeviceRecord device, std::string_view channel,
                                           std::string_view actor) {
   auto parsed = domain::parse_channel(channel);
   if (!parsed) throw ApiError(ErrorCode::InvalidChannel, "channel must be stable, beta or dev");
   const boost::json::object before = render(device);
   device.channel = std::string(domain::to_string(*parsed));
   store.set_device_channel(device.project_id, device.device_id, device.channel);
-  record_audit(store, device.project_id, actor, "device.channel", "device:" + device.device_id, before,
+  record_audit(store, env, device.project_id, actor, "device.channel", "device:" + device.device_id, before,
                render(device));
   return device;
 }

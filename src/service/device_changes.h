@@ -12,15 +12,16 @@
 
 #include <string_view>
 
+#include "env/env.h"
 #include "store/store.h"
 
 namespace apiota::service {
 
 inline constexpr std::size_t kMaxBlockReasonBytes = 500;
 
-store::DeviceRecord change_device_block(store::Store& store, store::DeviceRecord device, bool blocked,
+store::DeviceRecord change_device_block(store::Store& store, env::Env& env, store::DeviceRecord device, bool blocked,
                                         std::string_view reason, std::string_view actor);
-store::DeviceRecord change_device_channel(store::Store& store, store::DeviceRecord device, std::string_view channel,
+store::DeviceRecord change_device_channel(store::Store& store, env::Env& env, store::DeviceRecord device, std::string_view channel,
                                           std::string_view actor);
 
 }  // namespace apiota::service

@@ -37,14 +37,15 @@ void refuse_device_secret() {
 
 store::DeviceRecord enrollment_record(const crypto::KeyedHasher& hasher, std::string_view project_id,
                                       std::string_view device_id, std::string_view secret,
-                                      std::optional<std::string_view> firmware_version, std::int64_t now) {
+                                      std::optional<std::string_view> firmware_version, std::int64_t now,
+                                      env::Env& env) {
   check_device_id(device_id);
   if (!domain::is_valid_device_secret(secret)) refuse_device_secret();
   store::DeviceRecord record;
   record.firmware_version = normalized_version(firmware_version);
   record.device_id = std::string(device_id);
   record.project_id = std::string(project_id);
-  record.secret_salt = env::random_alphanumeric(env::system_env(), 16);
+  record.secret_salt = env::random_alphanumeric(env, 16);
   record.secret_hash = hash_device_secret(hasher, record.secret_salt, secret);
   record.registered_at = now;
   return record;

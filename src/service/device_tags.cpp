@@ -8,7 +8,7 @@
 
 namespace apiota::service {
 
-std::vector<std::string> replace_device_tags(store::Store& store, const store::DeviceRecord& device,
+std::vector<std::string> replace_device_tags(store::Store& store, env::Env& env, const store::DeviceRecord& device,
                                              std::span<const std::string> tags, std::string_view actor) {
   for (const auto& tag : tags) {
     if (!domain::is_valid_tag(tag)) {
@@ -18,7 +18,7 @@ std::vector<std::string> replace_device_tags(store::Store& store, const store::D
   auto before = store.device_tags(device.device_id);
   store.set_device_tags(device.device_id, tags);
   auto after = store.device_tags(device.device_id);
-  record_audit(store, device.project_id, actor, "device.tags", "device:" + device.device_id,
+  record_audit(store, env, device.project_id, actor, "device.tags", "device:" + device.device_id,
                boost::json::value_from(before), boost::json::value_from(after));
   return after;
 }

@@ -9,11 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include "env/env.h"
 #include "store/store.h"
 
 namespace apiota::service {
 
-std::vector<std::string> replace_device_tags(store::Store& store, const store::DeviceRecord& device,
+std::vector<std::string> replace_device_tags(store::Store& store, env::Env& env, const store::DeviceRecord& device,
                                              std::span<const std::string> tags, std::string_view actor);
 
 }  // namespace apiota::service

@@ -8,11 +8,12 @@
 #include <optional>
 #include <string_view>
 
+#include "env/env.h"
 #include "store/store.h"
 
 namespace apiota::service {
 
-store::KeyRecord revoke_api_key(store::Store& store, std::string_view key_id,
+store::KeyRecord revoke_api_key(store::Store& store, env::Env& env, std::string_view key_id,
                                 std::optional<std::string_view> project_id, std::string_view actor);
 
 }  // namespace apiota::service

@@ -5,7 +5,6 @@
 #include "service/render.h"
 #include "service/api_error.h"
 #include "service/audit.h"
-#include "service/clock.h"
 #include "domain/identifiers.h"
 #include "domain/semver.h"
 
@@ -41,24 +40,24 @@ boost::json::value pin_json(const std::optional<store::PinRecord>& pin) {
 
 }  // namespace
 
-store::PinRecord set_pin(store::Store& store, std::string_view project_id, std::string_view scope,
+store::PinRecord set_pin(store::Store& store, env::Env& env, std::string_view project_id, std::string_view scope,
                          std::string_view subject, std::string_view version, std::string_view actor) {
   check_subject(store, project_id, scope, subject);
   auto parsed = domain::parse_semver(version);
   if (!parsed) throw ApiError(ErrorCode::InvalidVersion, "version is not a semantic version");
   store::PinRecord pin{std::string(project_id), std::string(scope), std::string(subject), parsed->to_string(),
-                       now_ms()};
+                       env.now_ms()};
   auto before = existing_pin(store, project_id, scope, subject);
   store.set_pin(pin);
-  record_audit(store, project_id, actor, "pin.set", subject_name(scope, subject), pin_json(before), render(pin));
+  record_audit(store, env, project_id, actor, "pin.set", subject_name(scope, subject), pin_json(before), render(pin));
   return pin;
 }
 
-void clear_pin(store::Store& store, std::string_view project_id, std::string_view scope, std::string_view subject,
+void clear_pin(store::Store& store, env::Env& env, std::string_view project_id, std::string_view scope, std::string_view subject,
                std::string_view actor) {
   auto before = existing_pin(store, project_id, scope, subject);
   if (!before || !store.clear_pin(project_id, scope, subject)) throw ApiError(ErrorCode::NotFound, "no such pin");
-  record_audit(store, project_id, actor, "pin.clear", subject_name(scope, subject), pin_json(before), nullptr);
+  record_audit(store, env, project_id, actor, "pin.clear", subject_name(scope, subject), pin_json(before), nullptr);
 }
 
 }  // namespace apiota::service

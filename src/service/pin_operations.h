@@ -10,13 +10,14 @@
 
 #include <string_view>
 
+#include "env/env.h"
 #include "store/store.h"
 
 namespace apiota::service {
 
-store::PinRecord set_pin(store::Store& store, std::string_view project_id, std::string_view scope,
+store::PinRecord set_pin(store::Store& store, env::Env& env, std::string_view project_id, std::string_view scope,
                          std::string_view subject, std::string_view version, std::string_view actor);
-void clear_pin(store::Store& store, std::string_view project_id, std::string_view scope, std::string_view subject,
+void clear_pin(store::Store& store, env::Env& env, std::string_view project_id, std::string_view scope, std::string_view subject,
                std::string_view actor);
 
 }  // namespace apiota::service

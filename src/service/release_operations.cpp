@@ -10,7 +10,6 @@
 #include "service/audit.h"
 #include "service/firmware_url.h"
 #include "service/release_view.h"
-#include "service/clock.h"
 
 namespace apiota::service {
 namespace {
@@ -89,7 +88,7 @@ std::vector<store::RolloutStageRecord> checked_stages(std::vector<store::Rollout
   return stages;
 }
 
-store::ReleaseRecord change_release(store::Store& store, std::string_view project_id, std::int64_t id,
+store::ReleaseRecord change_release(store::Store& store, env::Env& env, std::string_view project_id, std::int64_t id,
                                     const ReleaseChange& change, std::string_view actor, std::string_view action) {
   auto before = store.find_release(project_id, id);
   if (!before) throw ApiError(ErrorCode::NotFound, "no such release");
@@ -115,13 +114,15 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
     }
     after.rollout_stages = change.stages->empty() ? *change.stages : checked_stages(*change.stages);
     after.stage_index = 0;
-    after.stage_started_at = now_ms();
+    after.stage_started_at = env.now_ms();
     if (!after.rollout_stages.empty()) after.rollout_percent = after.rollout_stages.front().percent;
   } else if (change.rollout_percent) {
     after.rollout_stages.clear();
     after.stage_index = 0;
   }
-  if (change.state == domain::ReleaseState::Active && before->state != domain::ReleaseState::Active) after.safety_since = now_ms();
+  if (change.state == domain::ReleaseState::Active && before->state != domain::ReleaseState::Active) {
+    after.safety_since = env.now_ms();
+  }
 
   auto view = release_view(after);
   if (!view) throw ApiError(ErrorCode::InternalError, "stored release is unreadable");
@@ -138,18 +139,18 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
   }
 
   auto audit = audit_record(project_id, actor, action, "release:" + std::to_string(id), render(*before), render(after),
-                            now_ms());
+                            env.now_ms());
   if (!audit) return *before;  // nothing changes: nothing to store or record
   if (!store.update_release(after, *audit)) throw ApiError(ErrorCode::NotFound, "no such release");
   return after;
 }
 
-store::ReleaseRecord delete_release(store::Store& store, std::string_view project_id, std::int64_t id,
+store::ReleaseRecord delete_release(store::Store& store, env::Env& env, std::string_view project_id, std::int64_t id,
                                     std::string_view actor) {
   auto release = store.find_release(project_id, id);
   if (!release) throw ApiError(ErrorCode::NotFound, "no such release");
   auto audit = audit_record(project_id, actor, "release.delete", "release:" + std::to_string(id), render(*release),
-                            nullptr, now_ms());
+                            nullptr, env.now_ms());
   switch (store.delete_release(project_id, id, *audit)) {
     case store::Store::DeleteOutcome::Deleted:
       return *release;
@@ -162,7 +163,7 @@ store::ReleaseRecord delete_release(store::Store& store, std::string_view projec
   throw ApiError(ErrorCode::NotFound, "no such release");
 }
 
-store::ReleaseRecord promote_release(store::Store& store, std::string_view project_id, std::int64_t id,
+store::ReleaseRecord promote_release(store::Store& store, env::Env& env, std::string_view project_id, std::int64_t id,
                                      std::string_view channel, std::string_view actor) {
   auto source = store.find_release(project_id, id);
   if (!source) throw ApiError(ErrorCode::NotFound, "no such release");
@@ -173,7 +174,7 @@ store::ReleaseRecord promote_release(store::Store& store, std::string_view proje
   promoted.channel = std::string(domain::to_string(*target_channel));
   promoted.filename = release_filename(promoted.project_id, promoted.version, promoted.channel);
   promoted.uploaded_by = std::string(actor);
-  promoted.uploaded_at = now_ms();
+  promoted.uploaded_at = env.now_ms();
   promoted.state = domain::ReleaseState::Active;
   promoted.state_reason.clear();
   promoted.rollout_percent = 100;
@@ -187,7 +188,7 @@ store::ReleaseRecord promote_release(store::Store& store, std::string_view proje
     throw ApiError(ErrorCode::VersionExists,
                    "version " + promoted.version + " already exists on channel " + promoted.channel);
   }
-  record_audit(store, project_id, actor, "release.promote", "release:" + std::to_string(promoted.id), render(*source),
+  record_audit(store, env, project_id, actor, "release.promote", "release:" + std::to_string(promoted.id), render(*source),
                render(promoted));
   return promoted;
 }

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "domain/release_decision.h"
+#include "env/env.h"
 #include "store/store.h"
 
 namespace apiota::service {
@@ -72,7 +73,7 @@ struct ReleaseChange {
   std::optional<std::vector<store::RolloutStageRecord>> stages;
 };
 
-store::ReleaseRecord change_release(store::Store& store, std::string_view project_id, std::int64_t id,
+store::ReleaseRecord change_release(store::Store& store, env::Env& env, std::string_view project_id, std::int64_t id,
                                     const ReleaseChange& change, std::string_view actor, std::string_view action);
 
 // Offers the same firmware on another channel (e.g. beta -> stable) without
@@ -84,10 +85,10 @@ store::ReleaseRecord change_release(store::Store& store, std::string_view projec
 // project runs its version or a release names it as rollback target. The
 // firmware file stays until no release references it (the caller or the next
 // start-up removes it).
-store::ReleaseRecord delete_release(store::Store& store, std::string_view project_id, std::int64_t id,
+store::ReleaseRecord delete_release(store::Store& store, env::Env& env, std::string_view project_id, std::int64_t id,
                                     std::string_view actor);
 
-store::ReleaseRecord promote_release(store::Store& store, std::string_view project_id, std::int64_t id,
+store::ReleaseRecord promote_release(store::Store& store, env::Env& env, std::string_view project_id, std::int64_t id,
                                      std::string_view channel, std::string_view actor);
 
 }  // namespace apiota::service

@@ -9,7 +9,6 @@
 #include "service/render.h"
 #include "service/api_error.h"
 #include "service/audit.h"
-#include "service/clock.h"
 #include "service/firmware_url.h"
 #include "service/release_view.h"
 #include "domain/esp_image.h"
@@ -118,7 +117,7 @@ PublishedRelease publish_release(const ReleaseDestination& destination, const st
   release.appended_sha256 = image.appended_sha256_hex;
   release.elf_sha256 = image.elf_sha256_hex;
   release.uploaded_by = std::string(actor);
-  release.uploaded_at = now_ms();
+  release.uploaded_at = destination.env.now_ms();
   apply_start(start, release.uploaded_at, release);
 
   for (auto warning :
@@ -135,7 +134,7 @@ PublishedRelease publish_release(const ReleaseDestination& destination, const st
                      "version " + release.version + " already exists on channel " + release.channel);
     }
   }
-  record_audit(destination.store, release.project_id, actor, "release.upload", "release:" + std::to_string(release.id),
+  record_audit(destination.store, destination.env, release.project_id, actor, "release.upload", "release:" + std::to_string(release.id),
                nullptr, render(published));
   return published;
 }

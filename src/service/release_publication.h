@@ -1,7 +1,8 @@
 #pragma once
 // Publishing a release from a firmware file: the one implementation behind
 // `POST /api/firmware/upload` (api/admin/firmware_upload.h) and `apiota
-// releases upload` (cli/release_upload_command.cpp), so both apply the same
+// releases upload` (cli/release_upload_command.cpp), both through
+// service::FleetAdministration::publish_release(), so both apply the same
 // validation, image checks, plan limit, warnings and audit entry.
 //
 // It happens in two steps, so that a caller refuses bad input before any
@@ -35,9 +36,8 @@
 // image's version would be offered the release again after installing it).
 //
 // The caller's `commit_mutex` serializes commits with blob removals in the
-// same process (api::Context::release_commit_mutex in the server); a CLI
-// process deletes no blobs, so any mutex of its own will do. Functions
-// block on disk and the store and may throw StoreError.
+// same process (service::FleetAdministration's commit lock, the only
+// caller). Functions block on disk and the store and may throw StoreError.
 
 #include <boost/json/object.hpp>
 
@@ -52,6 +52,7 @@
 #include "domain/channel.h"
 #include "domain/release_decision.h"
 #include "domain/semver.h"
+#include "env/env.h"
 #include "store/store.h"
 
 namespace apiota::service {
@@ -82,6 +83,7 @@ struct ReleaseDestination {
   store::Store& store;
   blob::BlobStore& blobs;
   std::mutex& commit_mutex;
+  env::Env& env;  // the clock of uploaded_at and the audit entry
 };
 
 struct PublishedRelease {

@@ -2,17 +2,12 @@
 
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
-#include "service/config_document.h"
-#include "service/device_changes.h"
-#include "service/device_tags.h"
-#include "service/key_revocation.h"
-#include "service/render.h"
 #include "api/api_error.h"
-#include "service/audit.h"
 #include "api/auth.h"
-#include "service/clock.h"
 #include "api/json_body.h"
+#include "service/clock.h"
 #include "service/key_issuer.h"
+#include "service/render.h"
 
 namespace apiota::api::admin {
 namespace {
@@ -20,7 +15,7 @@ namespace {
 // The device named in the path, which must belong to the key's project; a
 // device of another project is reported exactly like a missing one.
 store::DeviceRecord project_device(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
-  auto dev = ctx.store.find_device(req.path_params.at(0));
+  auto dev = ctx.administration.find_device(req.path_params.at(0));
   if (!dev || dev->project_id != admin.project.id) throw ApiError(ErrorCode::NotFound, "no such device");
   return std::move(*dev);
 }
@@ -37,20 +32,20 @@ Response set_blocked(Context& ctx, const service::AdminPrincipal& admin, const R
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::object body = req.body.empty() ? boost::json::object{} : parse_json_object(req.body);
   const std::string reason = blocked ? param(req, &body, "reason").value_or("") : "";
-  return json_response(service::render(service::change_device_block(ctx.store, std::move(dev), blocked, reason, admin.key.id)));
+  return json_response(service::render(ctx.administration.set_blocked(std::move(dev), blocked, reason, admin.key.id)));
 }
 
 }  // namespace
 
 Response project_info(Context& ctx, const service::AdminPrincipal& admin, const Request&) {
   boost::json::object out = service::render(admin.project);
-  out["device_count"] = ctx.store.count_devices(admin.project.id);
+  out["device_count"] = ctx.administration.count_devices(admin.project.id);
   return json_response(out);
 }
 
 Response list_keys(Context& ctx, const service::AdminPrincipal& admin, const Request&) {
   boost::json::array keys;
-  for (const auto& k : ctx.store.list_keys(std::string_view(admin.project.id))) keys.push_back(service::render(k));
+  for (const auto& k : ctx.administration.list_keys(std::string_view(admin.project.id))) keys.push_back(service::render(k));
   return json_response(boost::json::object{{"keys", std::move(keys)}});
 }
 
@@ -58,9 +53,8 @@ Response create_key(Context& ctx, const service::AdminPrincipal& admin, const Re
   boost::json::object body = parse_json_object(req.body);
   auto role = service::parse_role(required_param(req, &body, "role"));
   if (!role) throw ApiError(ErrorCode::InvalidParameter, "role must be admin or provision");
-  service::IssuedKey issued = service::issue_key(ctx.store, ctx.hasher, admin.project.id, *role, param(req, &body, "label").value_or(""));
-  service::record_audit(ctx.store, admin.project.id, admin.key.id, "key.create", "key:" + issued.record.id, nullptr,
-               service::render(issued.record));
+  service::IssuedKey issued =
+      ctx.administration.issue_key(admin.project.id, *role, param(req, &body, "label").value_or(""), admin.key.id);
   boost::json::object out = service::render(issued.record);
   out["key"] = issued.plaintext;
   Response res = json_response(out);
@@ -70,7 +64,7 @@ Response create_key(Context& ctx, const service::AdminPrincipal& admin, const Re
 
 Response revoke_key(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   const std::string& key_id = req.path_params.at(0);
-  service::revoke_api_key(ctx.store, key_id, std::string_view(admin.project.id), admin.key.id);
+  ctx.administration.revoke_key(key_id, std::string_view(admin.project.id), admin.key.id);
   return json_response(boost::json::object{{"success", true}, {"id", key_id}});
 }
 
@@ -78,15 +72,15 @@ Response list_devices(Context& ctx, const service::AdminPrincipal& admin, const 
   store::DeviceQuery query{admin.project.id, int_query(req, "limit", 100, 1000), int_query(req, "offset", 0,
                                                                                            INT64_MAX)};
   boost::json::array devices;
-  for (const auto& d : ctx.store.list_devices(query)) devices.push_back(service::render(d));
+  for (const auto& d : ctx.administration.list_devices(query)) devices.push_back(service::render(d));
   return json_response(boost::json::object{{"devices", std::move(devices)},
-                                  {"total", ctx.store.count_devices(admin.project.id)}});
+                                  {"total", ctx.administration.count_devices(admin.project.id)}});
 }
 
 Response get_device(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::object out = service::render(dev);
-  out["tags"] = boost::json::value_from(ctx.store.device_tags(dev.device_id));
+  out["tags"] = boost::json::value_from(ctx.administration.device_tags(dev.device_id));
   return json_response(out);
 }
 
@@ -95,7 +89,7 @@ Response set_device_tags(Context& ctx, const service::AdminPrincipal& admin, con
   boost::json::object body = parse_json_object(req.body);
   auto tags = string_list(body, "tags");
   if (!tags) throw ApiError(ErrorCode::MissingParameter, "tags is required (an array, possibly empty)");
-  auto after = service::replace_device_tags(ctx.store, dev, *tags, admin.key.id);
+  auto after = ctx.administration.replace_tags(dev, *tags, admin.key.id);
   return json_response(boost::json::object{{"device_id", dev.device_id}, {"tags", boost::json::value_from(after)}});
 }
 
@@ -111,13 +105,13 @@ Response set_device_channel(Context& ctx, const service::AdminPrincipal& admin, 
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::object body = parse_json_object(req.body);
   const std::string channel = required_param(req, &body, "channel");
-  return json_response(service::render(service::change_device_channel(ctx.store, std::move(dev), channel, admin.key.id)));
+  return json_response(service::render(ctx.administration.set_channel(std::move(dev), channel, admin.key.id)));
 }
 
 Response device_logs(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
   boost::json::array logs;
-  for (const auto& l : ctx.store.list_ota_logs(dev.device_id, int_query(req, "limit", 100, 10000))) {
+  for (const auto& l : ctx.administration.ota_logs(dev.device_id, int_query(req, "limit", 100, 10000))) {
     logs.push_back(service::render(l));
   }
   return json_response(boost::json::object{{"device_id", dev.device_id}, {"logs", std::move(logs)}});
@@ -125,30 +119,20 @@ Response device_logs(Context& ctx, const service::AdminPrincipal& admin, const R
 
 Response get_device_config(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
-  return config_response(ctx.store.device_config(dev.device_id));
+  return config_response(ctx.administration.device_config(dev.device_id));
 }
 
 Response put_device_config(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
-  store::ConfigRecord record = service::make_config_record(req.body);
-  auto before = ctx.store.device_config(dev.device_id);
-  ctx.store.set_device_config(dev.device_id, record);
-  service::record_audit(ctx.store, admin.project.id, admin.key.id, "config.device", "device:" + dev.device_id,
-               service::config_json(before), service::config_json(record));
-  return config_response(record);
+  return config_response(ctx.administration.set_device_config(dev, req.body, admin.key.id));
 }
 
 Response get_project_config(Context& ctx, const service::AdminPrincipal& admin, const Request&) {
-  return config_response(ctx.store.project_config(admin.project.id));
+  return config_response(ctx.administration.project_config(admin.project.id));
 }
 
 Response put_project_config(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
-  store::ConfigRecord record = service::make_config_record(req.body);
-  auto before = ctx.store.project_config(admin.project.id);
-  ctx.store.set_project_config(admin.project.id, record);
-  service::record_audit(ctx.store, admin.project.id, admin.key.id, "config.project", "project:" + admin.project.id,
-               service::config_json(before), service::config_json(record));
-  return config_response(record);
+  return config_response(ctx.administration.set_project_config(admin.project.id, req.body, admin.key.id));
 }
 
 }  // namespace apiota::api::admin

@@ -128,9 +128,8 @@ Response FirmwareUpload::finish() {
   request_.start = service::checked_release_start(std::move(request_.start));
 
   service::ReleaseFile file{*file_, crypto::to_hex(sha256_.finish()), crypto::to_hex(md5_.finish())};
-  const service::PublishedRelease published = service::publish_release(
-      service::ReleaseDestination{ctx_.store, ctx_.blobs, ctx_.release_commit_mutex}, admin_.project, request_, file,
-      admin_.key.id);
+  const service::PublishedRelease published =
+      ctx_.administration.publish_release(admin_.project, request_, file, admin_.key.id);
   const store::ReleaseRecord& release = published.release;
   spdlog::info("release {} {} ({}) uploaded to project {} by {}: {} bytes, chip {}, sha256 {}, {}", release.version,
                release.channel, release.filename, release.project_id, release.uploaded_by, release.size,

@@ -2,11 +2,10 @@
 
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
-#include "service/pin_operations.h"
-#include "service/render.h"
 #include "api/api_error.h"
 #include "api/auth.h"
 #include "api/json_body.h"
+#include "service/render.h"
 
 namespace apiota::api::admin {
 namespace {
@@ -30,7 +29,7 @@ PinTarget pin_target(const Request& req, const boost::json::object* body) {
 
 Response list_pins(Context& ctx, const service::AdminPrincipal& admin, const Request&) {
   boost::json::array pins;
-  for (const auto& p : ctx.store.list_pins(admin.project.id)) pins.push_back(service::render(p));
+  for (const auto& p : ctx.administration.list_pins(admin.project.id)) pins.push_back(service::render(p));
   return json_response(boost::json::object{{"pins", std::move(pins)}});
 }
 
@@ -38,13 +37,13 @@ Response put_pin(Context& ctx, const service::AdminPrincipal& admin, const Reque
   boost::json::object body = parse_json_object(req.body);
   PinTarget target = pin_target(req, &body);
   std::string version = required_param(req, &body, "version");
-  return json_response(service::render(service::set_pin(ctx.store, admin.project.id, target.scope, target.subject, version,
-                                      admin.key.id)));
+  return json_response(service::render(
+      ctx.administration.set_pin(admin.project.id, target.scope, target.subject, version, admin.key.id)));
 }
 
 Response delete_pin(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   PinTarget target = pin_target(req, nullptr);
-  service::clear_pin(ctx.store, admin.project.id, target.scope, target.subject, admin.key.id);
+  ctx.administration.clear_pin(admin.project.id, target.scope, target.subject, admin.key.id);
   return json_response(boost::json::object{{"success", true}});
 }
 

@@ -2,14 +2,12 @@
 
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
-#include "service/blob_cleanup.h"
-#include "service/changelog.h"
 #include "api/admin/release_fields.h"
-#include "service/release_operations.h"
-#include "service/render.h"
 #include "api/api_error.h"
 #include "api/auth.h"
 #include "api/json_body.h"
+#include "service/changelog.h"
+#include "service/render.h"
 
 namespace apiota::api::admin {
 namespace {
@@ -61,19 +59,20 @@ Response change_state(Context& ctx, const service::AdminPrincipal& admin, const 
   change.state = state;
   change.reason = param(req, &body, "reason").value_or("");
   change.rollback_target_id = id_field(body, "rollback_target_id");
-  return json_response(service::render(service::change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, action)));
+  return json_response(
+      service::render(ctx.administration.change_release(admin.project.id, path_id(req), change, admin.key.id, action)));
 }
 
 }  // namespace
 
 Response list_releases(Context& ctx, const service::AdminPrincipal& admin, const Request&) {
   boost::json::array releases;
-  for (const auto& r : ctx.store.list_releases(admin.project.id)) releases.push_back(service::render(r));
+  for (const auto& r : ctx.administration.list_releases(admin.project.id)) releases.push_back(service::render(r));
   return json_response(boost::json::object{{"releases", std::move(releases)}});
 }
 
 Response get_release(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
-  auto release = ctx.store.find_release(admin.project.id, path_id(req));
+  auto release = ctx.administration.find_release(admin.project.id, path_id(req));
   if (!release) throw ApiError(ErrorCode::NotFound, "no such release");
   return json_response(service::render(*release));
 }
@@ -93,8 +92,8 @@ Response patch_release(Context& ctx, const service::AdminPrincipal& admin, const
     throw ApiError(ErrorCode::MissingParameter,
                    "give notes, rollout_percent, stages, rollout_tags, rollout_devices, safety or rollback_target_id");
   }
-  return json_response(
-      service::render(service::change_release(ctx.store, admin.project.id, path_id(req), change, admin.key.id, "release.edit")));
+  return json_response(service::render(
+      ctx.administration.change_release(admin.project.id, path_id(req), change, admin.key.id, "release.edit")));
 }
 
 Response pause_release(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
@@ -113,22 +112,18 @@ Response promote_release(Context& ctx, const service::AdminPrincipal& admin, con
   boost::json::object body = parse_json_object(req.body);
   std::string channel = required_param(req, &body, "channel");
   Response res = json_response(
-      service::render(service::promote_release(ctx.store, admin.project.id, path_id(req), channel, admin.key.id)));
+      service::render(ctx.administration.promote_release(admin.project.id, path_id(req), channel, admin.key.id)));
   res.status = 201;
   return res;
 }
 
 Response delete_release(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
-  // Under the upload lock, so an upload of the same bytes cannot commit its
-  // blob between the reference check and the removal.
-  std::lock_guard lock(ctx.release_commit_mutex);
-  store::ReleaseRecord deleted = service::delete_release(ctx.store, admin.project.id, path_id(req), admin.key.id);
-  service::remove_unreferenced_blob(ctx.store, ctx.blobs, deleted.sha256);
+  store::ReleaseRecord deleted = ctx.administration.delete_release(admin.project.id, path_id(req), admin.key.id);
   return json_response(boost::json::object{{"success", true}, {"id", deleted.id}});
 }
 
 Response changelog(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
-  boost::json::array releases = service::changelog_json(ctx.store, admin.project.id);
+  boost::json::array releases = ctx.administration.changelog(admin.project.id);
   auto format = req.query_param("format").value_or("json");
   if (format == "markdown") {
     Response res;
@@ -142,7 +137,7 @@ Response changelog(Context& ctx, const service::AdminPrincipal& admin, const Req
 
 Response list_audit(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   boost::json::array entries;
-  for (const auto& a : ctx.store.list_audit(admin.project.id, int_query(req, "limit", 100, 10000))) {
+  for (const auto& a : ctx.administration.audit_log(admin.project.id, int_query(req, "limit", 100, 10000))) {
     entries.push_back(service::render(a));
   }
   return json_response(boost::json::object{{"audit", std::move(entries)}});
