@@ -12,7 +12,7 @@
 #include "env/env.h"
 #include "service/access_control.h"
 #include "service/device_service.h"
-#include "service/rollout_automation.h"
+#include "service/rollout_service.h"
 #include "service/settings.h"
 #include "store/store.h"
 
@@ -27,8 +27,8 @@ struct Context {
         settings(std::move(settings_)),
         env(env_),
         access(store_, hasher_, settings, env_),
-        automation(store_),
-        devices(store_, blobs_, hasher_, settings, env_, access, automation) {}
+        rollouts(store_, env_),
+        devices(store_, blobs_, hasher_, settings, env_, access, rollouts) {}
 
   store::Store& store;
   blob::BlobStore& blobs;
@@ -36,7 +36,7 @@ struct Context {
   const service::Settings settings;
   env::Env& env;
   service::AccessControl access;
-  service::RolloutAutomation automation;
+  service::RolloutService rollouts;
   service::DeviceService devices;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Serializes the last step of uploads (blob commit + release insert) so a
