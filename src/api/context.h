@@ -12,7 +12,7 @@
 #include "service/access_control.h"
 #include "service/device_service.h"
 #include "service/fleet_administration.h"
-#include "service/rollout_automation.h"
+#include "service/rollout_service.h"
 #include "service/settings.h"
 #include "store/store.h"
 
@@ -27,8 +27,8 @@ struct Context {
         settings(std::move(settings_)),
         env(env_),
         access(store_, hasher_, settings, env_),
-        automation(store_),
-        devices(store_, blobs_, hasher_, settings, env_, access, automation),
+        rollouts(store_, env_),
+        devices(store_, blobs_, hasher_, settings, env_, access, rollouts),
         administration(store_, blobs_, hasher_, settings, env_) {}
 
   store::Store& store;
@@ -37,7 +37,7 @@ struct Context {
   const service::Settings settings;
   env::Env& env;
   service::AccessControl access;
-  service::RolloutAutomation automation;
+  service::RolloutService rollouts;
   service::DeviceService devices;
   service::FleetAdministration administration;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

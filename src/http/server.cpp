@@ -169,11 +169,7 @@ struct Server::Impl {
       if (!sweeping.exchange(true)) {
         asio::post(workers, [this] {
           try {
-            auto report = state.ctx.automation.sweep(state.ctx.env.now_ms());
-            if (report.stuck + report.paused + report.advanced > 0) {
-              spdlog::info("rollout sweep: {} stuck attempts ended, {} releases paused, {} stages advanced",
-                           report.stuck, report.paused, report.advanced);
-            }
+            state.ctx.rollouts.sweep();
           } catch (const std::exception& e) {
             spdlog::error("rollout sweep failed: {}", e.what());
           }

@@ -77,15 +77,15 @@ using DeviceLookup = std::function<std::optional<DeviceFacts>(const std::string&
 
 DeviceService::DeviceService(store::Store& store, blob::BlobStore& blobs, const crypto::KeyedHasher& hasher,
                              const Settings& settings, env::Env& env, AccessControl& access,
-                             RolloutAutomation& automation)
+                             RolloutService& rollouts)
     : store_(store),
       blobs_(blobs),
       hasher_(hasher),
       settings_(settings),
       env_(env),
       access_(access),
-      automation_(automation),
-      fleet_(store),
+      rollouts_(rollouts),
+      fleet_(store, env),
       seen_(store, settings.seen_flush_interval) {}
 
 void DeviceService::limit_address(std::string_view address) { access_.limit_address(address); }
@@ -201,7 +201,7 @@ void DeviceService::follow_attempt(const store::DeviceRecord& dev, const Project
     store_.append_ota_log(unreported_failure_log(*dev.open_attempt, *end, current.to_string(), now), std::nullopt,
                           write);
   }
-  automation_.attempt_ended(dev.project_id, open->release.id, *end, now);
+  rollouts_.attempt_ended(dev.project_id, open->release.id, *end, now);
 }
 
 OtaReceipt DeviceService::report_ota(const AuthenticatedDevice& device, const OtaReport& report) {
@@ -236,10 +236,10 @@ OtaReceipt DeviceService::report_ota(const AuthenticatedDevice& device, const Ot
   // A device with an attempt is no longer settled (service/fleet_cache.h).
   if (step.start) fleet_.forget_device(dev.device_id);
   if (step.end_open && open) {
-    automation_.attempt_ended(dev.project_id, open->release.id, *step.end_open, log.received_at);
+    rollouts_.attempt_ended(dev.project_id, open->release.id, *step.end_open, log.received_at);
   }
   if (step.start && step.start->ended) {
-    automation_.attempt_ended(dev.project_id, step.start->release.id, *step.start->ended, log.received_at);
+    rollouts_.attempt_ended(dev.project_id, step.start->release.id, *step.start->ended, log.received_at);
   }
   return {id, log.status, log.received_at};
 }
@@ -282,7 +282,7 @@ store::DeviceRecord DeviceService::register_device(const Registration& registrat
   if (pre_rule_secret) {
     check_enrollment(device_id, version);
   } else {
-    candidate = enrollment_record(hasher_, "", device_id, secret, version, env_.now_ms());
+    candidate = enrollment_record(hasher_, "", device_id, secret, version, env_.now_ms(), env_);
   }
 
   access_.refuse_if_address_locked(address);

@@ -35,7 +35,7 @@
 #include "env/env.h"
 #include "service/access_control.h"
 #include "service/fleet_cache.h"
-#include "service/rollout_automation.h"
+#include "service/rollout_service.h"
 #include "service/seen_recorder.h"
 #include "service/settings.h"
 #include "store/store.h"
@@ -119,7 +119,7 @@ struct DownloadGrant {
 class DeviceService {
  public:
   DeviceService(store::Store& store, blob::BlobStore& blobs, const crypto::KeyedHasher& hasher,
-                const Settings& settings, env::Env& env, AccessControl& access, RolloutAutomation& automation);
+                const Settings& settings, env::Env& env, AccessControl& access, RolloutService& rollouts);
 
   // The per-address limit every device call starts with (RATE_LIMITED).
   void limit_address(std::string_view address);
@@ -178,7 +178,7 @@ class DeviceService {
   const Settings& settings_;
   env::Env& env_;
   AccessControl& access_;
-  RolloutAutomation& automation_;
+  RolloutService& rollouts_;
   FleetCache fleet_;
   SeenRecorder seen_;
 };

@@ -18,7 +18,8 @@ std::uint64_t next_cache_serial() {
 
 }  // namespace
 
-FleetCache::FleetCache(store::Store& store) : store_(store), serial_(next_cache_serial()) {}
+FleetCache::FleetCache(store::Store& store, env::Env& env)
+    : store_(store), env_(env), serial_(next_cache_serial()) {}
 
 const store::ReleaseRecord* ProjectCatalog::record(std::int64_t release_id) const {
   auto found = std::find_if(records.begin(), records.end(),
@@ -37,7 +38,7 @@ void FleetCache::sync() {
   thread_local Seen seen;
   // Read before data_version(): a write after this read moves it again.
   const std::uint64_t local = store_.local_cache_changes();
-  const auto checked_at = std::chrono::steady_clock::now();
+  const auto checked_at = env_.steady_now();
   if (seen.cache == serial_ && seen.local_changes == local && checked_at - seen.checked_at < kRecheckInterval) return;
   const std::uint64_t version = store_.data_version();
   if (seen.cache == serial_ && seen.version == version) {

@@ -14,7 +14,7 @@
 // - sync() must be called before find_*(). It checks for commits since this
 //   thread's last check (Store::data_version) when this process changed
 //   cached data since (Store::local_cache_changes, lock-free), and otherwise at least
-//   every kRecheckInterval; a check that finds commits reads the store's
+//   every kRecheckInterval of the Env's steady clock; a check that finds commits reads the store's
 //   cache generations and drops the catalogs and/or device entries whose
 //   generation grew. So this process's own changes apply to the next
 //   request, and another process's changes to every request that starts
@@ -49,6 +49,7 @@
 
 #include "domain/channel.h"
 #include "domain/release_decision.h"
+#include "env/env.h"
 #include "store/store.h"
 
 namespace apiota::service {
@@ -80,7 +81,8 @@ struct DeviceEntry {
 
 class FleetCache {
  public:
-  explicit FleetCache(store::Store& store);
+  // `store` and `env` must outlive the cache.
+  FleetCache(store::Store& store, env::Env& env);
 
   void sync();
 
@@ -116,6 +118,7 @@ class FleetCache {
                                             std::string_view key, Read read);
 
   store::Store& store_;
+  env::Env& env_;
   const std::uint64_t serial_;  // tells this cache's per-thread state apart
   std::mutex sync_mutex_;
   bool synced_ = false;                  // guarded by sync_mutex_

@@ -1,9 +1,10 @@
-#include "service/rollout_automation.h"
+#include "service/rollout_service.h"
 
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <exception>
 #include <vector>
 
 #include "service/render.h"
@@ -39,16 +40,22 @@ std::vector<domain::AttemptOutcome> outcomes_of(const std::vector<std::string>& 
 
 }  // namespace
 
-bool RolloutAutomation::attempt_ended(std::string_view project_id, std::int64_t release_id, domain::AttemptEnd end,
-                                      std::int64_t now) {
+bool RolloutService::attempt_ended(std::string_view project_id, std::int64_t release_id, domain::AttemptEnd end,
+                                   std::int64_t now) {
   auto outcome = domain::outcome_of(end);
   if (!outcome) return false;
-  std::lock_guard lock(mutex_);
-  if (*outcome == domain::AttemptOutcome::Failure) return pause_if_unsafe(project_id, release_id, now);
-  return advance_if_due(project_id, release_id, now);
+  try {
+    std::lock_guard lock(mutex_);
+    if (*outcome == domain::AttemptOutcome::Failure) return pause_if_unsafe(project_id, release_id, now);
+    return advance_if_due(project_id, release_id, now);
+  } catch (const std::exception& e) {
+    spdlog::error("release {} of project {}: pausing or advancing it after an ended update attempt failed: {}",
+                  release_id, project_id, e.what());
+    return false;
+  }
 }
 
-bool RolloutAutomation::pause_if_unsafe(std::string_view project_id, std::int64_t release_id, std::int64_t now) {
+bool RolloutService::pause_if_unsafe(std::string_view project_id, std::int64_t release_id, std::int64_t now) {
   auto release = store_.find_release(project_id, release_id);
   if (!release || release->state != domain::ReleaseState::Active) return false;
   const domain::SafetyPolicy policy = safety_policy(*release);
@@ -64,7 +71,7 @@ bool RolloutAutomation::pause_if_unsafe(std::string_view project_id, std::int64_
   return true;
 }
 
-bool RolloutAutomation::advance_if_due(std::string_view project_id, std::int64_t release_id, std::int64_t now) {
+bool RolloutService::advance_if_due(std::string_view project_id, std::int64_t release_id, std::int64_t now) {
   auto release = store_.find_release(project_id, release_id);
   if (!release || release->state != domain::ReleaseState::Active) return false;
   const auto stages = rollout_stages(*release);
@@ -83,7 +90,8 @@ bool RolloutAutomation::advance_if_due(std::string_view project_id, std::int64_t
   return true;
 }
 
-SweepReport RolloutAutomation::sweep(std::int64_t now) {
+SweepReport RolloutService::sweep() {
+  const std::int64_t now = env_.now_ms();
   SweepReport report;
   for (const auto& attempt : store_.stale_attempts(now)) {
     store::AttemptWrite end{now, attempt.id, std::string(domain::to_string(domain::AttemptEnd::Stuck)), {}, {}};
@@ -99,6 +107,10 @@ SweepReport RolloutAutomation::sweep(std::int64_t now) {
       if (release.rollout_stages.empty() || release.state != domain::ReleaseState::Active) continue;
       if (advance_if_due(project.id, release.id, now)) ++report.advanced;
     }
+  }
+  if (report.stuck + report.paused + report.advanced > 0) {
+    spdlog::info("rollout sweep: {} stuck attempts ended, {} releases paused, {} stages advanced", report.stuck,
+                 report.paused, report.advanced);
   }
   return report;
 }
