@@ -4,19 +4,16 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <span>
 #include <vector>
 
 #include "domain/config_merge.h"
-#include "domain/identifiers.h"
 #include "domain/release_decision.h"
 #include "domain/update_attempt.h"
 #include "service/api_error.h"
 #include "service/attempt_tracking.h"
 #include "service/credential_hash.h"
-#include "service/device_enrollment.h"
 #include "service/firmware_url.h"
 
 namespace apiota::service {
@@ -58,20 +55,6 @@ boost::json::object stored_object(const std::optional<store::ConfigRecord>& reco
   if (ec || !value.is_object()) throw ApiError(ErrorCode::InternalError, "stored config is corrupt");
   return std::move(value.as_object());
 }
-
-std::optional<std::int64_t> to_int(std::string_view text) {
-  std::int64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-// What the download check needs of the device a request names.
-struct DeviceFacts {
-  std::string project_id;
-  bool blocked = false;
-};
-using DeviceLookup = std::function<std::optional<DeviceFacts>(const std::string& device_id)>;
 
 }  // namespace
 
@@ -252,146 +235,6 @@ DeviceConfig DeviceService::config(const AuthenticatedDevice& device) {
   out.updated_at = std::max(project_config ? project_config->updated_at : 0,
                             device_config ? device_config->updated_at : 0);
   return out;
-}
-
-// `device`, already registered in the key's project, runs first boot again:
-// the same secret is an idempotent success; anything else must not reveal or
-// take over the id. Comparing the secret answers whether it was right, so it
-// is limited like every other check of a device secret.
-store::DeviceRecord DeviceService::registered_again(const store::DeviceRecord& device, std::string_view secret,
-                                                    std::string_view address) {
-  access_.refuse_if_device_locked(device.device_id, address);
-  if (device_secret_matches(hasher_, device, secret)) {
-    access_.note_device_authenticated(device.device_id, address);
-    return device;
-  }
-  access_.count_wrong_device_secret(device, address);
-  throw ApiError(ErrorCode::DeviceExists, "device_id is already registered with another secret");
-}
-
-store::DeviceRecord DeviceService::register_device(const Registration& registration, std::string_view address) {
-  const auto& [device_id, secret, pk_key, firmware_ver] = registration;
-  // Validated before the key is looked up, so a malformed request never
-  // costs a key lookup. A secret outside today's rule that the rule before
-  // it allowed may belong to a device registered back then, running first
-  // boot again: it is only compared with that device's, never enrolled.
-  const bool pre_rule_secret = !domain::is_valid_device_secret(secret) && domain::is_pre_rule_device_secret(secret);
-  const std::optional<std::string_view> version =
-      firmware_ver ? std::optional<std::string_view>(*firmware_ver) : std::nullopt;
-  std::optional<store::DeviceRecord> candidate;
-  if (pre_rule_secret) {
-    check_enrollment(device_id, version);
-  } else {
-    candidate = enrollment_record(hasher_, "", device_id, secret, version, env_.now_ms(), env_);
-  }
-
-  access_.refuse_if_address_locked(address);
-  auto key = access_.find_active_key(pk_key);
-  if (!key) {
-    access_.count_wrong_key(address);
-    throw ApiError(ErrorCode::InvalidPkKey, "pk_key is unknown or revoked");
-  }
-  auto project = store_.find_project(key->project_id);
-  if (!project) throw ApiError(ErrorCode::InvalidPkKey, "pk_key's project no longer exists");
-
-  if (!candidate) {
-    auto existing = store_.find_device(device_id);
-    if (!existing || existing->project_id != project->id) refuse_device_secret();
-    return registered_again(*existing, secret, address);
-  }
-  candidate->project_id = project->id;
-  candidate->last_seen_at = candidate->registered_at;
-  candidate->last_address = std::string(address);
-
-  auto result = store_.register_device(*candidate, project->plan.max_devices);
-  switch (result.outcome) {
-    case store::RegisterOutcome::Created:
-      return result.device;
-    case store::RegisterOutcome::PlanLimitReached:
-      throw ApiError(ErrorCode::PlanLimitExceeded,
-                     "the project's plan allows " + std::to_string(project->plan.max_devices) + " devices");
-    case store::RegisterOutcome::Exists:
-      break;
-  }
-  if (result.device.project_id == project->id) return registered_again(result.device, secret, address);
-  throw ApiError(ErrorCode::DeviceExists, "device_id is already registered with another secret");
-}
-
-namespace {
-
-void authorize_download(AccessControl& access, DeviceService& devices, const Settings& settings,
-                        const crypto::KeyedHasher& hasher, std::int64_t now_ms, const DownloadRequest& request,
-                        const store::ReleaseRecord& release, const DeviceLookup& lookup) {
-  if (request.operator_key) {
-    const auto& key = *request.operator_key;
-    AdminPrincipal admin =
-        access.authenticate_admin(key ? std::optional<std::string_view>(*key) : std::nullopt, request.address);
-    require_same_project(admin, release.project_id);
-    return;
-  }
-  if (release.state == domain::ReleaseState::Revoked) {
-    throw ApiError(ErrorCode::Forbidden, "this release was revoked; call check-update again");
-  }
-  if (settings.download_auth == DownloadAuth::Public) return;
-  std::string device_id;
-  if (request.device_credentials) {
-    device_id = devices.authenticate(request.device_credentials(), request.address).record.device_id;
-  } else {
-    if (!request.token_device || !request.token_expiry || !request.token_signature) {
-      throw ApiError(ErrorCode::Unauthorized, "use the url returned by check-update (it carries a download token)");
-    }
-    auto expires_at = to_int(*request.token_expiry);
-    DownloadToken token{*request.token_device, expires_at.value_or(0), *request.token_signature};
-    if (!expires_at || !verify_download(hasher, release.filename, token, now_ms / 1000)) {
-      throw ApiError(ErrorCode::Forbidden, "the download token is invalid or expired; call check-update again");
-    }
-    device_id = token.device_id;
-  }
-  auto dev = lookup(device_id);
-  if (!dev || dev->project_id != release.project_id) {
-    throw ApiError(ErrorCode::FirmwareNotFound, "no such firmware");
-  }
-  if (dev->blocked) throw ApiError(ErrorCode::DeviceBlocked, "this device is blocked");
-}
-
-}  // namespace
-
-std::optional<DownloadGrant> DeviceService::download(const DownloadRequest& request, StoreAccess access) {
-  DownloadGrant grant;
-  DeviceLookup lookup;
-  std::optional<DeviceEntry> device;  // the cached device a signed URL names
-  if (access == StoreAccess::MemoryOnly) {
-    // Only signed or public URLs of cached releases and devices; operators
-    // and device credentials need the store.
-    if (request.operator_key || request.device_credentials) return std::nullopt;
-    fleet_.sync();
-    grant.release = fleet_.find_release_file(request.filename);
-    if (!grant.release) return std::nullopt;
-    if (settings_.download_auth == DownloadAuth::Signed && grant.release->state != domain::ReleaseState::Revoked) {
-      if (!request.token_device) return std::nullopt;
-      device = fleet_.find_device(*request.token_device);
-      if (!device) return std::nullopt;
-    }
-    limit_address(request.address);
-    lookup = [&](const std::string& device_id) -> std::optional<DeviceFacts> {
-      if (!device || device_id != *request.token_device) return std::nullopt;
-      return DeviceFacts{device->project_id, device->blocked};
-    };
-  } else {
-    limit_address(request.address);
-    fleet_.sync();
-    grant.release = fleet_.load_release_file(request.filename);
-    if (!grant.release) throw ApiError(ErrorCode::FirmwareNotFound, "no such firmware");
-    lookup = [&](const std::string& device_id) -> std::optional<DeviceFacts> {
-      auto dev = store_.find_device(device_id);
-      if (!dev) return std::nullopt;
-      return DeviceFacts{dev->project_id, dev->blocked};
-    };
-  }
-  authorize_download(access_, *this, settings_, hasher_, env_.now_ms(), request, *grant.release, lookup);
-  grant.blob = blobs_.open(grant.release->sha256);
-  if (!grant.blob) throw ApiError(ErrorCode::InternalError, "the firmware file is missing from storage");
-  return grant;
 }
 
 std::size_t DeviceService::flush_polls() { return seen_.flush(); }

@@ -18,6 +18,9 @@
 //
 // Refusals are thrown as ApiError with the contract's codes; failures of the
 // store (StoreError) and of the disk propagate. Thread-safe.
+//
+// Registration is implemented in device_registration.cpp, downloads in
+// device_downloads.cpp, the rest in device_service.cpp.
 
 #include <boost/json/object.hpp>
 
