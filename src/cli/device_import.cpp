@@ -13,10 +13,8 @@
 #include "cli/administration.h"
 #include "domain/channel.h"
 #include "domain/identifiers.h"
-#include "env/env.h"
 #include "service/api_error.h"
 #include "service/audit.h"
-#include "service/credential_hash.h"
 #include "service/device_enrollment.h"
 
 namespace apiota::cli {
@@ -93,7 +91,8 @@ std::vector<Line> read_lines(std::string_view text) {
 
 // Checks every line and sorts it (device_import.h); throws
 // std::invalid_argument for the first bad line.
-SortedLines sort_lines(DataFolder& data, const store::ProjectRecord& project, const std::vector<Line>& lines) {
+SortedLines sort_lines(service::FleetAdministration& admin, const store::ProjectRecord& project,
+                       const std::vector<Line>& lines) {
   SortedLines sorted;
   std::unordered_map<std::string_view, const Line*> fresh_ids;
   for (const Line& line : lines) {
@@ -101,10 +100,10 @@ SortedLines sort_lines(DataFolder& data, const store::ProjectRecord& project, co
       service::check_enrollment(line.device_id, line.version);
       // A secret from before the rule may still name a device that holds it.
       if (!domain::is_pre_rule_device_secret(line.secret)) service::refuse_device_secret();
-      if (auto existing = data.store->find_device(line.device_id)) {
+      if (auto existing = admin.find_device(line.device_id)) {
         if (existing->project_id != project.id) {
           sorted.conflicts.push_back(at_line(line.number, std::string(line.device_id) + " is registered in project " + existing->project_id));
-        } else if (service::device_secret_matches(*data.hasher, *existing, line.secret)) {
+        } else if (admin.holds_secret(*existing, line.secret)) {
           ++sorted.existing;
         } else {
           sorted.conflicts.push_back(at_line(line.number, std::string(line.device_id) + " is registered with another secret"));
@@ -141,7 +140,7 @@ ImportCounts import_devices(DataFolder& data, std::string_view project_id, std::
 
   const std::string text{std::istreambuf_iterator<char>(csv), std::istreambuf_iterator<char>()};
   const std::vector<Line> lines = read_lines(text);
-  SortedLines sorted = sort_lines(data, *project, lines);
+  SortedLines sorted = sort_lines(admin, *project, lines);
   if (!sorted.conflicts.empty() && !skip_conflicts) {
     std::string message = std::to_string(sorted.conflicts.size()) +
                           (sorted.conflicts.size() == 1 ? " conflict" : " conflicts") +
@@ -172,11 +171,8 @@ ImportCounts import_devices(DataFolder& data, std::string_view project_id, std::
     counts.existing += result.existing;
     batch.clear();
   };
-  env::Env& env = env::system_env();
-  const std::int64_t now = env.now_ms();
   for (const Line& line : sorted.fresh) {
-    store::DeviceRecord record =
-        service::enrollment_record(*data.hasher, project->id, line.device_id, line.secret, line.version, now, env);
+    store::DeviceRecord record = admin.enrollment_record(project->id, line.device_id, line.secret, line.version);
     record.channel = std::string(domain::to_string(*parsed_channel));
     batch.push_back(std::move(record));
     if (batch.size() == kBatch) store_batch();

@@ -33,20 +33,20 @@ std::vector<std::string> ids_from(const std::string& source) {
 
 }  // namespace
 
-store::DeviceRecord existing_device(store::Store& store, const std::string& id) {
-  auto device = store.find_device(id);
+store::DeviceRecord existing_device(service::FleetAdministration& admin, const std::string& id) {
+  auto device = admin.find_device(id);
   if (!device) throw std::invalid_argument("no device " + domain::printable(id));
   return std::move(*device);
 }
 
-std::vector<store::DeviceRecord> select_devices(store::Store& store, const DeviceSelection& selection) {
+std::vector<store::DeviceRecord> select_devices(service::FleetAdministration& admin, const DeviceSelection& selection) {
   const int given = !selection.id.empty() + !selection.tag.empty() + !selection.ids_from.empty();
   if (given != 1) throw UsageError("name the devices: an ID, --tag TAG or --ids-from FILE|- (exactly one)");
   std::vector<std::string> ids;
   if (!selection.id.empty()) {
     ids.push_back(selection.id);
   } else if (!selection.tag.empty()) {
-    ids = store.device_ids_with_tag(selection.project, selection.tag);
+    ids = admin.device_ids_with_tag(selection.project, selection.tag);
     if (ids.empty()) {
       throw std::invalid_argument("no device of project " + selection.project + " has tag " +
                                   domain::printable(selection.tag));
@@ -56,7 +56,7 @@ std::vector<store::DeviceRecord> select_devices(store::Store& store, const Devic
     if (ids.empty()) throw std::invalid_argument("no device ids in " + domain::printable(selection.ids_from));
   }
   std::vector<store::DeviceRecord> devices;
-  for (const auto& id : ids) devices.push_back(existing_device(store, id));
+  for (const auto& id : ids) devices.push_back(existing_device(admin, id));
   return devices;
 }
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "store/store.h"
+#include "service/fleet_administration.h"
 
 namespace apiota::cli {
 
@@ -23,9 +23,9 @@ struct DeviceSelection {
   std::string project;  // the project searched for `tag`
 };
 
-std::vector<store::DeviceRecord> select_devices(store::Store& store, const DeviceSelection& selection);
+std::vector<store::DeviceRecord> select_devices(service::FleetAdministration& admin, const DeviceSelection& selection);
 
 // The device `id` (any project); throws std::invalid_argument "no device ID".
-store::DeviceRecord existing_device(store::Store& store, const std::string& id);
+store::DeviceRecord existing_device(service::FleetAdministration& admin, const std::string& id);
 
 }  // namespace apiota::cli

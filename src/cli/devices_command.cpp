@@ -61,8 +61,8 @@ void add_block(CLI::App* devices, const std::shared_ptr<Args>& args, const char*
   add_data_option(cmd, args->data);
   cmd->callback([args, blocked] {
     DataFolder data = DataFolder::open_existing(args->data);
-    auto device = administration(data).set_blocked(existing_device(*data.store, args->id), blocked, args->reason,
-                                                   service::kCliActor);
+    auto admin = administration(data);
+    auto device = admin.set_blocked(existing_device(admin, args->id), blocked, args->reason, service::kCliActor);
     printer().record(service::render(device));
   });
 }
@@ -77,7 +77,7 @@ void add_channel(CLI::App* devices, const std::shared_ptr<Args>& args) {
     DataFolder data = DataFolder::open_existing(args->data);
     auto admin = administration(data);
     std::vector<boost::json::object> changed;
-    for (auto& device : select_devices(*data.store, selection)) {
+    for (auto& device : select_devices(admin, selection)) {
       changed.push_back(
           service::render(admin.set_channel(std::move(device), args->words.front(), service::kCliActor)));
     }
@@ -111,7 +111,7 @@ void add_tags(CLI::App* devices, const std::shared_ptr<Args>& args) {
     DataFolder data = DataFolder::open_existing(args->data);
     auto admin = administration(data);
     std::vector<boost::json::object> changed;
-    for (const auto& device : select_devices(*data.store, selection)) {
+    for (const auto& device : select_devices(admin, selection)) {
       auto tags = new_tags(*args, admin.device_tags(device.device_id));
       auto after = admin.replace_tags(device, tags, service::kCliActor);
       changed.push_back({{"device_id", device.device_id}, {"tags", boost::json::value_from(after)}});
@@ -146,9 +146,10 @@ void add_devices_command(CLI::App& app) {
   add_data_option(show, args->data);
   show->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    auto device = existing_device(*data.store, args->id);
+    auto admin = administration(data);
+    auto device = existing_device(admin, args->id);
     boost::json::object out = service::render(device);
-    out["tags"] = boost::json::value_from(administration(data).device_tags(device.device_id));
+    out["tags"] = boost::json::value_from(admin.device_tags(device.device_id));
     printer().record(out);
   });
 
@@ -186,9 +187,10 @@ void add_devices_command(CLI::App& app) {
   add_data_option(logs, args->data);
   logs->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    existing_device(*data.store, args->id);
+    auto admin = administration(data);
+    existing_device(admin, args->id);
     std::vector<boost::json::object> rows;
-    for (const auto& l : administration(data).ota_logs(args->id, args->limit)) rows.push_back(service::render(l));
+    for (const auto& l : admin.ota_logs(args->id, args->limit)) rows.push_back(service::render(l));
     printer().list(kLogColumns, rows);
   });
 }

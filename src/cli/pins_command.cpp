@@ -29,12 +29,12 @@ struct Target {
   std::string project, scope, subject;
 };
 
-Target target_of(DataFolder& data, const Args& args) {
+Target target_of(service::FleetAdministration& admin, const Args& args) {
   if (args.device.empty() == args.tag.empty()) throw UsageError("name exactly one of --device ID or --tag TAG");
   if (!args.tag.empty()) {
     return {args.project.empty() ? std::string(service::kDefaultProjectId) : args.project, "tag", args.tag};
   }
-  auto device = existing_device(*data.store, args.device);
+  auto device = existing_device(admin, args.device);
   if (!args.project.empty() && args.project != device.project_id) {
     throw std::invalid_argument("device " + device.device_id + " belongs to project " + device.project_id + ", not " +
                                 args.project);
@@ -72,9 +72,9 @@ void add_pins_command(CLI::App& app) {
   add_target_options(set, *args);
   set->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    const Target target = target_of(data, *args);
-    auto pin = administration(data).set_pin(target.project, target.scope, target.subject, args->version,
-                                            service::kCliActor);
+    auto admin = administration(data);
+    const Target target = target_of(admin, *args);
+    auto pin = admin.set_pin(target.project, target.scope, target.subject, args->version, service::kCliActor);
     printer().record(service::render(pin));
   });
 
@@ -82,8 +82,8 @@ void add_pins_command(CLI::App& app) {
   add_target_options(clear, *args);
   clear->callback([args] {
     DataFolder data = DataFolder::open_existing(args->data);
-    const Target target = target_of(data, *args);
     auto admin = administration(data);
+    const Target target = target_of(admin, *args);
     bool pinned = false;
     for (const auto& pin : admin.list_pins(target.project)) {
       pinned = pinned || (pin.scope == target.scope && pin.subject == target.subject);

@@ -25,19 +25,15 @@ void serve(const ServeFlags& flags, bool start_over) {
     spdlog::warn("--init: moved {} aside to {}", domain::printable(from.string()), domain::printable(to.string()));
   }
 
-  std::size_t temp_files = data.blobs->clean_temp();
-  std::size_t orphans = 0;
-  // Only a database that was there before and was read proves a firmware
-  // file unreferenced; one created by this start references nothing.
-  if (data.database_proven) {
-    auto referenced = data.store->referenced_sha256s();
-    orphans = data.blobs->remove_unreferenced({referenced.begin(), referenced.end()});
-  }
-  if (temp_files + orphans > 0) {
-    spdlog::info("removed {} unfinished uploads and {} unreferenced firmware files", temp_files, orphans);
-  }
   service::FleetAdministration administration(*data.store, *data.blobs, *data.hasher, config.settings,
                                              env::system_env());
+  // Only a database that was there before and was read proves a firmware
+  // file unreferenced; one created by this start references nothing.
+  const service::FilesCleanedUp cleaned = administration.clean_up_files(data.database_proven);
+  if (cleaned.temp_files + cleaned.unreferenced > 0) {
+    spdlog::info("removed {} unfinished uploads and {} unreferenced firmware files", cleaned.temp_files,
+                 cleaned.unreferenced);
+  }
   if (auto key = administration.bootstrap()) {
     std::cout << "First start: an admin key for project 'default' was created. It is shown only this once:\n"
               << "admin key: " << key->plaintext << std::endl;

@@ -7,7 +7,9 @@
 #include "domain/identifiers.h"
 #include "service/audit.h"
 #include "service/config_document.h"
+#include "service/credential_hash.h"
 #include "service/device_changes.h"
+#include "service/device_enrollment.h"
 #include "service/device_tags.h"
 #include "service/key_revocation.h"
 #include "service/render.h"
@@ -107,8 +109,32 @@ store::Store::ImportResult FleetAdministration::import_devices(const store::Proj
   return result;
 }
 
+store::DeviceRecord FleetAdministration::enrollment_record(std::string_view project_id, std::string_view device_id,
+                                                           std::string_view secret,
+                                                           std::optional<std::string_view> firmware_version) {
+  return service::enrollment_record(hasher_, project_id, device_id, secret, firmware_version, env_.now_ms(), env_);
+}
+
+bool FleetAdministration::holds_secret(const store::DeviceRecord& device, std::string_view secret) const {
+  return device_secret_matches(hasher_, device, secret);
+}
+
 std::optional<store::DeviceRecord> FleetAdministration::find_device(std::string_view device_id) {
   return store_.find_device(device_id);
+}
+
+std::vector<std::string> FleetAdministration::device_ids_with_tag(std::string_view project_id, std::string_view tag) {
+  return store_.device_ids_with_tag(project_id, tag);
+}
+
+FilesCleanedUp FleetAdministration::clean_up_files(bool references_known) {
+  FilesCleanedUp cleaned;
+  cleaned.temp_files = blobs_.clean_temp();
+  if (references_known) {
+    auto referenced = store_.referenced_sha256s();
+    cleaned.unreferenced = blobs_.remove_unreferenced({referenced.begin(), referenced.end()});
+  }
+  return cleaned;
 }
 
 std::vector<store::DeviceRecord> FleetAdministration::list_devices(const store::DeviceQuery& query) {

@@ -51,6 +51,11 @@ struct PlanChange {
   std::optional<double> device_burst;
 };
 
+struct FilesCleanedUp {
+  std::size_t temp_files = 0;
+  std::size_t unreferenced = 0;
+};
+
 class FleetAdministration {
  public:
   enum class FileRemoval { WithRelease, AtServerStart };
@@ -90,7 +95,15 @@ class FleetAdministration {
   // within the plan's device limit, audited as one "device.import".
   store::Store::ImportResult import_devices(const store::ProjectRecord& project,
                                             std::span<const store::DeviceRecord> devices, std::string_view actor);
+  // Enrols a device for import_devices() (service/device_enrollment.h),
+  // registered now, with a fresh salt from the Env.
+  store::DeviceRecord enrollment_record(std::string_view project_id, std::string_view device_id,
+                                        std::string_view secret, std::optional<std::string_view> firmware_version);
+  // Whether `secret` is the device's, compared in constant time
+  // (service/credential_hash.h).
+  bool holds_secret(const store::DeviceRecord& device, std::string_view secret) const;
   std::optional<store::DeviceRecord> find_device(std::string_view device_id);
+  std::vector<std::string> device_ids_with_tag(std::string_view project_id, std::string_view tag);
   std::vector<store::DeviceRecord> list_devices(const store::DeviceQuery& query);
   std::int64_t count_devices(std::string_view project_id);
   std::vector<std::string> device_tags(std::string_view device_id);
@@ -122,6 +135,11 @@ class FleetAdministration {
                                    ReleaseFile& file, std::string_view actor);
   std::vector<store::ReleaseRecord> list_releases(std::string_view project_id);
   std::optional<store::ReleaseRecord> find_release(std::string_view project_id, std::int64_t id);
+
+  // At server start, before it listens: removes unfinished uploads and, when
+  // `references_known` (the database was there before this start and was
+  // read), the firmware files no release references.
+  FilesCleanedUp clean_up_files(bool references_known);
 
   // What was done: the changelog (service/changelog.h) and the audit log,
   // newest first.
