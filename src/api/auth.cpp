@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "api/api_error.h"
+#include "api/error_response.h"
 #include "api/json_body.h"
 
 namespace apiota::api {

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "api/api_error.h"
+#include "api/error_response.h"
 
 namespace apiota::api {
 

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <tuple>
 
-#include "api/api_error.h"
+#include "api/error_response.h"
 #include "http/access_log.h"
 #include "http/response_writer.h"
 #include "http/transfer_encoding.h"

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 
-#include "api/api_error.h"
+#include "api/error_response.h"
 #include "api/etag.h"
 #include "http/byte_range.h"
 

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "api/admin/firmware_upload.h"
-#include "api/api_error.h"
+#include "api/error_response.h"
 #include "http/multipart_parser.h"
 #include "http/worker_call.h"
 

@@ -13,7 +13,7 @@
 #include <exception>
 #include <functional>
 
-#include "api/api_error.h"
+#include "api/error_response.h"
 #include "http/beast_pch.h"
 
 namespace apiota::http {

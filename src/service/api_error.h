@@ -2,7 +2,7 @@
 // The error vocabulary of the APIOTA contract: every refusal a client can see
 // is one ErrorCode (docs/api.md, "Errors", lists them with when each is
 // answered). Use-cases throw ApiError with the code and a message for the
-// client; the api layer renders it with its HTTP status (service/api_error.h),
+// client; the api layer renders it with its HTTP status (api/error_response.h),
 // so the same rule refuses the same way over HTTP and the command line.
 
 #include <chrono>

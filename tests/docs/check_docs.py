@@ -9,7 +9,7 @@ Usage: check_docs.py [REPO_ROOT]   (default: two folders above this file)
    markdown link in README.md and docs/*.md resolves to a file.
 2. Every route src/http/api_routes.cpp adds (method and path) appears in a
    heading of docs/api.md.
-3. Every error code src/api/api_error.cpp defines has a row in the table of
+3. Every error code src/api/error_response.cpp defines has a row in the table of
    docs/api.md's "Errors" section, with its HTTP status.
 4. Every TOML key the serve config reader (src/cli/serve_config.cpp) accepts,
    every environment variable it reads and every flag of `apiota serve`
@@ -157,9 +157,9 @@ def section(markdown, title):
 
 
 def check_errors(root, api_doc):
-    codes = re.findall(r'return \{"([A-Z_]+)", (\d+)\}', read(os.path.join(root, "src/api/api_error.cpp")))
+    codes = re.findall(r'return \{"([A-Z_]+)", (\d+)\}', read(os.path.join(root, "src/api/error_response.cpp")))
     if not codes:
-        return ["src/api/api_error.cpp: no error codes found (has describe() changed form?)"]
+        return ["src/api/error_response.cpp: no error codes found (has describe() changed form?)"]
     if api_doc is None:
         return ["docs/api.md does not exist: its Errors section must list every error code"]
     lines = section(api_doc, "Errors")

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "api/api_error.h"
+#include "api/error_response.h"
 
 namespace apiota::api {
 namespace {

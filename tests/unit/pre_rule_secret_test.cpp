@@ -13,7 +13,7 @@
 #include <random>
 #include <string>
 
-#include "api/api_error.h"
+#include "api/error_response.h"
 #include "api/auth.h"
 #include "service/credential_hash.h"
 #include "api/context.h"

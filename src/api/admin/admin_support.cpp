@@ -4,7 +4,7 @@
 
 #include <charconv>
 
-#include "api/api_error.h"
+#include "api/error_response.h"
 #include "service/json_text.h"
 
 namespace apiota::api::admin {

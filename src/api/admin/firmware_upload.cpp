@@ -7,7 +7,7 @@
 
 #include "api/admin/release_fields.h"
 #include "service/release_operations.h"
-#include "api/api_error.h"
+#include "api/error_response.h"
 #include "service/json_text.h"
 
 namespace apiota::api::admin {

@@ -2,7 +2,7 @@
 
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
-#include "api/api_error.h"
+#include "api/error_response.h"
 #include "api/auth.h"
 #include "api/json_body.h"
 #include "service/render.h"

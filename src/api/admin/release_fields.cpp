@@ -5,7 +5,7 @@
 #include <cmath>
 #include <string>
 
-#include "api/api_error.h"
+#include "api/error_response.h"
 
 namespace apiota::api::admin {
 

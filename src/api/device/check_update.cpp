@@ -1,6 +1,6 @@
 #include <boost/json.hpp>
 
-#include "api/api_error.h"
+#include "api/error_response.h"
 #include "api/device/device_api.h"
 #include "api/json_body.h"
 #include "api/request_origin.h"

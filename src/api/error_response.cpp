@@ -1,4 +1,4 @@
-#include "api/api_error.h"
+#include "api/error_response.h"
 
 #include <boost/json.hpp>
 
