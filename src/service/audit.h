@@ -6,8 +6,8 @@
 // rendered before and after (JSON; null where it did not exist), only the
 // fields that differ (service/audit_diff.h). A change that changes nothing is not
 // recorded. Written right after the change it describes; release changes are
-// written in the same transaction instead (Store::update_release, with
-// audit_record()). Throws StoreError.
+// written in the same transaction instead (Store::insert_release,
+// update_release and delete_release, with audit_record()). Throws StoreError.
 
 #include <boost/json/value.hpp>
 

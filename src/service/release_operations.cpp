@@ -184,12 +184,15 @@ store::ReleaseRecord promote_release(store::Store& store, env::Env& env, std::st
   promoted.stage_index = 0;
   promoted.safety_since = 0;
   promoted.rollback_target_id.reset();
-  if (!store.insert_release(promoted)) {
+  const auto audit_of = [&](const store::ReleaseRecord& inserted) {
+    return audit_record(project_id, actor, "release.promote", "release:" + std::to_string(inserted.id), render(*source),
+                        render(inserted), env.now_ms())
+        .value();
+  };
+  if (!store.insert_release(promoted, audit_of)) {
     throw ApiError(ErrorCode::VersionExists,
                    "version " + promoted.version + " already exists on channel " + promoted.channel);
   }
-  record_audit(store, env, project_id, actor, "release.promote", "release:" + std::to_string(promoted.id), render(*source),
-               render(promoted));
   return promoted;
 }
 

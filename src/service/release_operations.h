@@ -78,8 +78,9 @@ store::ReleaseRecord change_release(store::Store& store, env::Env& env, std::str
 
 // Offers the same firmware on another channel (e.g. beta -> stable) without
 // re-uploading: a new active release sharing the blob, with the source's
-// notes, audited as "release.promote". Throws ApiError: NOT_FOUND,
-// INVALID_CHANNEL, VERSION_EXISTS when that channel already has the version.
+// notes, audited as "release.promote" in the insert's transaction. Throws
+// ApiError: NOT_FOUND, INVALID_CHANNEL, VERSION_EXISTS when that channel
+// already has the version.
 // Deletes a release nobody needs, audited as "release.delete", and returns
 // it. Throws ApiError: NOT_FOUND, RELEASE_IN_USE while a device of the
 // project runs its version or a release names it as rollback target. The

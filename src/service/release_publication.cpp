@@ -1,8 +1,10 @@
 #include "service/release_publication.h"
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <exception>
 
 #include "service/blob_cleanup.h"
 #include "service/release_operations.h"
@@ -47,6 +49,27 @@ void apply_start(const ReleaseStart& start, std::int64_t now, store::ReleaseReco
   release.stage_index = 0;
   release.stage_started_at = now;
   if (!start.stages.empty()) release.rollout_percent = start.stages.front().percent;
+}
+
+// Inserts the release of a committed blob; when the insert is refused or
+// throws, the blob is removed again (unless another release shares it), so
+// that a refused or failed upload leaves no file. A failure of that removal
+// leaves an orphan for start-up cleanup and does not hide the insert's error.
+bool insert_or_remove_blob(const ReleaseDestination& destination, store::ReleaseRecord& release,
+                           const store::ReleaseStore::AuditOfInsert& audit_of) {
+  bool inserted = false;
+  try {
+    inserted = destination.store.insert_release(release, audit_of);
+  } catch (...) {
+    try {
+      remove_unreferenced_blob(destination.store, destination.blobs, release.sha256);
+    } catch (const std::exception& e) {
+      spdlog::warn("firmware {} left for start-up cleanup: {}", release.sha256, e.what());
+    }
+    throw;
+  }
+  if (!inserted) remove_unreferenced_blob(destination.store, destination.blobs, release.sha256);
+  return inserted;
 }
 
 }  // namespace
@@ -125,17 +148,18 @@ PublishedRelease publish_release(const ReleaseDestination& destination, const st
     if (warning) published.warnings.push_back(std::move(*warning));
   }
 
-  {
-    std::lock_guard lock(destination.commit_mutex);
-    destination.blobs.commit(file.blob, release.sha256);
-    if (!destination.store.insert_release(release)) {
-      remove_unreferenced_blob(destination.store, destination.blobs, release.sha256);
-      throw ApiError(ErrorCode::VersionExists,
-                     "version " + release.version + " already exists on channel " + release.channel);
-    }
+  // `inserted` is `release`, its id filled in: render(published) shows it.
+  const auto audit_of = [&](const store::ReleaseRecord& inserted) {
+    return audit_record(inserted.project_id, actor, "release.upload", "release:" + std::to_string(inserted.id), nullptr,
+                        render(published), destination.env.now_ms())
+        .value();
+  };
+  std::lock_guard lock(destination.commit_mutex);
+  destination.blobs.commit(file.blob, release.sha256);
+  if (!insert_or_remove_blob(destination, release, audit_of)) {
+    throw ApiError(ErrorCode::VersionExists,
+                   "version " + release.version + " already exists on channel " + release.channel);
   }
-  record_audit(destination.store, destination.env, release.project_id, actor, "release.upload", "release:" + std::to_string(release.id),
-               nullptr, render(published));
   return published;
 }
 

@@ -23,11 +23,11 @@
 //     the start again, the size and the ESP32 image (INVALID_FIRMWARE with the validator's
 //     message), builds the release with its starting state, share and
 //     schedule (a schedule starts at its first stage now), commits the blob
-//     and inserts the release under `commit_mutex`
-//     (VERSION_EXISTS when the channel already has the version; the blob is
-//     then removed unless another release shares it), and records the audit
-//     entry "release.upload" (the release and its warnings) by `actor`.
-//     Nothing is stored when it throws before the commit.
+//     and inserts the release with its audit entry "release.upload" (the
+//     release and its warnings, by `actor`) in one transaction, under
+//     `commit_mutex`. When the insert finds the version taken
+//     (VERSION_EXISTS) or throws (StoreError), the blob is removed again
+//     unless another release shares it: an upload that throws stores nothing.
 //
 // Warnings (not refusals), in this order: the image's secure_version rises
 // above every release of the project (anti-rollback devices can never go

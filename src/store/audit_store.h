@@ -1,9 +1,10 @@
 #pragma once
 // AuditStore: the operator actions kept forever (who, what, on what, what
 // changed). Changes that are written with their audit line in one transaction
-// take it as an argument instead (ReleaseStore::update_release). Every method
-// follows the contract of store/store.h (thread-safe, blocking, durable on
-// return, StoreError when the database fails).
+// take it as an argument instead (ReleaseStore's insert_release,
+// update_release and delete_release). Every method follows the contract of
+// store/store.h (thread-safe, blocking, durable on return, StoreError when
+// the database fails).
 
 #include <cstdint>
 #include <string_view>

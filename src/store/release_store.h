@@ -7,6 +7,7 @@
 // fails, "not found" as an empty optional or false).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,9 +21,15 @@ class ReleaseStore {
  public:
   virtual ~ReleaseStore() = default;
 
-  // insert_release stores every field and fills in `id`; false when the
-  // project already has that version on that channel.
-  virtual bool insert_release(ReleaseRecord& release) = 0;
+  // The audit line of a new release, made from the release with its `id`
+  // filled in (its subject "release:<id>", its rendering with the id).
+  using AuditOfInsert = std::function<AuditRecord(const ReleaseRecord& inserted)>;
+  // insert_release stores every field, fills in `id` and appends
+  // audit_of(release), in one transaction: when it throws (the callback's
+  // exceptions included) or returns false, nothing is stored. False, without
+  // calling audit_of, when the project already has that version on that
+  // channel.
+  virtual bool insert_release(ReleaseRecord& release, const AuditOfInsert& audit_of) = 0;
   virtual std::vector<ReleaseRecord> list_releases(std::string_view project_id) = 0;
   virtual std::optional<ReleaseRecord> find_release_by_filename(std::string_view filename) = 0;
   virtual std::optional<ReleaseRecord> find_release(std::string_view project_id, std::int64_t id) = 0;

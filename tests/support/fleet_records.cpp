@@ -38,4 +38,9 @@ store::ReleaseRecord release_record(const std::string& project_id, const std::st
   return r;
 }
 
+store::AuditRecord upload_audit(const store::ReleaseRecord& inserted) {
+  return {0, inserted.project_id, "test", "release.upload", "release:" + std::to_string(inserted.id), "null", "{}",
+          inserted.uploaded_at};
+}
+
 }  // namespace apiota::testing

@@ -2,8 +2,8 @@
 // Test support: a temp folder removed with everything in it when the object
 // goes, and the store records unit tests build a small fleet from: a device
 // the fleet cache can hold (a 16-character salt and a 64-character hash), a
-// release of a version on a channel. Records are plain values; nothing here
-// touches a store or fails a test.
+// release of a version on a channel, and its audit line. Records are plain
+// values; nothing here touches a store or fails a test.
 
 #include <cstdint>
 #include <filesystem>
@@ -39,5 +39,9 @@ store::DeviceRecord device_record(const std::string& project_id, const std::stri
 // version and channel (releases may share a digest, as promoted ones do).
 store::ReleaseRecord release_record(const std::string& project_id, const std::string& version,
                                     const std::string& channel = "stable");
+
+// The audit line of a release as Store::insert_release() inserts it:
+// "release.upload" by "test" at its upload time, its subject naming its new id.
+store::AuditRecord upload_audit(const store::ReleaseRecord& inserted);
 
 }  // namespace apiota::testing

@@ -306,15 +306,8 @@ TEST_F(AcknowledgedWrites, AnUploadWhoseReleaseCannotBeStoredIsAnswered5xx) {
   expect_releases_after_a_restart(2);
 }
 
-// Disabled: fails today, on two defects of service/release_publication.cpp
-// (publish_release): (1) the blob is committed under its name before the
-// release is inserted, and removed again only when the insert finds the
-// version taken, so an insert that throws (a full disk) leaves the blob
-// until the next start-up's cleanup; (2) the upload's audit line is written
-// in a transaction of its own after the release's, so when that write fails
-// the upload is answered 5xx although its release is stored, and the
-// client's retry gets 409 VERSION_EXISTS. Enable with the fix.
-TEST_F(AcknowledgedWrites, DISABLED_AnUploadFailingAtAnyWriteOfTheStoreLeavesNothing) {
+// Whatever write of the store fails, an upload answered 5xx leaves neither its release nor its blob.
+TEST_F(AcknowledgedWrites, AnUploadFailingAtAnyWriteOfTheStoreLeavesNothing) {
   ASSERT_EQ(upload("1.0.0").status, 200u);
   int failed = 0;
   for (int after = 0;; ++after) {

@@ -30,7 +30,7 @@ class FleetCacheTest : public ::testing::Test {
   FleetCacheTest() : store_(path()), cache_(store_, env_) {
     store_.upsert_project({"p", "P", domain::Plan{}, 1});
     auto release = testing::release_record("p", "1.0.0");
-    EXPECT_TRUE(store_.insert_release(release));
+    EXPECT_TRUE(store_.insert_release(release, testing::upload_audit));
     release_id_ = release.id;
     EXPECT_EQ(store_.register_device(testing::device_record("p", "dev"), 100).outcome,
               store::RegisterOutcome::Created);
@@ -66,7 +66,7 @@ class FleetCacheTest : public ::testing::Test {
 TEST_F(FleetCacheTest, AChangeThisProcessMadeIsSeenAtTheNextSync) {
   fill();
   auto release = testing::release_record("p", "1.1.0");
-  ASSERT_TRUE(store_.insert_release(release));
+  ASSERT_TRUE(store_.insert_release(release, testing::upload_audit));
   EXPECT_EQ(cached_releases(), 1u) << "find_*() never read the store";
   cache_.sync();  // no time has passed
   EXPECT_FALSE(cache_.find_catalog("p"));
@@ -82,7 +82,7 @@ TEST_F(FleetCacheTest, AnotherProcessesChangeIsSeenOnceTheRecheckIntervalHasPass
   SqliteStore cli(path());  // what `apiota releases ...` opens while the server runs
   fill();
   auto release = testing::release_record("p", "1.1.0");
-  ASSERT_TRUE(cli.insert_release(release));
+  ASSERT_TRUE(cli.insert_release(release, testing::upload_audit));
   ASSERT_TRUE(cli.set_device_blocked("p", "dev", true, "lost"));
 
   cache_.sync();
@@ -132,7 +132,7 @@ TEST_F(FleetCacheTest, CatalogChangesDropTheCatalogsAndKeepTheDevices) {
       {"a new release",
        [&] {
          auto release = testing::release_record("p", "1.1.0");
-         ASSERT_TRUE(store_.insert_release(release));
+         ASSERT_TRUE(store_.insert_release(release, testing::upload_audit));
        }},
       {"a release paused",
        [&] {

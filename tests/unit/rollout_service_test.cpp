@@ -71,7 +71,7 @@ class RolloutServiceTest : public ::testing::Test {
     release.safety_window = 4;
     release.min_attempts = 3;
     release.stuck_after_s = 60;
-    EXPECT_TRUE(store_.insert_release(release));
+    EXPECT_TRUE(store_.insert_release(release, testing::upload_audit));
     return release.id;
   }
 

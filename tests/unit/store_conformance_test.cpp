@@ -10,9 +10,11 @@
 #include <mutex>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "store/sqlite/sqlite_store.h"
+#include "support/fleet_records.h"
 
 namespace apiota::store {
 namespace {
@@ -189,13 +191,13 @@ TEST_P(StoreConformance, SeenUpdatesNeverOverrideANewerDoneReport) {
 
 TEST_P(StoreConformance, ReleasesAreUniquePerVersionAndChannel) {
   auto r = release("1.0.0", "stable");
-  EXPECT_TRUE(store_->insert_release(r));
+  EXPECT_TRUE(store_->insert_release(r, testing::upload_audit));
   EXPECT_GT(r.id, 0);
   auto dup = release("1.0.0", "stable");
   dup.filename = "other-name.bin";
-  EXPECT_FALSE(store_->insert_release(dup));
+  EXPECT_FALSE(store_->insert_release(dup, testing::upload_audit));
   auto beta = release("1.0.0", "beta");
-  EXPECT_TRUE(store_->insert_release(beta));
+  EXPECT_TRUE(store_->insert_release(beta, testing::upload_audit));
   auto listed = store_->list_releases("default");
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(listed[0].channel, "beta");  // newest first
@@ -208,7 +210,7 @@ TEST_P(StoreConformance, ReleasesAreUniquePerVersionAndChannel) {
 
 TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
   auto r = release("1.0.0", "stable");
-  ASSERT_TRUE(store_->insert_release(r));
+  ASSERT_TRUE(store_->insert_release(r, testing::upload_audit));
   auto fresh = store_->find_release("default", r.id);
   ASSERT_TRUE(fresh);
   EXPECT_EQ(fresh->state, domain::ReleaseState::Active);
@@ -217,7 +219,7 @@ TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
   EXPECT_FALSE(store_->find_release("other", r.id));
 
   auto target = release("0.9.0", "stable");
-  ASSERT_TRUE(store_->insert_release(target));
+  ASSERT_TRUE(store_->insert_release(target, testing::upload_audit));
   ReleaseRecord changed = *fresh;
   changed.state = domain::ReleaseState::Revoked;
   changed.state_reason = "boot loop";
@@ -252,7 +254,7 @@ TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
   EXPECT_EQ(after->stage_started_at, 777);
   EXPECT_EQ(after->safety_since, 888);
   auto log = store_->list_audit("default", 10);
-  ASSERT_EQ(log.size(), 1u);
+  ASSERT_EQ(log.size(), 3u);  // the two inserts' lines, then the update's
   EXPECT_EQ(log[0].action, "release.revoke");
   EXPECT_EQ(log[0].before, R"({"a":1})");
   EXPECT_EQ(log[0].after, R"({"a":2})");
@@ -260,13 +262,39 @@ TEST_P(StoreConformance, ReleaseUpdatesAreStoredWithTheirAuditEntry) {
   ReleaseRecord missing = changed;
   missing.id = 999;
   EXPECT_FALSE(store_->update_release(missing, audit));
+  EXPECT_EQ(store_->list_audit("default", 10).size(), 3u);
+}
+
+TEST_P(StoreConformance, AReleaseIsInsertedWithItsAuditLineOrNotAtAll) {
+  auto r = release("1.0.0", "stable");
+  ASSERT_TRUE(store_->insert_release(r, testing::upload_audit));
+  auto log = store_->list_audit("default", 10);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].action, "release.upload");
+  EXPECT_EQ(log[0].subject, "release:" + std::to_string(r.id));
+  EXPECT_EQ(log[0].at, 7000);
+
+  int audits_made = 0;
+  auto dup = release("1.0.0", "stable");
+  EXPECT_FALSE(store_->insert_release(dup, [&](const ReleaseRecord& inserted) {
+    ++audits_made;
+    return testing::upload_audit(inserted);
+  }));
+  EXPECT_EQ(audits_made, 0) << "a refused insert has no audit line";
+
+  auto failing = release("1.1.0", "stable");
+  EXPECT_THROW(store_->insert_release(failing, [](const ReleaseRecord&) -> AuditRecord {
+    throw std::runtime_error("no audit line");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(store_->list_releases("default").size(), 1u) << "a release was stored without its audit line";
   EXPECT_EQ(store_->list_audit("default", 10).size(), 1u);
 }
 
 TEST_P(StoreConformance, UpdateAttemptsOpenEndAndCount) {
   auto dev = store_->register_device(device("a"), 10).device;
   auto r = release("1.1.0", "stable");
-  ASSERT_TRUE(store_->insert_release(r));
+  ASSERT_TRUE(store_->insert_release(r, testing::upload_audit));
   EXPECT_FALSE(store_->find_device("a")->open_attempt);
 
   AttemptRecord start{0, "default", dev.row_id, "a", r.id, "1.0.0", "1.1.0", "downloading", 1000, 1000, "", {}};
@@ -329,8 +357,8 @@ TEST_P(StoreConformance, RevokingAReleaseEndsItsOpenAttemptsAsRevoked) {
   auto b = store_->register_device(device("b"), 10).device;
   auto revoked = release("1.1.0", "stable");
   auto other = release("1.2.0", "stable");
-  ASSERT_TRUE(store_->insert_release(revoked));
-  ASSERT_TRUE(store_->insert_release(other));
+  ASSERT_TRUE(store_->insert_release(revoked, testing::upload_audit));
+  ASSERT_TRUE(store_->insert_release(other, testing::upload_audit));
   AttemptRecord on_revoked{0, "default", a.row_id, "a", revoked.id, "1.0.0", "1.1.0", "flashing", 1000, 1000, "", {}};
   AttemptRecord on_other{0, "default", b.row_id, "b", other.id, "1.0.0", "1.2.0", "downloading", 1000, 1000, "", {}};
   ASSERT_TRUE(store_->apply_attempt_write(AttemptWrite{1000, std::nullopt, "", std::nullopt, on_revoked}));
@@ -376,7 +404,7 @@ TEST_P(StoreConformance, CacheGenerationsFollowWhatCachesDependOn) {
   EXPECT_EQ(store_->local_cache_changes(), local);
 
   auto r = release("1.0.0", "stable");
-  ASSERT_TRUE(store_->insert_release(r));
+  ASSERT_TRUE(store_->insert_release(r, testing::upload_audit));
   auto after_release = store_->cache_generations();
   EXPECT_GT(after_release.catalog, gens.catalog);
   EXPECT_EQ(after_release.devices, gens.devices);

@@ -14,6 +14,7 @@
 
 #include "store/sqlite/sqlite_store.h"
 #include "support/fault_vfs.h"
+#include "support/fleet_records.h"
 
 namespace apiota::store {
 namespace {
@@ -31,7 +32,7 @@ class StoreFaults : public ::testing::Test {
     store_->upsert_project({"default", "Default", domain::Plan{}, 1000});
     ASSERT_EQ(store_->register_device(device("before"), 100).outcome, RegisterOutcome::Created);
     auto release = release_record("1.0.0");
-    ASSERT_TRUE(store_->insert_release(release));
+    ASSERT_TRUE(store_->insert_release(release, testing::upload_audit));
   }
   void TearDown() override {
     store_.reset();
@@ -133,11 +134,11 @@ TEST_F(StoreFaults, AReportFailingAtAnyWriteOfItsCommitChangesNothing) {
 TEST_F(StoreFaults, AReleaseOnADiskFullMidCommitThrowsStoreFullAndIsNotInserted) {
   vfs_.fail(Op::Write, SQLITE_FULL, 1);
   auto release = release_record("1.1.0");
-  EXPECT_EQ(failure_of([&] { store_->insert_release(release); }), "full");
+  EXPECT_EQ(failure_of([&] { store_->insert_release(release, testing::upload_audit); }), "full");
   vfs_.heal();
   EXPECT_EQ(store_->list_releases("default").size(), 1u);
   release = release_record("1.1.0");
-  EXPECT_TRUE(store_->insert_release(release));
+  EXPECT_TRUE(store_->insert_release(release, testing::upload_audit));
   store_ = reopen_plainly();
   EXPECT_EQ(store_->list_releases("default").size(), 2u);
 }
@@ -168,7 +169,7 @@ TEST_F(StoreFaults, CommitsNeverFsyncSoAFailingFsyncNeverFailsThem) {
   EXPECT_EQ(store_->register_device(device("new"), 100).outcome, RegisterOutcome::Created);
   store_->append_ota_log(done_report(), std::string_view("2.0.0"), AttemptWrite{});
   auto release = release_record("1.1.0");
-  EXPECT_TRUE(store_->insert_release(release));
+  EXPECT_TRUE(store_->insert_release(release, testing::upload_audit));
   EXPECT_EQ(vfs_.calls(Op::Sync), syncs);
   store_.reset();  // its closing checkpoint fails at the first fsync
   EXPECT_GT(vfs_.calls(Op::Sync), syncs);

@@ -67,7 +67,7 @@ void write_release_fields(Connection& conn, const ReleaseRecord& r) {
 
 }  // namespace
 
-bool SqliteStore::insert_release(ReleaseRecord& r) {
+bool SqliteStore::insert_release(ReleaseRecord& r, const AuditOfInsert& audit_of) {
   auto writer = db_.writer();
   Transaction tx(*writer);
   {
@@ -88,6 +88,7 @@ bool SqliteStore::insert_release(ReleaseRecord& r) {
   }
   r.id = writer->last_insert_rowid();
   write_release_fields(*writer, r);
+  insert_audit(*writer, audit_of(r));
   tx.commit();
   return true;
 }

@@ -51,7 +51,7 @@ class SqliteStore final : public Store {
   std::vector<std::string> device_ids_with_tag(std::string_view project_id, std::string_view tag) override;
 
   // ReleaseStore
-  bool insert_release(ReleaseRecord& release) override;
+  bool insert_release(ReleaseRecord& release, const AuditOfInsert& audit_of) override;
   std::vector<ReleaseRecord> list_releases(std::string_view project_id) override;
   std::optional<ReleaseRecord> find_release_by_filename(std::string_view filename) override;
   std::optional<ReleaseRecord> find_release(std::string_view project_id, std::int64_t id) override;
