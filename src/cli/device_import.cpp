@@ -177,7 +177,7 @@ ImportCounts import_devices(DataFolder& data, std::string_view project_id, std::
   for (const Line& line : sorted.fresh) {
     store::DeviceRecord record =
         service::enrollment_record(*data.hasher, project->id, line.device_id, line.secret, line.version, now, env);
-    record.channel = std::string(domain::to_string(*parsed_channel));
+    record.channel = *parsed_channel;
     batch.push_back(std::move(record));
     if (batch.size() == kBatch) store_batch();
   }

@@ -102,7 +102,7 @@ PublishedRelease publish_release(const ReleaseDestination& destination, const st
   store::ReleaseRecord& release = published.release;
   release.project_id = project.id;
   release.version = request.version.to_string();
-  release.channel = std::string(domain::to_string(request.channel));
+  release.channel = request.channel;
   release.filename = release_filename(release.project_id, release.version, release.channel);
   release.size = static_cast<std::int64_t>(file.blob.size());
   release.sha256 = file.sha256;
@@ -131,7 +131,8 @@ PublishedRelease publish_release(const ReleaseDestination& destination, const st
     if (!destination.store.insert_release(release)) {
       remove_unreferenced_blob(destination.store, destination.blobs, release.sha256);
       throw ApiError(ErrorCode::VersionExists,
-                     "version " + release.version + " already exists on channel " + release.channel);
+                     "version " + release.version + " already exists on channel " +
+                         std::string(domain::to_string(release.channel)));
     }
   }
   record_audit(destination.store, destination.env, release.project_id, actor, "release.upload", "release:" + std::to_string(release.id),
