@@ -173,7 +173,7 @@ ImportCounts import_devices(DataFolder& data, std::string_view project_id, std::
   };
   for (const Line& line : sorted.fresh) {
     store::DeviceRecord record = admin.enrollment_record(project->id, line.device_id, line.secret, line.version);
-    record.channel = std::string(domain::to_string(*parsed_channel));
+    record.channel = *parsed_channel;
     batch.push_back(std::move(record));
     if (batch.size() == kBatch) store_batch();
   }

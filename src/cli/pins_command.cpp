@@ -8,6 +8,7 @@
 #include "cli/data_folder.h"
 #include "cli/device_selection.h"
 #include "cli/output.h"
+#include "domain/pin_scope.h"
 #include "service/audit.h"
 #include "service/key_issuer.h"
 #include "service/render.h"
@@ -26,20 +27,23 @@ struct Args {
 // device's own (device ids are unique across projects), or --project
 // (default: default) for a tag.
 struct Target {
-  std::string project, scope, subject;
+  std::string project;
+  domain::PinScope scope;
+  std::string subject;
 };
 
 Target target_of(service::FleetAdministration& admin, const Args& args) {
   if (args.device.empty() == args.tag.empty()) throw UsageError("name exactly one of --device ID or --tag TAG");
   if (!args.tag.empty()) {
-    return {args.project.empty() ? std::string(service::kDefaultProjectId) : args.project, "tag", args.tag};
+    return {args.project.empty() ? std::string(service::kDefaultProjectId) : args.project, domain::PinScope::Tag,
+            args.tag};
   }
   auto device = existing_device(admin, args.device);
   if (!args.project.empty() && args.project != device.project_id) {
     throw std::invalid_argument("device " + device.device_id + " belongs to project " + device.project_id + ", not " +
                                 args.project);
   }
-  return {device.project_id, "device", device.device_id};
+  return {device.project_id, domain::PinScope::Device, device.device_id};
 }
 
 void add_target_options(CLI::App* cmd, Args& args) {
@@ -89,11 +93,11 @@ void add_pins_command(CLI::App& app) {
       pinned = pinned || (pin.scope == target.scope && pin.subject == target.subject);
     }
     if (!pinned) {
-      throw std::invalid_argument("no pin on " + target.scope + " " + target.subject + " in project " +
-                                  target.project);
+      throw std::invalid_argument("no pin on " + std::string(domain::to_string(target.scope)) + " " + target.subject +
+                                  " in project " + target.project);
     }
     admin.clear_pin(target.project, target.scope, target.subject, service::kCliActor);
-    std::cout << "Cleared the pin on " << target.scope << " " << target.subject << std::endl;
+    std::cout << "Cleared the pin on " << domain::to_string(target.scope) << " " << target.subject << std::endl;
   });
 }
 

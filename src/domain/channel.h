@@ -11,6 +11,10 @@
 // a release published on `release_channel`: a stable device sees stable
 // releases only, a beta device beta and stable, a dev device all three.
 //
+// A store reads a stored name this binary does not know as the channel that
+// exposes the least: Stable for a device (offered stable releases only), Dev
+// for a release (offered only to devices on dev, which take everything).
+//
 // All functions are pure and safe to call concurrently.
 
 #include <optional>

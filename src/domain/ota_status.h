@@ -13,6 +13,9 @@
 // rebooting: the device has committed to an image and is applying it.
 // pending and checking are neither.
 //
+// A store reads a stored name this binary does not know as Pending: neither
+// in progress (an attempt in it is never counted stuck) nor terminal.
+//
 // All functions are pure and safe to call concurrently.
 
 #include <optional>

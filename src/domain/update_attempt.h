@@ -43,6 +43,8 @@
 //
 // parse_attempt_end() / to_string() convert the lowercase names
 // "succeeded", "failed", "stuck", "rolled_back", "superseded", "revoked".
+// A store reads a stored name this binary does not know as Superseded: the
+// attempt is over and counts neither as a success nor as a failure.
 //
 // All functions are pure and safe to call concurrently.
 

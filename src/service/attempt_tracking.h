@@ -17,7 +17,7 @@
 namespace apiota::service {
 
 // The device's open attempt as the domain sees it; nullopt when it has none
-// or the stored row no longer parses.
+// or its stored target version no longer parses.
 std::optional<domain::OpenAttempt> open_attempt_of(const store::DeviceRecord& device);
 
 // The release a report's to_version names: among the project's releases with
@@ -32,7 +32,7 @@ const store::ReleaseRecord* release_named_by(std::span<const store::ReleaseRecor
 // `from_version` is what a started attempt records as the version it left
 // (the report's from_version, else the device's stored firmware version).
 store::AttemptWrite attempt_write(const domain::AttemptStep& step, const store::DeviceRecord& device,
-                                  std::string_view status, const std::optional<std::string>& from_version,
+                                  domain::OtaStatus status, const std::optional<std::string>& from_version,
                                   std::int64_t now);
 
 // The `failed` OTA log line apiota writes for a failure the device did not

@@ -30,7 +30,7 @@ store::DeviceRecord change_device_channel(store::Store& store, env::Env& env, st
   auto parsed = domain::parse_channel(channel);
   if (!parsed) throw ApiError(ErrorCode::InvalidChannel, "channel must be stable, beta or dev");
   const boost::json::object before = render(device);
-  device.channel = std::string(domain::to_string(*parsed));
+  device.channel = *parsed;
   store.set_device_channel(device.project_id, device.device_id, device.channel);
   record_audit(store, env, device.project_id, actor, "device.channel", "device:" + device.device_id, before,
                render(device));

@@ -39,8 +39,8 @@ domain::DeviceView device_view(const ProjectCatalog& catalog, std::string_view d
   for (const auto& pin : catalog.pins) {
     auto version = domain::parse_semver(pin.version);
     if (!version) continue;
-    if (pin.scope == "device" && pin.subject == device_id) device.device_pin = domain::DevicePin{*version};
-    if (pin.scope == "tag" && !device.tag_pin &&
+    if (pin.scope == domain::PinScope::Device && pin.subject == device_id) device.device_pin = domain::DevicePin{*version};
+    if (pin.scope == domain::PinScope::Tag && !device.tag_pin &&
         std::find(device.tags.begin(), device.tags.end(), pin.subject) != device.tags.end()) {
       device.tag_pin = domain::DevicePin{*version};
     }
@@ -110,7 +110,7 @@ std::optional<AuthenticatedDevice> DeviceService::recognize(std::string_view dev
   device.record.row_id = entry->row_id;
   device.record.device_id = std::string(device_id);
   device.record.project_id = entry->project_id;
-  device.record.channel = std::string(domain::to_string(entry->channel));
+  device.record.channel = entry->channel;
   device.record.blocked = entry->blocked;
   device.from_memory = true;
   device.catalog = std::move(catalog);
@@ -131,7 +131,7 @@ UpdateOffer DeviceService::check_update(const AuthenticatedDevice& device, const
 
   UpdateOffer offer;
   domain::DeviceView view;
-  const domain::Channel channel = domain::parse_channel(dev.channel).value_or(domain::Channel::Stable);
+  const domain::Channel channel = dev.channel;
   if (device.from_memory) {
     // Settled: no tags, no update in progress, nothing refused.
     offer.catalog = device.catalog;
@@ -171,7 +171,7 @@ void DeviceService::follow_attempt(const store::DeviceRecord& dev, const Project
     if (domain::is_in_progress(open->status)) view.update_in_progress = open->release.id;
     return;
   }
-  store::AttemptWrite write{now, dev.open_attempt->id, std::string(domain::to_string(*end)), {}, {}};
+  store::AttemptWrite write{now, dev.open_attempt->id, *end, {}, {}};
   if (*end == domain::AttemptEnd::RolledBack) {
     view.refused_release_ids.push_back(open->release.id);
     spdlog::warn("device {}: bootloader rollback from release {} ({}) to {}; it will not be offered again",
@@ -192,7 +192,7 @@ OtaReceipt DeviceService::report_ota(const AuthenticatedDevice& device, const Ot
   store::OtaLogRecord log;
   log.device_id = dev.device_id;
   log.project_id = dev.project_id;
-  log.status = std::string(domain::to_string(report.status));
+  log.status = report.status;
   log.from_version = report.from_version;
   log.to_version = report.to_version;
   log.message = report.message;
@@ -224,7 +224,7 @@ OtaReceipt DeviceService::report_ota(const AuthenticatedDevice& device, const Ot
   if (step.start && step.start->ended) {
     rollouts_.attempt_ended(dev.project_id, step.start->release.id, *step.start->ended, log.received_at);
   }
-  return {id, log.status, log.received_at};
+  return {id, std::string(domain::to_string(log.status)), log.received_at};
 }
 
 DeviceConfig DeviceService::config(const AuthenticatedDevice& device) {

@@ -21,9 +21,10 @@ std::string signature_for(const crypto::KeyedHasher& hasher, std::string_view fi
 
 }  // namespace
 
-std::string release_filename(std::string_view project_id, std::string_view version, std::string_view channel) {
-  if (project_id == kDefaultProjectId) return fmt::format("fw-{}-{}.bin", version, channel);
-  return fmt::format("{}.fw-{}-{}.bin", project_id, version, channel);
+std::string release_filename(std::string_view project_id, std::string_view version, domain::Channel channel) {
+  const std::string_view name = domain::to_string(channel);
+  if (project_id == kDefaultProjectId) return fmt::format("fw-{}-{}.bin", version, name);
+  return fmt::format("{}.fw-{}-{}.bin", project_id, version, name);
 }
 
 DownloadToken sign_download(const crypto::KeyedHasher& hasher, std::string_view filename, std::string_view device_id,

@@ -18,10 +18,11 @@
 
 #include "service/settings.h"
 #include "crypto/keyed_hash.h"
+#include "domain/channel.h"
 
 namespace apiota::service {
 
-std::string release_filename(std::string_view project_id, std::string_view version, std::string_view channel);
+std::string release_filename(std::string_view project_id, std::string_view version, domain::Channel channel);
 
 struct DownloadToken {
   std::string device_id;

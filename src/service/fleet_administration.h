@@ -118,10 +118,10 @@ class FleetAdministration {
   std::optional<store::ConfigRecord> device_config(std::string_view device_id);
   std::optional<store::ConfigRecord> project_config(std::string_view project_id);
 
-  // Pins; `scope` is "device" or "tag".
-  store::PinRecord set_pin(std::string_view project_id, std::string_view scope, std::string_view subject,
+  // Pins (service/pin_operations.h).
+  store::PinRecord set_pin(std::string_view project_id, domain::PinScope scope, std::string_view subject,
                            std::string_view version, std::string_view actor);
-  void clear_pin(std::string_view project_id, std::string_view scope, std::string_view subject,
+  void clear_pin(std::string_view project_id, domain::PinScope scope, std::string_view subject,
                  std::string_view actor);
   std::vector<store::PinRecord> list_pins(std::string_view project_id);
 

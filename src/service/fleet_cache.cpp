@@ -130,9 +130,7 @@ std::optional<DeviceEntry> FleetCache::find_device(std::string_view device_id) c
 
 void FleetCache::offer_device(const store::DeviceRecord& device, bool has_tags, std::uint64_t epoch) {
   if (device.open_attempt || !device.rolled_back_release_ids.empty() || has_tags) return;
-  auto channel = domain::parse_channel(device.channel);
-  if (!channel) return;
-  DeviceEntry entry{device.row_id, device.project_id, *channel, device.blocked, {}, {}};
+  DeviceEntry entry{device.row_id, device.project_id, device.channel, device.blocked, {}, {}};
   if (device.secret_salt.size() != entry.secret_salt.size() || device.secret_hash.size() != entry.secret_hash.size()) {
     return;
   }

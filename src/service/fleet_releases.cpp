@@ -9,13 +9,13 @@
 
 namespace apiota::service {
 
-store::PinRecord FleetAdministration::set_pin(std::string_view project_id, std::string_view scope,
+store::PinRecord FleetAdministration::set_pin(std::string_view project_id, domain::PinScope scope,
                                               std::string_view subject, std::string_view version,
                                               std::string_view actor) {
   return service::set_pin(store_, env_, project_id, scope, subject, version, actor);
 }
 
-void FleetAdministration::clear_pin(std::string_view project_id, std::string_view scope, std::string_view subject,
+void FleetAdministration::clear_pin(std::string_view project_id, domain::PinScope scope, std::string_view subject,
                                     std::string_view actor) {
   service::clear_pin(store_, env_, project_id, scope, subject, actor);
 }

@@ -11,23 +11,22 @@
 namespace apiota::service {
 namespace {
 
-void check_subject(store::Store& store, std::string_view project_id, std::string_view scope,
+void check_subject(store::Store& store, std::string_view project_id, domain::PinScope scope,
                    std::string_view subject) {
-  if (scope == "tag") {
+  if (scope == domain::PinScope::Tag) {
     if (!domain::is_valid_tag(subject)) throw ApiError(ErrorCode::InvalidParameter, "invalid tag");
     return;
   }
-  if (scope != "device") throw ApiError(ErrorCode::InvalidParameter, "a pin is for a device or a tag");
   auto device = store.find_device(subject);
   if (!device || device->project_id != project_id) throw ApiError(ErrorCode::NotFound, "no such device");
 }
 
-std::string subject_name(std::string_view scope, std::string_view subject) {
-  return std::string(scope) + ":" + std::string(subject);
+std::string subject_name(domain::PinScope scope, std::string_view subject) {
+  return std::string(domain::to_string(scope)) + ":" + std::string(subject);
 }
 
 std::optional<store::PinRecord> existing_pin(store::Store& store, std::string_view project_id,
-                                             std::string_view scope, std::string_view subject) {
+                                             domain::PinScope scope, std::string_view subject) {
   for (auto& pin : store.list_pins(project_id)) {
     if (pin.scope == scope && pin.subject == subject) return pin;
   }
@@ -40,12 +39,12 @@ boost::json::value pin_json(const std::optional<store::PinRecord>& pin) {
 
 }  // namespace
 
-store::PinRecord set_pin(store::Store& store, env::Env& env, std::string_view project_id, std::string_view scope,
+store::PinRecord set_pin(store::Store& store, env::Env& env, std::string_view project_id, domain::PinScope scope,
                          std::string_view subject, std::string_view version, std::string_view actor) {
   check_subject(store, project_id, scope, subject);
   auto parsed = domain::parse_semver(version);
   if (!parsed) throw ApiError(ErrorCode::InvalidVersion, "version is not a semantic version");
-  store::PinRecord pin{std::string(project_id), std::string(scope), std::string(subject), parsed->to_string(),
+  store::PinRecord pin{std::string(project_id), scope, std::string(subject), parsed->to_string(),
                        env.now_ms()};
   auto before = existing_pin(store, project_id, scope, subject);
   store.set_pin(pin);
@@ -53,7 +52,7 @@ store::PinRecord set_pin(store::Store& store, env::Env& env, std::string_view pr
   return pin;
 }
 
-void clear_pin(store::Store& store, env::Env& env, std::string_view project_id, std::string_view scope, std::string_view subject,
+void clear_pin(store::Store& store, env::Env& env, std::string_view project_id, domain::PinScope scope, std::string_view subject,
                std::string_view actor) {
   auto before = existing_pin(store, project_id, scope, subject);
   if (!before || !store.clear_pin(project_id, scope, subject)) throw ApiError(ErrorCode::NotFound, "no such pin");

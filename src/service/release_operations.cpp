@@ -171,7 +171,7 @@ store::ReleaseRecord promote_release(store::Store& store, env::Env& env, std::st
   if (!target_channel) throw ApiError(ErrorCode::InvalidChannel, "channel must be stable, beta or dev");
   store::ReleaseRecord promoted = *source;
   promoted.id = 0;
-  promoted.channel = std::string(domain::to_string(*target_channel));
+  promoted.channel = *target_channel;
   promoted.filename = release_filename(promoted.project_id, promoted.version, promoted.channel);
   promoted.uploaded_by = std::string(actor);
   promoted.uploaded_at = env.now_ms();
@@ -191,7 +191,8 @@ store::ReleaseRecord promote_release(store::Store& store, env::Env& env, std::st
   };
   if (!store.insert_release(promoted, audit_of)) {
     throw ApiError(ErrorCode::VersionExists,
-                   "version " + promoted.version + " already exists on channel " + promoted.channel);
+                   "version " + promoted.version + " already exists on channel " +
+                       std::string(domain::to_string(promoted.channel)));
   }
   return promoted;
 }

@@ -125,7 +125,7 @@ PublishedRelease publish_release(const ReleaseDestination& destination, const st
   store::ReleaseRecord& release = published.release;
   release.project_id = project.id;
   release.version = request.version.to_string();
-  release.channel = std::string(domain::to_string(request.channel));
+  release.channel = request.channel;
   release.filename = release_filename(release.project_id, release.version, release.channel);
   release.size = static_cast<std::int64_t>(file.blob.size());
   release.sha256 = file.sha256;
@@ -158,7 +158,8 @@ PublishedRelease publish_release(const ReleaseDestination& destination, const st
   destination.blobs.commit(file.blob, release.sha256);
   if (!insert_or_remove_blob(destination, release, audit_of)) {
     throw ApiError(ErrorCode::VersionExists,
-                   "version " + release.version + " already exists on channel " + release.channel);
+                   "version " + release.version + " already exists on channel " +
+                       std::string(domain::to_string(release.channel)));
   }
   return published;
 }

@@ -25,12 +25,11 @@ std::vector<domain::RolloutStage> rollout_stages(const store::ReleaseRecord& r) 
 
 std::optional<domain::ReleaseView> release_view(const store::ReleaseRecord& r) {
   auto version = domain::parse_semver(r.version);
-  auto channel = domain::parse_channel(r.channel);
-  if (!version || !channel) return std::nullopt;
+  if (!version) return std::nullopt;
   domain::ReleaseView view;
   view.id = r.id;
   view.version = *version;
-  view.channel = *channel;
+  view.channel = r.channel;
   view.state = r.state;
   view.secure_version = static_cast<std::uint32_t>(r.secure_version);
   view.targeting.percent = r.rollout_percent;

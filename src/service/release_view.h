@@ -13,8 +13,9 @@
 
 namespace apiota::service {
 
-// Nullopt if the stored version or channel no longer parses (the store reads
-// an unknown state as Paused, so a damaged row is never offered).
+// Nullopt if the stored version no longer parses (the store reads an unknown
+// state as Paused and an unknown channel as Dev, so a damaged row is offered
+// to no one or to dev devices only).
 std::optional<domain::ReleaseView> release_view(const store::ReleaseRecord& release);
 
 // The release's safety settings and stage schedule as the domain takes them.

@@ -38,7 +38,7 @@ boost::json::object render_attempt(const store::AttemptRecord& a) {
   return {{"release_id", a.release_id},
           {"version", a.target_version},
           {"from_version", optional_text(a.from_version)},
-          {"status", a.status},
+          {"status", domain::to_string(a.status)},
           {"status_at", iso8601(a.status_at)},
           {"started_at", iso8601(a.started_at)}};
 }
@@ -74,7 +74,7 @@ boost::json::object render(const store::DeviceRecord& d) {
   return {
       {"device_id", d.device_id},
       {"project_id", d.project_id},
-      {"channel", d.channel},
+      {"channel", domain::to_string(d.channel)},
       {"blocked", d.blocked},
       {"blocked_reason", d.blocked_reason.empty() ? boost::json::value(nullptr) : boost::json::value(d.blocked_reason)},
       {"firmware_version", optional_text(d.firmware_version)},
@@ -91,7 +91,7 @@ boost::json::object render(const store::ReleaseRecord& r) {
       {"id", r.id},
       {"project_id", r.project_id},
       {"version", r.version},
-      {"channel", r.channel},
+      {"channel", domain::to_string(r.channel)},
       {"filename", r.filename},
       {"size", r.size},
       {"sha256", r.sha256},
@@ -125,7 +125,7 @@ boost::json::object render(const store::ReleaseRecord& r) {
 
 boost::json::object render(const store::PinRecord& p) {
   return {
-      {p.scope == "tag" ? "tag" : "device_id", p.subject},
+      {p.scope == domain::PinScope::Tag ? "tag" : "device_id", p.subject},
       {"version", p.version},
       {"created_at", iso8601(p.created_at)},
   };
@@ -153,7 +153,7 @@ boost::json::object render(const store::OtaLogRecord& l) {
   return {
       {"id", l.id},
       {"device_id", l.device_id},
-      {"status", l.status},
+      {"status", domain::to_string(l.status)},
       {"from_version", optional_text(l.from_version)},
       {"to_version", optional_text(l.to_version)},
       {"message", optional_text(l.message)},

@@ -28,12 +28,10 @@ bool store_change(store::Store& store, const store::ReleaseRecord& before, const
   return audit && store.update_release(after, *audit);
 }
 
-std::vector<domain::AttemptOutcome> outcomes_of(const std::vector<std::string>& names) {
+std::vector<domain::AttemptOutcome> outcomes_of(const std::vector<domain::AttemptEnd>& ends) {
   std::vector<domain::AttemptOutcome> out;
-  for (const auto& name : names) {
-    auto end = domain::parse_attempt_end(name);
-    if (!end) continue;
-    if (auto outcome = domain::outcome_of(*end)) out.push_back(*outcome);
+  for (domain::AttemptEnd end : ends) {
+    if (auto outcome = domain::outcome_of(end)) out.push_back(*outcome);
   }
   return out;
 }
@@ -94,7 +92,7 @@ SweepReport RolloutService::sweep() {
   const std::int64_t now = env_.now_ms();
   SweepReport report;
   for (const auto& attempt : store_.stale_attempts(now)) {
-    store::AttemptWrite end{now, attempt.id, std::string(domain::to_string(domain::AttemptEnd::Stuck)), {}, {}};
+    store::AttemptWrite end{now, attempt.id, domain::AttemptEnd::Stuck, {}, {}};
     if (!store_.apply_attempt_write(end)) continue;
     ++report.stuck;
     store_.append_ota_log(unreported_failure_log(attempt, domain::AttemptEnd::Stuck, {}, now), std::nullopt,

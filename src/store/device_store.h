@@ -59,7 +59,7 @@ class DeviceStore {
   virtual bool set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked,
                                   std::string_view reason) = 0;
   virtual bool set_device_channel(std::string_view project_id, std::string_view device_id,
-                                  std::string_view channel) = 0;
+                                  domain::Channel channel) = 0;
   // Applies check-update observations in one transaction. A reported version
   // only replaces the stored one if it was observed after the stored one was
   // set (an ota-log `done` written meanwhile wins over an older poll).

@@ -38,8 +38,8 @@ class OtaStore {
   // The outcomes of a release's last `limit` attempts ended at or after
   // `since`, oldest first, superseded and revoked ones excluded (they are
   // neither successes nor failures).
-  virtual std::vector<std::string> recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
-                                                           std::int64_t limit) = 0;
+  virtual std::vector<domain::AttemptEnd> recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
+                                                                  std::int64_t limit) = 0;
   // How many of a release's attempts succeeded at or after `since`.
   virtual std::int64_t count_successes_since(std::int64_t release_id, std::int64_t since) = 0;
   // Ended attempt counts per release of a project.

@@ -22,7 +22,7 @@ class PinStore {
   // set_pin creates or replaces; clear_pin is false when there was none.
   virtual std::vector<PinRecord> list_pins(std::string_view project_id) = 0;
   virtual void set_pin(const PinRecord& pin) = 0;
-  virtual bool clear_pin(std::string_view project_id, std::string_view scope, std::string_view subject) = 0;
+  virtual bool clear_pin(std::string_view project_id, domain::PinScope scope, std::string_view subject) = 0;
 };
 
 }  // namespace apiota::store

@@ -8,8 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "domain/channel.h"
+#include "domain/ota_status.h"
+#include "domain/pin_scope.h"
 #include "domain/plan.h"
 #include "domain/release_state.h"
+#include "domain/update_attempt.h"
 
 namespace apiota::store {
 
@@ -34,8 +38,7 @@ struct KeyRecord {
 };
 
 // One device installing one release (domain/update_attempt.h). `outcome` is
-// empty while the attempt is open, otherwise the name of a domain::AttemptEnd
-// ("succeeded", "failed", "stuck", "rolled_back", "superseded", "revoked").
+// std::nullopt while the attempt is open, otherwise how it ended.
 struct AttemptRecord {
   std::int64_t id = 0;
   std::string project_id;
@@ -44,10 +47,10 @@ struct AttemptRecord {
   std::int64_t release_id = 0;
   std::optional<std::string> from_version;
   std::string target_version;
-  std::string status;  // the last OTA status reported for it
+  domain::OtaStatus status = domain::OtaStatus::Pending;  // the last OTA status reported for it
   std::int64_t status_at = 0;
   std::int64_t started_at = 0;
-  std::string outcome;
+  std::optional<domain::AttemptEnd> outcome;
   std::optional<std::int64_t> ended_at;
 };
 
@@ -57,7 +60,7 @@ struct DeviceRecord {
   std::string project_id;
   std::string secret_salt;
   std::string secret_hash;
-  std::string channel = "stable";
+  domain::Channel channel = domain::Channel::Stable;
   bool blocked = false;
   std::string blocked_reason = {};  // why it was blocked ("" when none, always "" unblocked)
   std::int64_t registered_at = 0;
@@ -74,11 +77,11 @@ struct DeviceRecord {
 // in one transaction (see domain::AttemptStep).
 struct AttemptWrite {
   std::int64_t at = 0;
-  std::optional<std::int64_t> open_id;    // the device's open attempt
-  std::string end_open;                   // non-empty: end it with this outcome
-  std::optional<std::string> touch_status;  // record this status on it
-  std::optional<AttemptRecord> start;     // insert; open when its outcome is empty
-  bool empty() const { return end_open.empty() && !touch_status && !start; }
+  std::optional<std::int64_t> open_id;                // the device's open attempt
+  std::optional<domain::AttemptEnd> end_open;         // set: end it with this outcome
+  std::optional<domain::OtaStatus> touch_status;      // set: record this status on it
+  std::optional<AttemptRecord> start;                 // insert; open when it has no outcome
+  bool empty() const { return !end_open && !touch_status && !start; }
 };
 
 // One check-update observation, applied later in a batch (write-behind).
@@ -100,7 +103,7 @@ struct ReleaseRecord {
   std::int64_t id = 0;
   std::string project_id;
   std::string version;
-  std::string channel;
+  domain::Channel channel = domain::Channel::Stable;
   std::string filename;    // unique across projects; the download URL's last segment
   std::int64_t size = 0;
   std::string sha256;
@@ -142,7 +145,7 @@ struct ReleaseRecord {
 // version (a device pin beats a tag pin).
 struct PinRecord {
   std::string project_id;
-  std::string scope;    // "device" or "tag"
+  domain::PinScope scope = domain::PinScope::Device;
   std::string subject;  // the device id or the tag
   std::string version;
   std::int64_t created_at = 0;
@@ -178,7 +181,7 @@ struct OtaLogRecord {
   std::int64_t id = 0;
   std::string device_id;
   std::string project_id;
-  std::string status;
+  domain::OtaStatus status = domain::OtaStatus::Pending;
   std::optional<std::string> from_version;
   std::optional<std::string> to_version;
   std::optional<std::string> message;

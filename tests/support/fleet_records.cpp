@@ -28,12 +28,12 @@ store::DeviceRecord device_record(const std::string& project_id, const std::stri
 }
 
 store::ReleaseRecord release_record(const std::string& project_id, const std::string& version,
-                                    const std::string& channel) {
+                                    domain::Channel channel) {
   store::ReleaseRecord r;
   r.project_id = project_id;
   r.version = version;
   r.channel = channel;
-  r.filename = "fw-" + project_id + "-" + version + "-" + channel + ".bin";
+  r.filename = "fw-" + project_id + "-" + version + "-" + std::string(domain::to_string(channel)) + ".bin";
   r.sha256 = std::string(64, 'a');
   return r;
 }

@@ -38,7 +38,7 @@ store::DeviceRecord device_record(const std::string& project_id, const std::stri
 // An active release of `project_id` whose file name is unique to its
 // version and channel (releases may share a digest, as promoted ones do).
 store::ReleaseRecord release_record(const std::string& project_id, const std::string& version,
-                                    const std::string& channel = "stable");
+                                    domain::Channel channel = domain::Channel::Stable);
 
 // The audit line of a release as Store::insert_release() inserts it:
 // "release.upload" by "test" at its upload time, its subject naming its new id.

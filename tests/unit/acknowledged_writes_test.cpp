@@ -258,8 +258,8 @@ TEST_F(AcknowledgedWrites, AFailedOtaReportIsAnswered5xxAndLeavesNoLogLine) {
   auto reopened = reopen_plainly();
   auto logs = reopened->list_ota_logs("dev", 10);
   ASSERT_EQ(logs.size(), 2u) << "an acknowledged report was lost, or a refused one kept";
-  EXPECT_EQ(logs[0].status, "failed");
-  EXPECT_EQ(logs[1].status, "downloading");
+  EXPECT_EQ(logs[0].status, domain::OtaStatus::Failed);
+  EXPECT_EQ(logs[1].status, domain::OtaStatus::Downloading);
 }
 
 TEST_F(AcknowledgedWrites, AnUploadFailingInTheBlobStoreIsAnswered5xxAndLeavesNoFile) {

@@ -73,7 +73,7 @@ TEST_F(FleetCacheTest, AChangeThisProcessMadeIsSeenAtTheNextSync) {
   ASSERT_TRUE(cache_.load_catalog("p"));
   EXPECT_EQ(cached_releases(), 2u);
 
-  ASSERT_TRUE(store_.set_device_channel("p", "dev", "beta"));
+  ASSERT_TRUE(store_.set_device_channel("p", "dev", domain::Channel::Beta));
   cache_.sync();
   EXPECT_FALSE(cache_.find_device("dev"));
 }
@@ -107,7 +107,7 @@ TEST_F(FleetCacheTest, ALoadThatRacedWithADropIsNotInserted) {
   // then the load offers what it read: that copy is stale.
   std::uint64_t epoch = cache_.device_epoch("dev");
   auto read = store_.find_device("dev");
-  ASSERT_TRUE(store_.set_device_channel("p", "dev", "beta"));
+  ASSERT_TRUE(store_.set_device_channel("p", "dev", domain::Channel::Beta));
   cache_.sync();
   cache_.offer_device(*read, false, epoch);
   EXPECT_FALSE(cache_.find_device("dev")) << "a load that raced with a drop was inserted";
@@ -140,8 +140,8 @@ TEST_F(FleetCacheTest, CatalogChangesDropTheCatalogsAndKeepTheDevices) {
          release->state = domain::ReleaseState::Paused;
          ASSERT_TRUE(store_.update_release(*release, {0, "p", "apiota", "release.pause", "release:1", "", "", 2}));
        }},
-      {"a pin set", [&] { store_.set_pin({"p", "device", "dev", "1.0.0", 3}); }},
-      {"a pin cleared", [&] { ASSERT_TRUE(store_.clear_pin("p", "device", "dev")); }},
+      {"a pin set", [&] { store_.set_pin({"p", domain::PinScope::Device, "dev", "1.0.0", 3}); }},
+      {"a pin cleared", [&] { ASSERT_TRUE(store_.clear_pin("p", domain::PinScope::Device, "dev")); }},
       {"a plan change",
        [&] {
          domain::Plan plan;
@@ -165,7 +165,7 @@ TEST_F(FleetCacheTest, DeviceChangesDropTheDevicesAndKeepTheCatalogs) {
             store::RegisterOutcome::Created);
   store::sqlite::Connection other(path());
   const std::vector<std::pair<std::string, std::function<void()>>> changes = {
-      {"a channel change", [&] { ASSERT_TRUE(store_.set_device_channel("p", "dev", "beta")); }},
+      {"a channel change", [&] { ASSERT_TRUE(store_.set_device_channel("p", "dev", domain::Channel::Beta)); }},
       {"a block", [&] { ASSERT_TRUE(store_.set_device_blocked("p", "dev", true, "lost")); }},
       {"an unblock", [&] { ASSERT_TRUE(store_.set_device_blocked("p", "dev", false, "")); }},
       // A device with tags is never cached, but the decision reads them:
@@ -204,14 +204,15 @@ TEST_F(FleetCacheTest, OnlySettledDevicesAreCached) {
   attempt.device_id = "dev";
   attempt.release_id = release_id_;
   attempt.target_version = "1.0.0";
-  attempt.status = "downloading";
-  ASSERT_TRUE(store_.apply_attempt_write({5, std::nullopt, "", std::nullopt, attempt}));
+  attempt.status = domain::OtaStatus::Downloading;
+  ASSERT_TRUE(store_.apply_attempt_write({5, std::nullopt, std::nullopt, std::nullopt, attempt}));
   auto open = store_.find_device("dev");
   ASSERT_TRUE(open->open_attempt);
   cache_.offer_device(*open, false, cache_.device_epoch("dev"));
   EXPECT_FALSE(cache_.find_device("dev")) << "a device with an open attempt was cached";
 
-  ASSERT_TRUE(store_.apply_attempt_write({6, open->open_attempt->id, "rolled_back", std::nullopt, std::nullopt}));
+  ASSERT_TRUE(store_.apply_attempt_write(
+      {6, open->open_attempt->id, domain::AttemptEnd::RolledBack, std::nullopt, std::nullopt}));
   auto rolled_back = store_.find_device("dev");
   ASSERT_FALSE(rolled_back->open_attempt);
   ASSERT_FALSE(rolled_back->rolled_back_release_ids.empty());

@@ -75,7 +75,7 @@ class RolloutServiceTest : public ::testing::Test {
     return release.id;
   }
 
-  store::AttemptRecord attempt(int device_index, std::int64_t release_id, const std::string& status) {
+  store::AttemptRecord attempt(int device_index, std::int64_t release_id, domain::OtaStatus status) {
     store::AttemptRecord a;
     a.project_id = "p";
     a.device_row_id = rows_[device_index];
@@ -91,16 +91,17 @@ class RolloutServiceTest : public ::testing::Test {
   // Device `device_index` starts an attempt at the release and ends it now
   // with `end`, stored as DeviceService stores it; then the service is told.
   bool end_attempt(int device_index, std::int64_t release_id, AttemptEnd end) {
-    store::AttemptRecord a = attempt(device_index, release_id, end == AttemptEnd::Succeeded ? "done" : "failed");
-    a.outcome = std::string(domain::to_string(end));
+    const auto status = end == AttemptEnd::Succeeded ? domain::OtaStatus::Done : domain::OtaStatus::Failed;
+    store::AttemptRecord a = attempt(device_index, release_id, status);
+    a.outcome = end;
     a.ended_at = env_.now_ms();
-    EXPECT_TRUE(store_.apply_attempt_write({env_.now_ms(), std::nullopt, "", std::nullopt, a}));
+    EXPECT_TRUE(store_.apply_attempt_write({env_.now_ms(), std::nullopt, std::nullopt, std::nullopt, a}));
     return rollouts_.attempt_ended("p", release_id, end, env_.now_ms());
   }
 
-  void start_attempt(int device_index, std::int64_t release_id, const std::string& status) {
+  void start_attempt(int device_index, std::int64_t release_id, domain::OtaStatus status) {
     EXPECT_TRUE(store_.apply_attempt_write(
-        {env_.now_ms(), std::nullopt, "", std::nullopt, attempt(device_index, release_id, status)}));
+        {env_.now_ms(), std::nullopt, std::nullopt, std::nullopt, attempt(device_index, release_id, status)}));
   }
 
   store::ReleaseRecord release(std::int64_t id) { return store_.find_release("p", id).value(); }
@@ -181,8 +182,8 @@ TEST_F(RolloutServiceTest, ASuccessPastAStagesMinimumsAdvancesItAndSoDoesTheSwee
 
 TEST_F(RolloutServiceTest, TheSweepEndsAttemptsSilentPastStuckAfterAsStuck) {
   const std::int64_t id = add_release();
-  start_attempt(0, id, "flashing");
-  start_attempt(1, id, "pending");  // not in progress: never stuck
+  start_attempt(0, id, domain::OtaStatus::Flashing);
+  start_attempt(1, id, domain::OtaStatus::Pending);  // not in progress: never stuck
   CapturedLog log;
 
   env_.advance(60s);
@@ -202,7 +203,7 @@ TEST_F(RolloutServiceTest, TheSweepEndsAttemptsSilentPastStuckAfterAsStuck) {
 
   auto logs = store_.list_ota_logs(device(0), 10);
   ASSERT_EQ(logs.size(), 1u);
-  EXPECT_EQ(logs[0].status, "failed");
+  EXPECT_EQ(logs[0].status, domain::OtaStatus::Failed);
   EXPECT_EQ(logs[0].from_version, "1.0.0");
   EXPECT_EQ(logs[0].to_version, "2.0.0");
   EXPECT_EQ(logs[0].received_at, env_.now_ms());
@@ -215,7 +216,7 @@ TEST_F(RolloutServiceTest, TheSweepEndsAttemptsSilentPastStuckAfterAsStuck) {
 
 TEST_F(RolloutServiceTest, StuckAttemptsCountAsFailures) {
   const std::int64_t id = add_release();
-  for (int i = 0; i < 3; ++i) start_attempt(i, id, "downloading");
+  for (int i = 0; i < 3; ++i) start_attempt(i, id, domain::OtaStatus::Downloading);
   env_.advance(61s);
   const SweepReport report = rollouts_.sweep();
   EXPECT_EQ(report.stuck, 3u);

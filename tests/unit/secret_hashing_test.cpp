@@ -106,8 +106,8 @@ TEST(DownloadToken, VerifiesOnlyItsOwnFileDeviceAndLifetime) {
 }
 
 TEST(FirmwareUrl, NamesAreProjectQualifiedOutsideTheDefaultProject) {
-  EXPECT_EQ(service::release_filename("default", "1.1.0", "stable"), "fw-1.1.0-stable.bin");
-  EXPECT_EQ(service::release_filename("acme", "1.1.0-rc.1", "beta"), "acme.fw-1.1.0-rc.1-beta.bin");
+  EXPECT_EQ(service::release_filename("default", "1.1.0", domain::Channel::Stable), "fw-1.1.0-stable.bin");
+  EXPECT_EQ(service::release_filename("acme", "1.1.0-rc.1", domain::Channel::Beta), "acme.fw-1.1.0-rc.1-beta.bin");
 }
 
 TEST(FirmwareUrl, PublicAndSignedUrls) {

@@ -19,6 +19,9 @@
 namespace apiota::store {
 namespace {
 
+using domain::AttemptEnd;
+using domain::OtaStatus;
+
 using StoreFactory = std::function<std::unique_ptr<Store>(const std::filesystem::path& dir)>;
 
 class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
@@ -49,7 +52,7 @@ class StoreConformance : public ::testing::TestWithParam<StoreFactory> {
     ReleaseRecord r;
     r.project_id = "default";
     r.version = version;
-    r.channel = channel;
+    r.channel = domain::parse_channel(channel).value();
     r.filename = "fw-" + version + "-" + channel + ".bin";
     r.size = 1234;
     r.sha256 = std::string(64, 'a');
@@ -137,7 +140,8 @@ TEST_P(StoreConformance, ConcurrentReportsAreEachCommittedOnce) {
     threads.emplace_back([&, t] {
       const std::string id = "r" + std::to_string(t);
       for (int i = 0; i < kReports; ++i) {
-        OtaLogRecord log{0, id, "default", "checking", std::nullopt, std::nullopt, std::to_string(i), 1000 + i};
+        OtaLogRecord log{0, id, "default", OtaStatus::Checking, std::nullopt, std::nullopt, std::to_string(i),
+                         1000 + i};
         const std::int64_t log_id = store_->append_ota_log(log, std::nullopt, AttemptWrite{});
         std::lock_guard lock(ids_mutex);
         ids.insert(log_id);
@@ -167,8 +171,8 @@ TEST_P(StoreConformance, BlockChannelAndListAreScopedToTheProject) {
   EXPECT_TRUE(store_->set_device_blocked("default", "a", false, ""));
   EXPECT_EQ(store_->find_device("a")->blocked_reason, "");
   EXPECT_TRUE(store_->set_device_blocked("default", "a", true, ""));
-  EXPECT_TRUE(store_->set_device_channel("default", "a", "beta"));
-  EXPECT_EQ(store_->find_device("a")->channel, "beta");
+  EXPECT_TRUE(store_->set_device_channel("default", "a", domain::Channel::Beta));
+  EXPECT_EQ(store_->find_device("a")->channel, domain::Channel::Beta);
   auto listed = store_->list_devices({"default", 10, 0});
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].device_id, "a");
@@ -176,7 +180,7 @@ TEST_P(StoreConformance, BlockChannelAndListAreScopedToTheProject) {
 
 TEST_P(StoreConformance, SeenUpdatesNeverOverrideANewerDoneReport) {
   auto dev = store_->register_device(device("a"), 10).device;
-  OtaLogRecord done{0, "a", "default", "done", "1.0.0", "2.0.0", std::nullopt, 9000};
+  OtaLogRecord done{0, "a", "default", OtaStatus::Done, "1.0.0", "2.0.0", std::nullopt, 9000};
   store_->append_ota_log(done, std::string_view("2.0.0"), AttemptWrite{});
   SeenUpdate stale{dev.row_id, "1.0.0", 8000, "10.0.0.1"};
   store_->record_seen(std::span(&stale, 1));
@@ -200,7 +204,7 @@ TEST_P(StoreConformance, ReleasesAreUniquePerVersionAndChannel) {
   EXPECT_TRUE(store_->insert_release(beta, testing::upload_audit));
   auto listed = store_->list_releases("default");
   ASSERT_EQ(listed.size(), 2u);
-  EXPECT_EQ(listed[0].channel, "beta");  // newest first
+  EXPECT_EQ(listed[0].channel, domain::Channel::Beta);  // newest first
   auto found = store_->find_release_by_filename("fw-1.0.0-stable.bin");
   ASSERT_TRUE(found);
   EXPECT_EQ(found->sha256, std::string(64, 'a'));
@@ -297,19 +301,21 @@ TEST_P(StoreConformance, UpdateAttemptsOpenEndAndCount) {
   ASSERT_TRUE(store_->insert_release(r, testing::upload_audit));
   EXPECT_FALSE(store_->find_device("a")->open_attempt);
 
-  AttemptRecord start{0, "default", dev.row_id, "a", r.id, "1.0.0", "1.1.0", "downloading", 1000, 1000, "", {}};
-  OtaLogRecord log{0, "a", "default", "downloading", "1.0.0", "1.1.0", std::nullopt, 1000};
-  store_->append_ota_log(log, std::nullopt, AttemptWrite{1000, std::nullopt, "", std::nullopt, start});
+  AttemptRecord start{
+      0, "default", dev.row_id, "a", r.id, "1.0.0", "1.1.0", OtaStatus::Downloading, 1000, 1000, std::nullopt, {}};
+  OtaLogRecord log{0, "a", "default", OtaStatus::Downloading, "1.0.0", "1.1.0", std::nullopt, 1000};
+  store_->append_ota_log(log, std::nullopt, AttemptWrite{1000, std::nullopt, std::nullopt, std::nullopt, start});
   auto open = store_->find_device("a")->open_attempt;
   ASSERT_TRUE(open);
   EXPECT_EQ(open->release_id, r.id);
-  EXPECT_EQ(open->status, "downloading");
+  EXPECT_EQ(open->status, OtaStatus::Downloading);
   EXPECT_EQ(open->from_version, "1.0.0");
 
   EXPECT_TRUE(store_->stale_attempts(1000 + 3600 * 1000).empty());
-  EXPECT_FALSE(store_->apply_attempt_write(AttemptWrite{2000, open->id, "", std::string("rebooting"), std::nullopt}));
+  EXPECT_FALSE(
+      store_->apply_attempt_write(AttemptWrite{2000, open->id, std::nullopt, OtaStatus::Rebooting, std::nullopt}));
   open = store_->find_device("a")->open_attempt;
-  EXPECT_EQ(open->status, "rebooting");
+  EXPECT_EQ(open->status, OtaStatus::Rebooting);
   EXPECT_EQ(open->status_at, 2000);
   auto stale = store_->stale_attempts(2000 + 3600 * 1000 + 1);
   ASSERT_EQ(stale.size(), 1u);
@@ -319,28 +325,30 @@ TEST_P(StoreConformance, UpdateAttemptsOpenEndAndCount) {
   // one-open-attempt rule.
   auto second = start;
   second.status_at = second.started_at = 2500;
-  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{2500, std::nullopt, "", std::nullopt, second}));
+  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{2500, std::nullopt, std::nullopt, std::nullopt, second}));
   auto reopened = store_->find_device("a")->open_attempt;
   ASSERT_TRUE(reopened);
   EXPECT_NE(reopened->id, open->id);
   // Ending an attempt that is no longer open changes nothing.
-  EXPECT_FALSE(store_->apply_attempt_write(AttemptWrite{2600, open->id, "failed", std::nullopt, std::nullopt}));
-  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{3000, reopened->id, "rolled_back", std::nullopt, std::nullopt}));
+  EXPECT_FALSE(store_->apply_attempt_write(AttemptWrite{2600, open->id, AttemptEnd::Failed, std::nullopt, std::nullopt}));
+  EXPECT_TRUE(
+      store_->apply_attempt_write(AttemptWrite{3000, reopened->id, AttemptEnd::RolledBack, std::nullopt, std::nullopt}));
   auto after = store_->find_device("a");
   EXPECT_FALSE(after->open_attempt);
   EXPECT_EQ(after->rolled_back_release_ids, std::vector<std::int64_t>{r.id});
 
   auto ended = start;
-  ended.outcome = "succeeded";
+  ended.outcome = AttemptEnd::Succeeded;
   ended.ended_at = 4000;
-  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{4000, std::nullopt, "", std::nullopt, ended}));
-  ended.outcome = "failed";
+  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{4000, std::nullopt, std::nullopt, std::nullopt, ended}));
+  ended.outcome = AttemptEnd::Failed;
   ended.ended_at = 5000;
-  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{5000, std::nullopt, "", std::nullopt, ended}));
+  EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{5000, std::nullopt, std::nullopt, std::nullopt, ended}));
   EXPECT_EQ(store_->recent_attempt_outcomes(r.id, 0, 10),
-            (std::vector<std::string>{"rolled_back", "succeeded", "failed"}));
-  EXPECT_EQ(store_->recent_attempt_outcomes(r.id, 0, 2), (std::vector<std::string>{"succeeded", "failed"}));
-  EXPECT_EQ(store_->recent_attempt_outcomes(r.id, 4500, 10), std::vector<std::string>{"failed"});
+            (std::vector<AttemptEnd>{AttemptEnd::RolledBack, AttemptEnd::Succeeded, AttemptEnd::Failed}));
+  EXPECT_EQ(store_->recent_attempt_outcomes(r.id, 0, 2),
+            (std::vector<AttemptEnd>{AttemptEnd::Succeeded, AttemptEnd::Failed}));
+  EXPECT_EQ(store_->recent_attempt_outcomes(r.id, 4500, 10), std::vector<AttemptEnd>{AttemptEnd::Failed});
   EXPECT_EQ(store_->count_successes_since(r.id, 4000), 1);
   EXPECT_EQ(store_->count_successes_since(r.id, 4001), 0);
   auto outcomes = store_->release_outcomes("default");
@@ -359,10 +367,12 @@ TEST_P(StoreConformance, RevokingAReleaseEndsItsOpenAttemptsAsRevoked) {
   auto other = release("1.2.0", "stable");
   ASSERT_TRUE(store_->insert_release(revoked, testing::upload_audit));
   ASSERT_TRUE(store_->insert_release(other, testing::upload_audit));
-  AttemptRecord on_revoked{0, "default", a.row_id, "a", revoked.id, "1.0.0", "1.1.0", "flashing", 1000, 1000, "", {}};
-  AttemptRecord on_other{0, "default", b.row_id, "b", other.id, "1.0.0", "1.2.0", "downloading", 1000, 1000, "", {}};
-  ASSERT_TRUE(store_->apply_attempt_write(AttemptWrite{1000, std::nullopt, "", std::nullopt, on_revoked}));
-  ASSERT_TRUE(store_->apply_attempt_write(AttemptWrite{1000, std::nullopt, "", std::nullopt, on_other}));
+  AttemptRecord on_revoked{
+      0, "default", a.row_id, "a", revoked.id, "1.0.0", "1.1.0", OtaStatus::Flashing, 1000, 1000, std::nullopt, {}};
+  AttemptRecord on_other{
+      0, "default", b.row_id, "b", other.id, "1.0.0", "1.2.0", OtaStatus::Downloading, 1000, 1000, std::nullopt, {}};
+  ASSERT_TRUE(store_->apply_attempt_write(AttemptWrite{1000, std::nullopt, std::nullopt, std::nullopt, on_revoked}));
+  ASSERT_TRUE(store_->apply_attempt_write(AttemptWrite{1000, std::nullopt, std::nullopt, std::nullopt, on_other}));
 
   // Pausing leaves attempts alone; revoking ends the release's own.
   revoked.state = domain::ReleaseState::Paused;
@@ -398,7 +408,7 @@ TEST_P(StoreConformance, CacheGenerationsFollowWhatCachesDependOn) {
   // Observations and reports leave both alone.
   SeenUpdate seen{dev.row_id, "1.0.1", 5000, "10.0.0.1"};
   store_->record_seen(std::span(&seen, 1));
-  store_->append_ota_log({0, "a", "default", "checking", std::nullopt, std::nullopt, std::nullopt, 5000},
+  store_->append_ota_log({0, "a", "default", OtaStatus::Checking, std::nullopt, std::nullopt, std::nullopt, 5000},
                          std::nullopt, AttemptWrite{});
   EXPECT_EQ(store_->cache_generations(), gens);
   EXPECT_EQ(store_->local_cache_changes(), local);
@@ -411,7 +421,7 @@ TEST_P(StoreConformance, CacheGenerationsFollowWhatCachesDependOn) {
   EXPECT_GT(store_->local_cache_changes(), local);
   local = store_->local_cache_changes();
 
-  store_->set_pin({"default", "tag", "lab", "1.0.0", 1});
+  store_->set_pin({"default", domain::PinScope::Tag, "lab", "1.0.0", 1});
   EXPECT_GT(store_->cache_generations().catalog, after_release.catalog);
   EXPECT_GT(store_->local_cache_changes(), local);
 
@@ -470,7 +480,7 @@ TEST_P(StoreConformance, DevicesAreFoundByTagWithinTheirProject) {
 TEST_P(StoreConformance, OtaLogsListNewestFirst) {
   store_->register_device(device("a"), 10);
   for (int i = 0; i < 5; ++i) {
-    store_->append_ota_log({0, "a", "default", "downloading", std::nullopt, std::nullopt, "m" + std::to_string(i),
+    store_->append_ota_log({0, "a", "default", OtaStatus::Downloading, std::nullopt, std::nullopt, "m" + std::to_string(i),
                             100 + i},
                            std::nullopt, AttemptWrite{});
   }

@@ -63,12 +63,14 @@ class StoreFaults : public ::testing::Test {
     ReleaseRecord r;
     r.project_id = "default";
     r.version = version;
-    r.channel = "stable";
+    r.channel = domain::Channel::Stable;
     r.filename = "fw-" + version + ".bin";
     r.sha256 = std::string(64, 'a');
     return r;
   }
-  static OtaLogRecord done_report() { return {0, "before", "default", "done", "1.0.0", "2.0.0", std::nullopt, 9000}; }
+  static OtaLogRecord done_report() {
+    return {0, "before", "default", domain::OtaStatus::Done, "1.0.0", "2.0.0", std::nullopt, 9000};
+  }
 
   // What was committed in SetUp, read back from `store`.
   static void expect_committed_before(Store& store, const std::string& firmware = "1.0.0") {

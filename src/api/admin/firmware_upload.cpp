@@ -132,8 +132,8 @@ Response FirmwareUpload::finish() {
       ctx_.administration.publish_release(admin_.project, request_, file, admin_.key.id);
   const store::ReleaseRecord& release = published.release;
   spdlog::info("release {} {} ({}) uploaded to project {} by {}: {} bytes, chip {}, sha256 {}, {}", release.version,
-               release.channel, release.filename, release.project_id, release.uploaded_by, release.size,
-               release.chip, release.sha256, domain::to_string(release.state));
+               domain::to_string(release.channel), release.filename, release.project_id, release.uploaded_by,
+               release.size,               release.chip, release.sha256, domain::to_string(release.state));
 
   boost::json::object out{{"success", true}};
   for (const auto& field : service::render(published)) out.emplace(field.key(), field.value());

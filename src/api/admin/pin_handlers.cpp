@@ -5,13 +5,14 @@
 #include "api/error_response.h"
 #include "api/auth.h"
 #include "api/json_body.h"
+#include "domain/pin_scope.h"
 #include "service/render.h"
 
 namespace apiota::api::admin {
 namespace {
 
 struct PinTarget {
-  std::string scope;
+  domain::PinScope scope;
   std::string subject;
 };
 
@@ -22,7 +23,7 @@ PinTarget pin_target(const Request& req, const boost::json::object* body) {
   if (device.has_value() == tag.has_value()) {
     throw ApiError(ErrorCode::MissingParameter, "name exactly one of device_id or tag");
   }
-  return device ? PinTarget{"device", *device} : PinTarget{"tag", *tag};
+  return device ? PinTarget{domain::PinScope::Device, *device} : PinTarget{domain::PinScope::Tag, *tag};
 }
 
 }  // namespace

@@ -31,7 +31,7 @@ Response check_update(Context& ctx, const Request& req, const service::Authentic
       {"url", offer.url},
       {"sha256", offer.release->sha256},
       {"size", offer.release->size},
-      {"channel", offer.release->channel},
+      {"channel", domain::to_string(offer.release->channel)},
   };
   if (offer.rollback) out["rollback"] = true;
   res.body = boost::json::serialize(out);

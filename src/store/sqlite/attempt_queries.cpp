@@ -39,9 +39,9 @@ const RowMapping<ReleaseOutcomes> kOutcomes{
 }  // namespace
 
 void apply_attempt_write_on(Connection& conn, const AttemptWrite& w, bool& changed) {
-  if (w.open_id && !w.end_open.empty()) {
+  if (w.open_id && w.end_open) {
     auto stmt = conn.prepare("UPDATE update_attempts SET outcome = ?, ended_at = ? WHERE id = ? AND outcome = ''");
-    stmt.bind(1, w.end_open).bind(2, w.at).bind(3, *w.open_id);
+    stmt.bind(1, *w.end_open).bind(2, w.at).bind(3, *w.open_id);
     stmt.run();
     changed = changed || conn.changes() > 0;
   } else if (w.open_id && w.touch_status) {
@@ -51,7 +51,7 @@ void apply_attempt_write_on(Connection& conn, const AttemptWrite& w, bool& chang
   }
   if (!w.start) return;
   const AttemptRecord& a = *w.start;
-  if (a.outcome.empty()) {
+  if (!a.outcome) {
     auto supersede = conn.prepare(
         "UPDATE update_attempts SET outcome = 'superseded', ended_at = ? WHERE device_row_id = ? AND outcome = ''");
     supersede.bind(1, w.at).bind(2, a.device_row_id);
@@ -62,7 +62,7 @@ void apply_attempt_write_on(Connection& conn, const AttemptWrite& w, bool& chang
       "status, status_at, started_at, outcome, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, a.project_id).bind(2, a.device_row_id).bind(3, a.device_id).bind(4, a.release_id);
   insert.bind(5, a.from_version).bind(6, a.target_version).bind(7, a.status).bind(8, a.status_at);
-  insert.bind(9, a.started_at).bind(10, a.outcome).bind(11, a.ended_at);
+  insert.bind(9, a.started_at).bind(10, stored_outcome(a.outcome)).bind(11, a.ended_at);
   insert.run();
   changed = true;
 }
@@ -90,16 +90,20 @@ std::vector<AttemptRecord> SqliteStore::stale_attempts(std::int64_t now) {
   return out;
 }
 
-std::vector<std::string> SqliteStore::recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
-                                                              std::int64_t limit) {
+std::vector<domain::AttemptEnd> SqliteStore::recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
+                                                                     std::int64_t limit) {
   auto conn = db_.reader();
   auto stmt = conn->prepare(
       "SELECT outcome FROM (SELECT outcome, ended_at, id FROM update_attempts WHERE release_id = ? "
       "AND outcome NOT IN ('', 'superseded', 'revoked') AND ended_at >= ? ORDER BY ended_at DESC, id DESC LIMIT ?) "
       "ORDER BY ended_at, id");
   stmt.bind(1, release_id).bind(2, since).bind(3, limit);
-  std::vector<std::string> out;
-  while (stmt.step()) out.push_back(stmt.text(0));
+  std::vector<domain::AttemptEnd> out;
+  std::optional<domain::AttemptEnd> outcome;
+  while (stmt.step()) {
+    read_column(stmt, 0, outcome);  // an unknown name reads as superseded: left out as well
+    if (outcome && outcome != domain::AttemptEnd::Superseded) out.push_back(*outcome);
+  }
   return out;
 }
 

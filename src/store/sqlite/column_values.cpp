@@ -39,6 +39,28 @@ void read_column(const Statement& s, int index, domain::ReleaseState& out) {
   out = domain::parse_release_state(s.text(index)).value_or(domain::ReleaseState::Paused);
 }
 
+void read_column(const Statement& s, int index, domain::Channel& out) {
+  out = domain::parse_channel(s.text(index)).value_or(domain::Channel::Stable);
+}
+
+void read_release_channel(const Statement& s, int index, ReleaseRecord& out) {
+  out.channel = domain::parse_channel(s.text(index)).value_or(domain::Channel::Dev);
+}
+
+void read_column(const Statement& s, int index, domain::OtaStatus& out) {
+  out = domain::parse_ota_status(s.text(index)).value_or(domain::OtaStatus::Pending);
+}
+
+void read_column(const Statement& s, int index, std::optional<domain::AttemptEnd>& out) {
+  const std::string text = s.text(index);
+  out = text.empty() ? std::nullopt
+                     : std::optional(domain::parse_attempt_end(text).value_or(domain::AttemptEnd::Superseded));
+}
+
+void read_column(const Statement& s, int index, domain::PinScope& out) {
+  out = domain::parse_pin_scope(s.text(index)).value_or(domain::PinScope::Device);
+}
+
 void read_column(const Statement& s, int index, std::vector<std::string>& out) { out = split_list(s.text(index)); }
 
 void read_column(const Statement& s, int index, std::vector<std::int64_t>& out) {
@@ -78,5 +100,9 @@ std::string stored_stages(const std::vector<RolloutStageRecord>& stages) {
 }
 
 std::string_view stored_role(KeyRole role) { return role == KeyRole::Admin ? "admin" : "provision"; }
+
+std::string_view stored_outcome(const std::optional<domain::AttemptEnd>& outcome) {
+  return outcome ? domain::to_string(*outcome) : std::string_view("");  // '' (a null data() would bind NULL)
+}
 
 }  // namespace apiota::store::sqlite

@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -58,6 +59,13 @@ class Statement {
   Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, const std::optional<std::string>& value);
   Statement& bind(int index, const std::optional<std::int64_t>& value);
+  // An enumeration binds as its stored name: the to_string() declared beside
+  // it (e.g. domain::to_string(domain::Channel)).
+  template <class Enum>
+    requires std::is_enum_v<Enum>
+  Statement& bind(int index, Enum value) {
+    return bind(index, to_string(value));
+  }
   Statement& bind_null(int index);
 
   // Advances; true while a row is available, false when done.

@@ -144,7 +144,7 @@ bool SqliteStore::set_device_blocked(std::string_view project_id, std::string_vi
 }
 
 bool SqliteStore::set_device_channel(std::string_view project_id, std::string_view device_id,
-                                     std::string_view channel) {
+                                     domain::Channel channel) {
   auto writer = db_.writer();
   auto stmt = writer->prepare("UPDATE devices SET channel = ? WHERE project_id = ? AND device_id = ?");
   stmt.bind(1, channel).bind(2, project_id).bind(3, device_id);

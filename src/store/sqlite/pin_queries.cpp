@@ -38,7 +38,7 @@ void SqliteStore::set_pin(const PinRecord& pin) {
   stmt.run();
 }
 
-bool SqliteStore::clear_pin(std::string_view project_id, std::string_view scope, std::string_view subject) {
+bool SqliteStore::clear_pin(std::string_view project_id, domain::PinScope scope, std::string_view subject) {
   auto writer = db_.writer();
   auto stmt = writer->prepare("DELETE FROM pins WHERE project_id = ? AND scope = ? AND subject = ?");
   stmt.bind(1, project_id).bind(2, scope).bind(3, subject);

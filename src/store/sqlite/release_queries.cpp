@@ -12,7 +12,7 @@ const RowMapping<ReleaseRecord> kRelease{
     column<&ReleaseRecord::id>("id"),
     column<&ReleaseRecord::project_id>("project_id"),
     column<&ReleaseRecord::version>("version"),
-    column<&ReleaseRecord::channel>("channel"),
+    Column<ReleaseRecord>{"channel", read_release_channel},
     column<&ReleaseRecord::filename>("filename"),
     column<&ReleaseRecord::size>("size"),
     column<&ReleaseRecord::sha256>("sha256"),

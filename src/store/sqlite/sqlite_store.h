@@ -44,7 +44,7 @@ class SqliteStore final : public Store {
   bool set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked,
                           std::string_view reason) override;
   bool set_device_channel(std::string_view project_id, std::string_view device_id,
-                          std::string_view channel) override;
+                          domain::Channel channel) override;
   void record_seen(std::span<const SeenUpdate> updates) override;
   std::vector<std::string> device_tags(std::string_view device_id) override;
   void set_device_tags(std::string_view device_id, std::span<const std::string> tags) override;
@@ -62,7 +62,7 @@ class SqliteStore final : public Store {
   // PinStore
   std::vector<PinRecord> list_pins(std::string_view project_id) override;
   void set_pin(const PinRecord& pin) override;
-  bool clear_pin(std::string_view project_id, std::string_view scope, std::string_view subject) override;
+  bool clear_pin(std::string_view project_id, domain::PinScope scope, std::string_view subject) override;
 
   // OtaStore
   std::int64_t append_ota_log(const OtaLogRecord& log, std::optional<std::string_view> new_current_version,
@@ -70,8 +70,8 @@ class SqliteStore final : public Store {
   std::vector<OtaLogRecord> list_ota_logs(std::string_view device_id, std::int64_t limit) override;
   bool apply_attempt_write(const AttemptWrite& write) override;
   std::vector<AttemptRecord> stale_attempts(std::int64_t now) override;
-  std::vector<std::string> recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
-                                                   std::int64_t limit) override;
+  std::vector<domain::AttemptEnd> recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
+                                                          std::int64_t limit) override;
   std::int64_t count_successes_since(std::int64_t release_id, std::int64_t since) override;
   std::vector<ReleaseOutcomes> release_outcomes(std::string_view project_id) override;
 
