@@ -106,14 +106,15 @@ std::optional<AuthenticatedDevice> DeviceService::recognize(std::string_view dev
   if (!secret || !crypto::constant_time_equal(hash_device_secret(hasher_, entry->salt(), *secret), entry->hash())) {
     return std::nullopt;
   }
-  AuthenticatedDevice device;
-  device.record.row_id = entry->row_id;
-  device.record.device_id = std::string(device_id);
-  device.record.project_id = entry->project_id;
-  device.record.channel = entry->channel;
-  device.record.blocked = entry->blocked;
-  device.from_memory = true;
-  device.catalog = std::move(catalog);
+  // Built in place: the record is large, and this runs for every poll.
+  std::optional<AuthenticatedDevice> device(std::in_place);
+  device->record.row_id = entry->row_id;
+  device->record.device_id = std::string(device_id);
+  device->record.project_id = entry->project_id;
+  device->record.channel = entry->channel;
+  device->record.blocked = entry->blocked;
+  device->from_memory = true;
+  device->catalog = std::move(catalog);
   return device;
 }
 

@@ -81,6 +81,9 @@ store::ReleaseRecord change_release(store::Store& store, env::Env& env, std::str
 // notes, audited as "release.promote" in the insert's transaction. Throws
 // ApiError: NOT_FOUND, INVALID_CHANNEL, VERSION_EXISTS when that channel
 // already has the version.
+store::ReleaseRecord promote_release(store::Store& store, env::Env& env, std::string_view project_id, std::int64_t id,
+                                     std::string_view channel, std::string_view actor);
+
 // Deletes a release nobody needs, audited as "release.delete", and returns
 // it. Throws ApiError: NOT_FOUND, RELEASE_IN_USE while a device of the
 // project runs its version or a release names it as rollback target. The
@@ -88,8 +91,5 @@ store::ReleaseRecord change_release(store::Store& store, env::Env& env, std::str
 // start-up removes it).
 store::ReleaseRecord delete_release(store::Store& store, env::Env& env, std::string_view project_id, std::int64_t id,
                                     std::string_view actor);
-
-store::ReleaseRecord promote_release(store::Store& store, env::Env& env, std::string_view project_id, std::int64_t id,
-                                     std::string_view channel, std::string_view actor);
 
 }  // namespace apiota::service

@@ -13,7 +13,9 @@ SeenRecorder::~SeenRecorder() { stop(); }
 
 void SeenRecorder::record(store::SeenUpdate update) {
   std::lock_guard lock(mutex_);
-  auto [it, inserted] = pending_.try_emplace(update.device_row_id, update);
+  // try_emplace leaves `update` alone when the device has an entry already.
+  const std::int64_t row_id = update.device_row_id;
+  auto [it, inserted] = pending_.try_emplace(row_id, std::move(update));
   if (!inserted && it->second.seen_at <= update.seen_at) it->second = std::move(update);
 }
 
