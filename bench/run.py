@@ -538,16 +538,21 @@ def main():
                 off.stop()
         compared = [s for s in scenarios if s.compare]
         if args.baseline and compared:
+            # Two fresh servers, built the same way: the main server has
+            # grown (registered devices, logs) and would not be a fair side.
+            this = Apiota(args.apiota, args.image_tool, root, 2 * args.devices, "this")
             base = Apiota(args.baseline, args.image_tool, root, 2 * args.devices, "baseline")
             try:
-                base.download_path = base.firmware_path()
-                wrk(base.base, "check_update.lua", [n], 64, max(1, args.duration // 2))
-                print(f"\nthis binary vs --baseline {args.baseline}, medians of {args.reps} interleaved runs of "
-                      f"{args.duration} s each; ratio = this / baseline\n")
-                print(interleaved_ab(compared, server, base, ("this binary", "baseline"), args.reps, args.duration,
+                for side in (this, base):
+                    side.download_path = side.firmware_path()
+                    wrk(side.base, "check_update.lua", [n], 64, max(1, args.duration // 2))
+                print(f"\nthis binary vs --baseline {args.baseline}, two fresh servers, medians of {args.reps} "
+                      f"interleaved runs of {args.duration} s each; ratio = this / baseline\n")
+                print(interleaved_ab(compared, this, base, ("this binary", "baseline"), args.reps, args.duration,
                                      problems), flush=True)
             finally:
                 base.stop()
+                this.stop()
         length, before, peak = upload_memory(server, args.image_tool, root)
         print(f"\nupload of {length / 2**20:.1f} MiB: RSS {before / 1024:.0f} MiB before, "
               f"peak {peak / 1024:.0f} MiB during (growth {(peak - before) / 1024:.1f} MiB)")
