@@ -10,6 +10,11 @@ import { AXIS_COLOR, GRID_COLOR, OUTCOME_COLORS } from './colors.js';
 
 const OUTCOMES = ['installed', 'failed', 'stuck', 'rolled_back'];
 
+function axisTime(seconds, bucket, lang) {
+  const options = bucket === 'day' ? { day: 'numeric', month: 'short' } : { hour: '2-digit', minute: '2-digit' };
+  return new Intl.DateTimeFormat(lang === 'th' ? 'th-TH' : 'en-GB', options).format(seconds * 1000);
+}
+
 export function OutcomeChart({ outcomes }) {
   const { t, lang } = useI18n();
   const buckets = outcomes.buckets || [];
@@ -22,7 +27,7 @@ export function OutcomeChart({ outcomes }) {
       legend: { show: false },
       scales: { y: { range: (u, min, max) => [0, Math.max(1, max)] } },
       axes: [
-        { stroke: AXIS_COLOR, grid: { stroke: GRID_COLOR } },
+        { stroke: AXIS_COLOR, grid: { stroke: GRID_COLOR }, values: (u, splits) => splits.map((s) => axisTime(s, outcomes.bucket, lang)) },
         { stroke: AXIS_COLOR, grid: { stroke: GRID_COLOR }, values: (u, splits) => splits.map((v) => number(v, lang)) },
       ],
       series: [{}, ...OUTCOMES.map((o) => ({ label: t('outcome.' + o), stroke: OUTCOME_COLORS[o], width: 2, points: { size: 4 } }))],

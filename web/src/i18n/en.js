@@ -250,7 +250,7 @@ export default {
   'upload.warning': 'Warning:',
   'upload.failed': 'The upload was refused.',
 
-  'release.title': 'Release {version} ({channel})',
+  'release.title': 'Release {version} on {channel}',
   'release.progress': 'Rollout progress',
   'release.progress_failed': 'The progress counts could not be loaded.',
   'release.rollout': 'Rollout and safety',
@@ -280,6 +280,7 @@ export default {
   'release.remove_stage_n': 'Remove stage {n}',
   'release.stages_edit': 'Edit the stage schedule',
   'release.add_stage': 'Add stage',
+  'release.no_stages_hint': 'No stage schedule. Add stages to widen the rollout step by step.',
   'release.start_stages': 'Start this schedule',
   'release.end_stages': 'End the schedule',
   'release.actions': 'Actions',
@@ -368,4 +369,5 @@ export default {
   'audit.when': 'When',
   'audit.change': 'Change',
   'audit.none': 'No audit entries match.',
+  'audit.fields_n': '{n} fields',
 };

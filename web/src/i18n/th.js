@@ -249,7 +249,7 @@ export default {
   'upload.warning': 'คำเตือน:',
   'upload.failed': 'เซิร์ฟเวอร์ไม่รับไฟล์ที่อัปโหลด',
 
-  'release.title': 'รุ่น {version} ({channel})',
+  'release.title': 'รุ่น {version} ช่องทาง{channel}',
   'release.progress': 'ความคืบหน้าการปล่อย',
   'release.progress_failed': 'โหลดตัวเลขความคืบหน้าไม่ได้',
   'release.rollout': 'การปล่อยและความปลอดภัย',
@@ -279,6 +279,7 @@ export default {
   'release.remove_stage_n': 'ลบขั้นที่ {n}',
   'release.stages_edit': 'แก้ไขแผนการปล่อยเป็นขั้น',
   'release.add_stage': 'เพิ่มขั้น',
+  'release.no_stages_hint': 'ไม่มีแผนการปล่อยเป็นขั้น เพิ่มขั้นเพื่อขยายการปล่อยทีละขั้น',
   'release.start_stages': 'เริ่มใช้แผนนี้',
   'release.end_stages': 'ยุติแผนการปล่อยเป็นขั้น',
   'release.actions': 'การดำเนินการ',
@@ -367,4 +368,5 @@ export default {
   'audit.when': 'เมื่อ',
   'audit.change': 'การเปลี่ยนแปลง',
   'audit.none': 'ไม่มีรายการที่ตรงกับตัวกรอง',
+  'audit.fields_n': '{n} ฟิลด์',
 };

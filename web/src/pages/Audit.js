@@ -46,11 +46,21 @@ function AuditFilters({ query, onApply }) {
   </form>`;
 }
 
+const isRecord = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+const show = (v) => (v === undefined || v === null ? '—' : JSON.stringify(v));
+const LONG = 6;
+
+// Change: an audit entry's before/after, field by field when both are objects;
+// a long list (a creation) folds into a disclosure.
 function Change({ before, after }) {
+  const { t } = useI18n();
+  if ((before != null && !isRecord(before)) || (after != null && !isRecord(after))) {
+    return html`<p class="change">${show(before)} → ${show(after)}</p>`;
+  }
   const keys = [...new Set([...Object.keys(before || {}), ...Object.keys(after || {})])];
   if (!keys.length) return null;
-  const show = (v) => (v === undefined ? '—' : JSON.stringify(v));
-  return html`<ul class="change">${keys.map((k) => html`<li><code>${k}</code>: ${show((before || {})[k])} → ${show((after || {})[k])}</li>`)}</ul>`;
+  const list = html`<ul class="change">${keys.map((k) => html`<li><code>${k}</code>: ${show((before || {})[k])} → ${show((after || {})[k])}</li>`)}</ul>`;
+  return keys.length > LONG ? html`<details><summary>${t('audit.fields_n', { n: keys.length })}</summary>${list}</details>` : list;
 }
 
 export function Audit() {

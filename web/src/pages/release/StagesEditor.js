@@ -26,7 +26,7 @@ export function StagesEditor({ release, onChanged }) {
     onChanged();
   });
   return html`<form onSubmit=${(e) => { e.preventDefault(); save.perform(); }}>
-    <table class="stages">
+    ${rows.length ? html`<table class="stages">
       <caption>${t('release.stages_edit')}</caption>
       <thead><tr><th scope="col">#</th><th scope="col">${t('release.stage_percent')}</th><th scope="col">${t('release.stage_hours')}</th>
         <th scope="col">${t('release.stage_successes')}</th><th scope="col"><span class="visually-hidden">${t('common.actions')}</span></th></tr></thead>
@@ -40,10 +40,12 @@ export function StagesEditor({ release, onChanged }) {
           aria-label=${t('release.stage_successes_n', { n: i + 1 })} onInput=${(e) => update(i, 'successes', e.currentTarget.value)} /></td>
         <td><button type="button" onClick=${() => setRows(rows.filter((_, j) => j !== i))}>${t('release.remove_stage_n', { n: i + 1 })}</button></td>
       </tr>`)}</tbody>
-    </table>
+    </table>` : html`<p class="muted">${t('release.no_stages_hint')}</p>`}
     <div class="actions">
       <button type="button" onClick=${() => setRows([...rows, { percent: '', hours: '1', successes: '0' }])}>${t('release.add_stage')}</button>
-      <button type="submit" disabled=${save.busy}>${rows.length ? t('release.start_stages') : t('release.end_stages')}</button>
+      ${rows.length || release.stages.length
+        ? html`<button type="submit" disabled=${save.busy}>${rows.length ? t('release.start_stages') : t('release.end_stages')}</button>`
+        : null}
     </div>
     <${ErrorMessage} error=${save.error} />
   </form>`;
