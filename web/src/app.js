@@ -79,8 +79,14 @@ function Shell() {
 
 export function App() {
   const [lang, setLangState] = useState(initialLanguage);
-  useEffect(() => applyLanguage(lang), [lang]);
-  const i18n = useMemo(() => ({ lang, t: translator(lang), setLang: setLangState }), [lang]);
+  useEffect(() => applyLanguage(lang), []);
+  const i18n = useMemo(() => {
+    const setLang = (next) => {
+      applyLanguage(next);
+      setLangState(next);
+    };
+    return { lang, t: translator(lang), setLang };
+  }, [lang]);
   return html`<${I18nContext.Provider} value=${i18n}>
     <${LocationProvider} scope=${path('/')}>
       <${Shell} />
