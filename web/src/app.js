@@ -3,7 +3,7 @@
 // there (coming back to the page they were on after signing in). With a session
 // the live event stream is open.
 import { html } from './lib/html.js';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { LocationProvider, Router, Route, useLocation } from 'preact-iso/router';
 import { I18nContext, applyLanguage, initialLanguage, translator } from './i18n/index.js';
 import { onUnauthorized } from './api/client.js';
@@ -37,6 +37,12 @@ function Shell() {
   }, [route]);
 
   useEffect(() => onUnauthorized(toSignIn), [toSignIn]);
+  const firstPath = useRef(current);
+  useEffect(() => {
+    // after a navigation (not the first load) screen readers start at the new page
+    if (current !== firstPath.current) document.getElementById('main')?.focus();
+    firstPath.current = null;
+  }, [current]);
   useEffect(() => {
     currentSession().then(setSession, () => toSignIn());
   }, []);

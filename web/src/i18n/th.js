@@ -303,7 +303,7 @@ export default {
   'release.chip': 'ชิป',
   'release.image_project': 'ชื่อโปรเจกต์ในอิมเมจ',
   'release.image_version': 'เวอร์ชันในอิมเมจ',
-  'release.secure_version': 'Secure version',
+  'release.secure_version': 'เวอร์ชันความปลอดภัย (secure_version)',
   'release.idf_version': 'เวอร์ชัน ESP-IDF',
   'release.signature': 'ลายเซ็น',
   'release.uploaded': 'อัปโหลดเมื่อ',

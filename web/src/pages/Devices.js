@@ -11,7 +11,7 @@ import { useLive } from '../live/useLive.js';
 import { Resource } from '../components/Resource.js';
 import { PageTitle } from '../components/PageTitle.js';
 import { Pager } from '../components/Pager.js';
-import { DeviceFilters, FILTERS } from './DeviceFilters.js';
+import { DeviceFilters, FILTERS } from './devices/DeviceFilters.js';
 import { dateTime, number, relative } from '../lib/format.js';
 import { devicePath, path } from '../lib/paths.js';
 import { pick, withQuery } from '../lib/query.js';

@@ -1,11 +1,11 @@
 // DeviceFilters: the device list's search form. Its values start from the URL
 // query; submitting puts them into the URL (a new history entry), which the
 // Devices page reads. Times are shown in local time and sent as UTC.
-import { html } from '../lib/html.js';
+import { html } from '../../lib/html.js';
 import { useEffect, useState } from 'preact/hooks';
-import { useI18n } from '../i18n/index.js';
-import { Field } from '../components/Field.js';
-import { isoToLocalInput, localInputToIso } from '../lib/time-input.js';
+import { useI18n } from '../../i18n/index.js';
+import { Field } from '../../components/Field.js';
+import { isoToLocalInput, localInputToIso } from '../../lib/time-input.js';
 
 export const FILTERS = ['prefix', 'tag', 'version', 'channel', 'blocked', 'seen_after', 'seen_before', 'sort', 'order', 'limit'];
 
