@@ -28,9 +28,11 @@ function RollbackAction({ release, onDone }) {
   });
   if (release.state === 'revoked') return html`<p class="muted">${t('changelog.already_revoked')}</p>`;
   return html`<div class="rollback">
-    ${rb ? html`<p>${rb.effect}</p>
-      <p><code>${rb.api}</code></p>
-      <p><code>${rb.command}</code></p>` : html`<p class="muted">${t('changelog.no_target')}</p>`}
+    ${rb ? html`<${Facts} items=${[
+        [t('changelog.effect'), rb.effect],
+        [t('changelog.api_call'), html`<code>${rb.api}</code>`],
+        [t('changelog.command'), html`<code>${rb.command}</code>`],
+      ]} />` : html`<p class="muted">${t('changelog.no_target')}</p>`}
     <${ConfirmButton} label=${t('changelog.rollback')} danger busy=${act.busy}
       question=${t('changelog.rollback_confirm', { version: release.version })} onConfirm=${act.perform} />
     <${ErrorMessage} error=${act.error} />
