@@ -9,7 +9,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -59,8 +59,20 @@ function hashedCopy(file) {
   return name;
 }
 
+// Only an earlier build (index.html and assets/) is ever deleted.
+function clearOutdir() {
+  if (!existsSync(out)) return;
+  const left = readdirSync(out).filter((n) => n !== 'index.html' && n !== 'assets');
+  if (left.length) {
+    console.error(`${out} holds other files (${left.slice(0, 3).join(', ')}): not a console build, refusing to overwrite it`);
+    process.exit(1);
+  }
+  rmSync(assets, { recursive: true, force: true });
+  rmSync(join(out, 'index.html'), { force: true });
+}
+
 await checkStrings();
-rmSync(out, { recursive: true, force: true });
+clearOutdir();
 mkdirSync(assets, { recursive: true });
 
 const result = await build({
