@@ -12,6 +12,7 @@
 #include "service/access_control.h"
 #include "service/device_service.h"
 #include "service/fleet_administration.h"
+#include "service/fleet_statistics.h"
 #include "service/rollout_service.h"
 #include "service/settings.h"
 #include "store/store.h"
@@ -29,7 +30,8 @@ struct Context {
         access(store_, hasher_, settings, env_),
         rollouts(store_, env_),
         devices(store_, blobs_, hasher_, settings, env_, access, rollouts),
-        administration(store_, blobs_, hasher_, settings, env_) {}
+        administration(store_, blobs_, hasher_, settings, env_),
+        statistics(store_, env_) {}
 
   store::Store& store;
   blob::BlobStore& blobs;
@@ -40,6 +42,7 @@ struct Context {
   service::RolloutService rollouts;
   service::DeviceService devices;
   service::FleetAdministration administration;
+  service::FleetStatistics statistics;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -37,6 +37,7 @@
 #include "domain/semver.h"
 #include "env/env.h"
 #include "service/access_control.h"
+#include "service/effective_config.h"
 #include "service/fleet_cache.h"
 #include "service/rollout_service.h"
 #include "service/seen_recorder.h"
@@ -84,12 +85,6 @@ struct OtaReceipt {
   std::int64_t id = 0;
   std::string status;
   std::int64_t received_at = 0;
-};
-
-// The device's configuration: its project's document merged with its own.
-struct DeviceConfig {
-  boost::json::object config;
-  std::int64_t updated_at = 0;  // 0 when neither document exists
 };
 
 struct Registration {
