@@ -209,11 +209,11 @@ ALTER TABLE api_keys ADD COLUMN label TEXT NOT NULL DEFAULT '';
 //   update_attempts_by_project_end: outcomes over time (a covering range);
 //   update_attempts_release_devices: a release's attempt counts (covering).
 constexpr const char* kSchemaV10 = R"sql(
-CREATE INDEX devices_by_last_seen ON devices(project_id, last_seen_at);
-CREATE INDEX devices_by_version ON devices(project_id, channel, firmware_version);
-CREATE INDEX devices_audience ON devices(project_id, blocked, channel, device_id);
-CREATE INDEX update_attempts_by_project_end ON update_attempts(project_id, ended_at, outcome);
-CREATE INDEX update_attempts_release_devices ON update_attempts(release_id, device_row_id, outcome);
+CREATE INDEX IF NOT EXISTS devices_by_last_seen ON devices(project_id, last_seen_at);
+CREATE INDEX IF NOT EXISTS devices_by_version ON devices(project_id, channel, firmware_version);
+CREATE INDEX IF NOT EXISTS devices_audience ON devices(project_id, blocked, channel, device_id);
+CREATE INDEX IF NOT EXISTS update_attempts_by_project_end ON update_attempts(project_id, ended_at, outcome);
+CREATE INDEX IF NOT EXISTS update_attempts_release_devices ON update_attempts(release_id, device_row_id, outcome);
 )sql";
 
 }  // namespace
