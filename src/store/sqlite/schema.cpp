@@ -238,6 +238,22 @@ void migrate_to_v9(Connection& conn) {
   conn.exec(kSchemaV9);
 }
 
+// Fleet statistics and rollout progress (store/fleet_stats_store.h), fast at
+// a million devices (docs/api.md, "Fleet statistics"): indexes, no counter
+// tables; the service caches what a scan costs.
+//   devices_by_last_seen (schema V9): seen in the last hour/day, never seen (a range count);
+//   devices_by_channel_version: devices per channel and version (a covering scan);
+//   devices_audience: blocked count, and the unblocked devices per channel a
+//     release's eligible count walks (a covering range, no table lookups);
+//   update_attempts_by_project_end: outcomes over time (a covering range);
+//   update_attempts_release_devices: a release's attempt counts (covering).
+constexpr const char* kSchemaV10 = R"sql(
+CREATE INDEX IF NOT EXISTS devices_by_channel_version ON devices(project_id, channel, firmware_version);
+CREATE INDEX IF NOT EXISTS devices_audience ON devices(project_id, blocked, channel, device_id);
+CREATE INDEX IF NOT EXISTS update_attempts_by_project_end ON update_attempts(project_id, ended_at, outcome);
+CREATE INDEX IF NOT EXISTS update_attempts_release_devices ON update_attempts(release_id, device_row_id, outcome);
+)sql";
+
 // The web console's sign-in sessions (store/console_session_store.h), found
 // by the hash of their token.
 constexpr const char* kSchemaV11 = R"sql(
@@ -274,6 +290,7 @@ void migrate(Connection& conn) {
   if (version < 7) conn.exec(kSchemaV7);
   if (version < 8) conn.exec(kSchemaV8);
   if (version < 9) migrate_to_v9(conn);
+  if (version < 10) conn.exec(kSchemaV10);
   if (version < 11) conn.exec(kSchemaV11);
   sync_cache_triggers(conn);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
