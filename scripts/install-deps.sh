@@ -10,8 +10,13 @@ packages=(
   libgtest-dev libgmock-dev libcpp-httplib-dev
   clang libclang-rt-14-dev
   curl
+  nodejs
   wrk nginx-light python3
 )
+# The web console is built with node and npm (web/). Debian ships npm as a
+# package of its own; a NodeSource nodejs carries npm inside and conflicts
+# with Debian's, so npm is asked for only when there is no npm command.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "api/cookies.h"
+#include "api/cross_site.h"
 #include "api/error_response.h"
 #include "api/json_body.h"
 
@@ -48,6 +50,14 @@ std::optional<std::string> bearer_key(const Request& req) {
 
 service::AdminPrincipal authenticate_admin(Context& ctx, const Request& req) {
   const std::optional<std::string> key = bearer_key(req);
+  if (!key) {
+    if (auto token = request_cookie(req, kSessionCookie)) {
+      refuse_cross_site(req, ctx.settings.public_url);
+      auto session = ctx.sessions.find(*token);
+      if (!session) throw ApiError(ErrorCode::Unauthorized, "the console session has ended; sign in again");
+      return std::move(session->admin);
+    }
+  }
   return ctx.access.authenticate_admin(key ? std::optional<std::string_view>(*key) : std::nullopt,
                                        req.remote_address);
 }

@@ -4,7 +4,9 @@
 //
 // Device calls carry device_id + device_secret in the JSON body, the query
 // string, or the X-Device-Id / X-Device-Secret headers (first found wins, in
-// that order). Admin calls carry `Authorization: Bearer pk_live_...`.
+// that order). Admin calls carry `Authorization: Bearer pk_live_...` or the
+// console's session cookie (kSessionCookie, service/console_sessions.h);
+// when both are present the Bearer key wins.
 
 #include <boost/json/object.hpp>
 
@@ -32,8 +34,12 @@ std::optional<std::string_view> presented_secret(const Request& req);
 // nullopt when the header is missing or of another form.
 std::optional<std::string> bearer_key(const Request& req);
 
+inline constexpr std::string_view kSessionCookie = "apiota_session";
+
 // The operator calling: service::AccessControl::authenticate_admin() with the
-// request's bearer key and address.
+// request's bearer key and address; without one, the console session its
+// cookie names (UNAUTHORIZED when it has ended), subject to the cross-site
+// rule (api/cross_site.h: FORBIDDEN); with neither, as without a key.
 service::AdminPrincipal authenticate_admin(Context& ctx, const Request& req);
 
 }  // namespace apiota::api

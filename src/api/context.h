@@ -10,6 +10,8 @@
 #include "crypto/keyed_hash.h"
 #include "env/env.h"
 #include "service/access_control.h"
+#include "service/change_feed.h"
+#include "service/console_sessions.h"
 #include "service/device_service.h"
 #include "service/fleet_administration.h"
 #include "service/rollout_service.h"
@@ -27,16 +29,19 @@ struct Context {
         settings(std::move(settings_)),
         env(env_),
         access(store_, hasher_, settings, env_),
-        rollouts(store_, env_),
-        devices(store_, blobs_, hasher_, settings, env_, access, rollouts),
-        administration(store_, blobs_, hasher_, settings, env_) {}
+        sessions(store_, access, env_),
+        rollouts(store_, env_, changes),
+        devices(store_, blobs_, hasher_, settings, env_, access, rollouts, changes),
+        administration(store_, blobs_, hasher_, settings, env_, changes) {}
 
   store::Store& store;
   blob::BlobStore& blobs;
   const crypto::KeyedHasher& hasher;
   const service::Settings settings;
   env::Env& env;
+  service::ChangeFeed changes;  // before the services that note into it
   service::AccessControl access;
+  service::ConsoleSessions sessions;
   service::RolloutService rollouts;
   service::DeviceService devices;
   service::FleetAdministration administration;

@@ -4,9 +4,14 @@
 
 namespace apiota::cli {
 
+service::ChangeFeed& unobserved_changes() {
+  static service::ChangeFeed changes;
+  return changes;
+}
+
 service::FleetAdministration administration(DataFolder& data) {
   return service::FleetAdministration(*data.store, *data.blobs, *data.hasher, service::Settings{}, env::system_env(),
-                                      service::FleetAdministration::FileRemoval::AtServerStart);
+                                      unobserved_changes(), service::FleetAdministration::FileRemoval::AtServerStart);
 }
 
 }  // namespace apiota::cli

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "cli/administration.h"
 #include "cli/commands.h"
 #include "cli/data_folder.h"
 #include "cli/serve_config.h"
@@ -26,7 +27,7 @@ void serve(const ServeFlags& flags, bool start_over) {
   }
 
   service::FleetAdministration administration(*data.store, *data.blobs, *data.hasher, config.settings,
-                                             env::system_env());
+                                             env::system_env(), unobserved_changes());
   // Only a database that was there before and was read proves a firmware
   // file unreferenced; one created by this start references nothing.
   const service::FilesCleanedUp cleaned = administration.clean_up_files(data.database_proven);

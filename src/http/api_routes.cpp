@@ -1,7 +1,9 @@
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_guard.h"
+#include "api/console/console_api.h"
 #include "api/device/device_api.h"
 #include "api/device/device_guard.h"
+#include "http/console_site.h"
 #include "http/router.h"
 
 namespace apiota::http {
@@ -49,6 +51,14 @@ Router make_api_router() {
   r.add("GET", "/api/admin/pins", admin_route(admin::list_pins));
   r.add("PUT", "/api/admin/pins", admin_route(admin::put_pin));
   r.add("DELETE", "/api/admin/pins", admin_route(admin::delete_pin));
+
+  // The web console: its session, live events and files.
+  r.add("POST", "/api/console/session", api::console::sign_in);
+  r.add("GET", "/api/console/session", api::console::session_info);
+  r.add("DELETE", "/api/console/session", api::console::sign_out);
+  r.add("GET", "/api/admin/events", nullptr, RouteKind::EventStream);
+  r.add("GET", "/", console_redirect, RouteKind::Plain, console_redirect_fast);
+  r.add("GET", "/console/{path...}", console_page, RouteKind::Plain, console_page_fast);
   return r;
 }
 

@@ -8,6 +8,7 @@
 
 #include "api/error_response.h"
 #include "http/access_log.h"
+#include "http/event_stream.h"
 #include "http/response_writer.h"
 #include "http/transfer_encoding.h"
 #include "http/upload_reader.h"
@@ -193,6 +194,17 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
       } else if (match.outcome == RouteMatch::Outcome::MethodNotAllowed) {
         res = api::error_response(service::ErrorCode::MethodNotAllowed, req.method + " is not allowed on " + req.path);
         res.headers.emplace_back("Allow", match.allow);
+        body_consumed = !has_body;
+      } else if (match.kind == RouteKind::EventStream) {
+        EventStreamResult streamed = co_await serve_event_stream(state, stream, req, reply);
+        if (!streamed.refusal) {
+          if (opts.access_log) {
+            auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+            log_request(remote, req.method, target, streamed.sent.status, streamed.sent.body_bytes, elapsed.count());
+          }
+          break;
+        }
+        res = std::move(*streamed.refusal);
         body_consumed = !has_body;
       } else if (match.kind == RouteKind::FirmwareUpload) {
         UploadResult upload = co_await read_upload(state, stream, buffer, head_parser, req);

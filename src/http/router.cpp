@@ -20,18 +20,29 @@ std::vector<std::string> split_pattern(std::string_view pattern) {
 }
 
 bool is_placeholder(const std::string& segment) { return segment.size() > 2 && segment.front() == '{'; }
+bool is_catch_all(const std::string& segment) { return is_placeholder(segment) && segment.ends_with("...}"); }
 
 std::optional<std::vector<std::string>> match_segments(const std::vector<std::string>& pattern,
                                                        const std::vector<std::string>& path) {
-  if (pattern.size() != path.size()) return std::nullopt;
+  const bool catch_all = !pattern.empty() && is_catch_all(pattern.back());
+  const std::size_t fixed = catch_all ? pattern.size() - 1 : pattern.size();
+  if (catch_all ? path.size() < fixed : path.size() != fixed) return std::nullopt;
   std::vector<std::string> params;
-  for (std::size_t i = 0; i < pattern.size(); ++i) {
+  for (std::size_t i = 0; i < fixed; ++i) {
     if (is_placeholder(pattern[i])) {
       if (path[i].empty()) return std::nullopt;
       params.push_back(path[i]);
     } else if (pattern[i] != path[i]) {
       return std::nullopt;
     }
+  }
+  if (catch_all) {
+    std::string rest;
+    for (std::size_t i = fixed; i < path.size(); ++i) {
+      if (i > fixed) rest += '/';
+      rest += path[i];
+    }
+    params.push_back(std::move(rest));
   }
   return params;
 }

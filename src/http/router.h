@@ -2,7 +2,10 @@
 // Router: maps (method, decoded path) to a handler.
 //
 // Patterns are literal segments and `{name}` placeholders that match exactly
-// one non-empty segment; placeholder values are returned in order. A path
+// one non-empty segment; placeholder values are returned in order. A last
+// segment `{name...}` (a trailing catch-all) matches the rest of the path,
+// zero or more segments, and yields them joined by '/' ("" for none; a path
+// ending in '/' yields a value ending in '/'). A path
 // that matches a pattern under another method yields MethodNotAllowed with
 // the allowed methods (for the Allow header); otherwise NotFound. HEAD is
 // served by GET routes. Routes are added at start-up; match() is then
@@ -28,6 +31,7 @@ using FastHandler = std::function<std::optional<api::Response>(api::Context&, co
 enum class RouteKind {
   Plain,           // the body is read whole (bounded) and the handler called once
   FirmwareUpload,  // the body streams into api::admin::FirmwareUpload
+  EventStream,     // the answer is a stream of Server-Sent Events (http/event_stream.h)
 };
 
 struct RouteMatch {
@@ -56,7 +60,7 @@ class Router {
   std::vector<Route> routes_;
 };
 
-// The router for apiota's device and admin APIs.
+// The router for apiota's device and admin APIs and the console.
 Router make_api_router();
 
 }  // namespace apiota::http

@@ -150,12 +150,20 @@ struct Server::Impl {
 
   // Idle rate-limit buckets and failed-authentication records are dropped
   // once a minute so the limiters' memory follows the active fleet, not
-  // every address ever seen.
+  // every address ever seen; so are ended console sessions (on the worker
+  // pool: that is a store write).
   void prune_rate_limiters() {
     housekeeping_timer.expires_after(std::chrono::minutes(1));
     housekeeping_timer.async_wait([this](boost::system::error_code ec) {
       if (ec || state.stopping) return;
       state.ctx.access.prune();
+      asio::post(workers, [this] {
+        try {
+          state.ctx.sessions.prune();
+        } catch (const std::exception& e) {
+          spdlog::error("pruning ended console sessions failed: {}", e.what());
+        }
+      });
       prune_rate_limiters();
     });
   }

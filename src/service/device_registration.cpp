@@ -60,6 +60,7 @@ store::DeviceRecord DeviceService::register_device(const Registration& registrat
   auto result = store_.register_device(*candidate, project->plan.max_devices);
   switch (result.outcome) {
     case store::RegisterOutcome::Created:
+      changes_.note(project->id, ChangeKind::Device);
       return result.device;
     case store::RegisterOutcome::PlanLimitReached:
       throw ApiError(ErrorCode::PlanLimitExceeded,

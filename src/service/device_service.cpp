@@ -60,7 +60,7 @@ boost::json::object stored_object(const std::optional<store::ConfigRecord>& reco
 
 DeviceService::DeviceService(store::Store& store, blob::BlobStore& blobs, const crypto::KeyedHasher& hasher,
                              const Settings& settings, env::Env& env, AccessControl& access,
-                             RolloutService& rollouts)
+                             RolloutService& rollouts, ChangeFeed& changes)
     : store_(store),
       blobs_(blobs),
       hasher_(hasher),
@@ -68,6 +68,7 @@ DeviceService::DeviceService(store::Store& store, blob::BlobStore& blobs, const 
       env_(env),
       access_(access),
       rollouts_(rollouts),
+      changes_(changes),
       fleet_(store, env),
       seen_(store, settings.seen_flush_interval) {}
 
@@ -185,6 +186,7 @@ void DeviceService::follow_attempt(const store::DeviceRecord& dev, const Project
     store_.append_ota_log(unreported_failure_log(*dev.open_attempt, *end, current.to_string(), now), std::nullopt,
                           write);
   }
+  changes_.note(dev.project_id, ChangeKind::Ota, std::span(&open->release.id, 1));
   rollouts_.attempt_ended(dev.project_id, open->release.id, *end, now);
 }
 
@@ -219,6 +221,10 @@ OtaReceipt DeviceService::report_ota(const AuthenticatedDevice& device, const Ot
       log, new_version, attempt_write(step, dev, log.status, report.from_version, log.received_at));
   // A device with an attempt is no longer settled (service/fleet_cache.h).
   if (step.start) fleet_.forget_device(dev.device_id);
+  std::vector<std::int64_t> release_ids;
+  if (open) release_ids.push_back(open->release.id);
+  if (step.start) release_ids.push_back(step.start->release.id);
+  changes_.note(dev.project_id, ChangeKind::Ota, release_ids);
   if (step.end_open && open) {
     rollouts_.attempt_ended(dev.project_id, open->release.id, *step.end_open, log.received_at);
   }

@@ -19,6 +19,10 @@
 // Refusals are thrown as ApiError with the contract's codes; failures of the
 // store (StoreError) and of the disk propagate. Thread-safe.
 //
+// OTA reports, attempts that end and new registrations are noted in the
+// ChangeFeed (service/change_feed.h) once stored; check-update's answers
+// never touch it.
+//
 // Registration is implemented in device_registration.cpp, downloads in
 // device_downloads.cpp, the rest in device_service.cpp.
 
@@ -37,6 +41,7 @@
 #include "domain/semver.h"
 #include "env/env.h"
 #include "service/access_control.h"
+#include "service/change_feed.h"
 #include "service/fleet_cache.h"
 #include "service/rollout_service.h"
 #include "service/seen_recorder.h"
@@ -122,7 +127,8 @@ struct DownloadGrant {
 class DeviceService {
  public:
   DeviceService(store::Store& store, blob::BlobStore& blobs, const crypto::KeyedHasher& hasher,
-                const Settings& settings, env::Env& env, AccessControl& access, RolloutService& rollouts);
+                const Settings& settings, env::Env& env, AccessControl& access, RolloutService& rollouts,
+                ChangeFeed& changes);
 
   // The per-address limit every device call starts with (RATE_LIMITED).
   void limit_address(std::string_view address);
@@ -182,6 +188,7 @@ class DeviceService {
   env::Env& env_;
   AccessControl& access_;
   RolloutService& rollouts_;
+  ChangeFeed& changes_;
   FleetCache fleet_;
   SeenRecorder seen_;
 };

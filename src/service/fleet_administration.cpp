@@ -18,8 +18,14 @@ namespace apiota::service {
 
 FleetAdministration::FleetAdministration(store::Store& store, blob::BlobStore& blobs,
                                          const crypto::KeyedHasher& hasher, Settings settings, env::Env& env,
-                                         FileRemoval removal)
-    : store_(store), blobs_(blobs), hasher_(hasher), settings_(std::move(settings)), env_(env), removal_(removal) {}
+                                         ChangeFeed& changes, FileRemoval removal)
+    : store_(store),
+      blobs_(blobs),
+      hasher_(hasher),
+      settings_(std::move(settings)),
+      env_(env),
+      changes_(changes),
+      removal_(removal) {}
 
 std::optional<IssuedKey> FleetAdministration::bootstrap() {
   return service::bootstrap(store_, hasher_, settings_.default_plan, env_);
@@ -39,6 +45,7 @@ store::ProjectRecord FleetAdministration::create_project(std::string_view id, st
                                env_.now_ms()};
   store_.upsert_project(project);
   record_audit(store_, env_, project.id, actor, "project.create", "project:" + project.id, nullptr, render(project));
+  changes_.note(project.id, ChangeKind::Audit);
   return project;
 }
 
@@ -56,6 +63,7 @@ store::ProjectRecord FleetAdministration::change_plan(std::string_view project_i
   store_.upsert_project(*project);
   record_audit(store_, env_, project->id, actor, "project.plan", "project:" + project->id, render(before),
                render(*project));
+  changes_.note(project->id, ChangeKind::Audit);
   return std::move(*project);
 }
 
@@ -70,12 +78,15 @@ IssuedKey FleetAdministration::issue_key(std::string_view project_id, store::Key
   IssuedKey issued = service::issue_key(store_, hasher_, project_id, role, label, env_);
   record_audit(store_, env_, issued.record.project_id, actor, "key.create", "key:" + issued.record.id, nullptr,
                render(issued.record));
+  changes_.note(issued.record.project_id, ChangeKind::Audit);
   return issued;
 }
 
 store::KeyRecord FleetAdministration::revoke_key(std::string_view key_id, std::optional<std::string_view> project_id,
                                                  std::string_view actor) {
-  return revoke_api_key(store_, env_, key_id, project_id, actor);
+  store::KeyRecord revoked = revoke_api_key(store_, env_, key_id, project_id, actor);
+  changes_.note(revoked.project_id, ChangeKind::Audit);
+  return revoked;
 }
 
 std::vector<store::KeyRecord> FleetAdministration::list_keys(std::optional<std::string_view> project_id) {
@@ -84,18 +95,24 @@ std::vector<store::KeyRecord> FleetAdministration::list_keys(std::optional<std::
 
 store::DeviceRecord FleetAdministration::set_blocked(store::DeviceRecord device, bool blocked,
                                                      std::string_view reason, std::string_view actor) {
-  return change_device_block(store_, env_, std::move(device), blocked, reason, actor);
+  store::DeviceRecord changed = change_device_block(store_, env_, std::move(device), blocked, reason, actor);
+  changes_.note_device(changed.project_id);
+  return changed;
 }
 
 store::DeviceRecord FleetAdministration::set_channel(store::DeviceRecord device, std::string_view channel,
                                                      std::string_view actor) {
-  return change_device_channel(store_, env_, std::move(device), channel, actor);
+  store::DeviceRecord changed = change_device_channel(store_, env_, std::move(device), channel, actor);
+  changes_.note_device(changed.project_id);
+  return changed;
 }
 
 std::vector<std::string> FleetAdministration::replace_tags(const store::DeviceRecord& device,
                                                            std::span<const std::string> tags,
                                                            std::string_view actor) {
-  return replace_device_tags(store_, env_, device, tags, actor);
+  std::vector<std::string> replaced = replace_device_tags(store_, env_, device, tags, actor);
+  changes_.note_device(device.project_id);
+  return replaced;
 }
 
 store::Store::ImportResult FleetAdministration::import_devices(const store::ProjectRecord& project,
@@ -105,6 +122,7 @@ store::Store::ImportResult FleetAdministration::import_devices(const store::Proj
   if (result.within_plan) {
     record_audit(store_, env_, project.id, actor, "device.import", "project:" + project.id, nullptr,
                  boost::json::object{{"devices", devices.size()}, {"created", result.created}});
+    changes_.note_device(project.id);
   }
   return result;
 }
@@ -160,6 +178,7 @@ store::ConfigRecord FleetAdministration::set_device_config(const store::DeviceRe
   store_.set_device_config(device.device_id, record);
   record_audit(store_, env_, device.project_id, actor, "config.device", "device:" + device.device_id,
                config_json(before), config_json(record));
+  changes_.note_device(device.project_id);
   return record;
 }
 
@@ -170,6 +189,7 @@ store::ConfigRecord FleetAdministration::set_project_config(std::string_view pro
   store_.set_project_config(project_id, record);
   record_audit(store_, env_, project_id, actor, "config.project", "project:" + std::string(project_id),
                config_json(before), config_json(record));
+  changes_.note(project_id, ChangeKind::Audit);
   return record;
 }
 

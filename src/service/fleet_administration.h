@@ -20,6 +20,9 @@
 // the server serializes removals with its own uploads' commits (the commit
 // lock held here, around both).
 //
+// Every change it makes is noted in the ChangeFeed it was given
+// (service/change_feed.h) once stored, for the console's live events.
+//
 // Thread-safe as far as the store is: it keeps no state but the commit lock.
 
 #include <boost/json/array.hpp>
@@ -35,6 +38,7 @@
 #include "blob/blob_store.h"
 #include "crypto/keyed_hash.h"
 #include "env/env.h"
+#include "service/change_feed.h"
 #include "service/key_issuer.h"
 #include "service/release_operations.h"
 #include "service/release_publication.h"
@@ -61,7 +65,8 @@ class FleetAdministration {
   enum class FileRemoval { WithRelease, AtServerStart };
 
   FleetAdministration(store::Store& store, blob::BlobStore& blobs, const crypto::KeyedHasher& hasher,
-                      Settings settings, env::Env& env, FileRemoval removal = FileRemoval::WithRelease);
+                      Settings settings, env::Env& env, ChangeFeed& changes,
+                      FileRemoval removal = FileRemoval::WithRelease);
   FleetAdministration(const FleetAdministration&) = delete;
   FleetAdministration& operator=(const FleetAdministration&) = delete;
 
@@ -152,6 +157,7 @@ class FleetAdministration {
   const crypto::KeyedHasher& hasher_;
   const Settings settings_;
   env::Env& env_;
+  ChangeFeed& changes_;
   const FileRemoval removal_;
   // Serializes the last step of uploads (blob commit + release insert) with
   // blob removals, so a losing duplicate or a deleted release can safely

@@ -12,12 +12,15 @@ namespace apiota::service {
 store::PinRecord FleetAdministration::set_pin(std::string_view project_id, domain::PinScope scope,
                                               std::string_view subject, std::string_view version,
                                               std::string_view actor) {
-  return service::set_pin(store_, env_, project_id, scope, subject, version, actor);
+  store::PinRecord pin = service::set_pin(store_, env_, project_id, scope, subject, version, actor);
+  changes_.note(project_id, ChangeKind::Audit);
+  return pin;
 }
 
 void FleetAdministration::clear_pin(std::string_view project_id, domain::PinScope scope, std::string_view subject,
                                     std::string_view actor) {
   service::clear_pin(store_, env_, project_id, scope, subject, actor);
+  changes_.note(project_id, ChangeKind::Audit);
 }
 
 std::vector<store::PinRecord> FleetAdministration::list_pins(std::string_view project_id) {
@@ -27,12 +30,16 @@ std::vector<store::PinRecord> FleetAdministration::list_pins(std::string_view pr
 store::ReleaseRecord FleetAdministration::change_release(std::string_view project_id, std::int64_t id,
                                                          const ReleaseChange& change, std::string_view actor,
                                                          std::string_view action) {
-  return service::change_release(store_, env_, project_id, id, change, actor, action);
+  store::ReleaseRecord changed = service::change_release(store_, env_, project_id, id, change, actor, action);
+  changes_.note_release(project_id, id);
+  return changed;
 }
 
 store::ReleaseRecord FleetAdministration::promote_release(std::string_view project_id, std::int64_t id,
                                                           std::string_view channel, std::string_view actor) {
-  return service::promote_release(store_, env_, project_id, id, channel, actor);
+  store::ReleaseRecord promoted = service::promote_release(store_, env_, project_id, id, channel, actor);
+  changes_.note_release(project_id, promoted.id);
+  return promoted;
 }
 
 store::ReleaseRecord FleetAdministration::delete_release(std::string_view project_id, std::int64_t id,
@@ -41,6 +48,7 @@ store::ReleaseRecord FleetAdministration::delete_release(std::string_view projec
   // file between the reference check and the removal.
   std::lock_guard lock(commit_mutex_);
   store::ReleaseRecord deleted = service::delete_release(store_, env_, project_id, id, actor);
+  changes_.note_release(project_id, id);
   if (removal_ == FileRemoval::WithRelease) remove_unreferenced_blob(store_, blobs_, deleted.sha256);
   return deleted;
 }
@@ -48,7 +56,10 @@ store::ReleaseRecord FleetAdministration::delete_release(std::string_view projec
 PublishedRelease FleetAdministration::publish_release(const store::ProjectRecord& project,
                                                       const ReleaseRequest& request, ReleaseFile& file,
                                                       std::string_view actor) {
-  return service::publish_release({store_, blobs_, commit_mutex_, env_}, project, request, file, actor);
+  PublishedRelease published =
+      service::publish_release({store_, blobs_, commit_mutex_, env_}, project, request, file, actor);
+  changes_.note_release(project.id, published.release.id);
+  return published;
 }
 
 std::vector<store::ReleaseRecord> FleetAdministration::list_releases(std::string_view project_id) {

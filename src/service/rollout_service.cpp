@@ -65,6 +65,7 @@ bool RolloutService::pause_if_unsafe(std::string_view project_id, std::int64_t r
   after.state = domain::ReleaseState::Paused;
   after.state_reason = "paused automatically: " + verdict.reason;
   if (!store_change(store_, *release, after, "release.auto_pause", now)) return false;
+  changes_.note_release(project_id, release_id);
   spdlog::warn("release {} ({}) of project {} {}", release_id, release->version, project_id, after.state_reason);
   return true;
 }
@@ -83,6 +84,7 @@ bool RolloutService::advance_if_due(std::string_view project_id, std::int64_t re
   after.stage_started_at = now;
   after.rollout_percent = stages[*next].percent;
   if (!store_change(store_, *release, after, "release.stage", now)) return false;
+  changes_.note_release(project_id, release_id);
   spdlog::info("release {} ({}) of project {} advanced to stage {} ({}%)", release_id, release->version, project_id,
                *next + 1, after.rollout_percent);
   return true;
@@ -97,6 +99,7 @@ SweepReport RolloutService::sweep() {
     ++report.stuck;
     store_.append_ota_log(unreported_failure_log(attempt, domain::AttemptEnd::Stuck, {}, now), std::nullopt,
                           store::AttemptWrite{});
+    changes_.note(attempt.project_id, ChangeKind::Ota, std::span(&attempt.release_id, 1));
     if (attempt_ended(attempt.project_id, attempt.release_id, domain::AttemptEnd::Stuck, now)) ++report.paused;
   }
   std::lock_guard lock(mutex_);

@@ -24,6 +24,9 @@
 // and has enough successes. It logs what it did (when it did anything) and
 // returns it.
 //
+// Every pause, advance and stuck attempt is noted in the ChangeFeed
+// (service/change_feed.h) once stored.
+//
 // Methods block on the store (call them on worker threads); sweep() may
 // throw StoreError. They serialize on an internal mutex, so concurrent failures
 // pause a release once.
@@ -35,6 +38,7 @@
 
 #include "domain/update_attempt.h"
 #include "env/env.h"
+#include "service/change_feed.h"
 #include "store/store.h"
 
 namespace apiota::service {
@@ -49,8 +53,9 @@ struct SweepReport {
 
 class RolloutService {
  public:
-  // `store` and `env` must outlive the service.
-  RolloutService(store::Store& store, env::Env& env) : store_(store), env_(env) {}
+  // `store`, `env` and `changes` must outlive the service.
+  RolloutService(store::Store& store, env::Env& env, ChangeFeed& changes)
+      : store_(store), env_(env), changes_(changes) {}
 
   // True when it paused or advanced the release.
   bool attempt_ended(std::string_view project_id, std::int64_t release_id, domain::AttemptEnd end, std::int64_t now);
@@ -63,6 +68,7 @@ class RolloutService {
 
   store::Store& store_;
   env::Env& env_;
+  ChangeFeed& changes_;
   std::mutex mutex_;
 };
 

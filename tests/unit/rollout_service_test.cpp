@@ -53,7 +53,7 @@ class CapturedLog {
 
 class RolloutServiceTest : public ::testing::Test {
  protected:
-  RolloutServiceTest() : store_((folder_ / "apiota.db").string()), rollouts_(store_, env_) {
+  RolloutServiceTest() : store_((folder_ / "apiota.db").string()), rollouts_(store_, env_, changes_) {
     store_.upsert_project({"p", "P", domain::Plan{}, 1});
     for (int i = 0; i < kDevices; ++i) {
       auto result = store_.register_device(testing::device_record("p", device(i)), 100);
@@ -117,6 +117,7 @@ class RolloutServiceTest : public ::testing::Test {
   testing::TempFolder folder_{"apiota-rollout-service"};
   testing::FakeEnv env_;
   store::sqlite::SqliteStore store_;
+  ChangeFeed changes_;
   RolloutService rollouts_;
   std::vector<std::int64_t> rows_;
 };

@@ -64,6 +64,27 @@ TEST_F(RouterTest, UnknownPathsAreNotFound) {
             RouteMatch::Outcome::NotFound);
 }
 
+TEST(RouterCatchAll, MatchesTheRestOfThePathJoined) {
+  Router router;
+  router.add("GET", "/console/{path...}", respond);
+  router.add("GET", "/api/health", respond);
+  auto deep = router.match("GET", segments({"console", "devices", "esp32-1"}));
+  ASSERT_EQ(deep.outcome, RouteMatch::Outcome::Found);
+  EXPECT_EQ(deep.params, segments({"devices/esp32-1"}));
+  auto root = router.match("GET", segments({"console", ""}));
+  ASSERT_EQ(root.outcome, RouteMatch::Outcome::Found);
+  EXPECT_EQ(root.params, segments({""}));
+  auto bare = router.match("GET", segments({"console"}));
+  ASSERT_EQ(bare.outcome, RouteMatch::Outcome::Found);
+  EXPECT_EQ(bare.params, segments({""}));
+  auto trailing = router.match("GET", segments({"console", "assets", ""}));
+  ASSERT_EQ(trailing.outcome, RouteMatch::Outcome::Found);
+  EXPECT_EQ(trailing.params, segments({"assets/"}));
+  EXPECT_EQ(router.match("POST", segments({"console", "x"})).outcome, RouteMatch::Outcome::MethodNotAllowed);
+  EXPECT_EQ(router.match("GET", segments({"consoles", "x"})).outcome, RouteMatch::Outcome::NotFound);
+  EXPECT_EQ(router.match("GET", segments({"api", "health"})).outcome, RouteMatch::Outcome::Found);
+}
+
 TEST(ApiRouter, EveryContractEndpointIsRouted) {
   Router r = make_api_router();
   EXPECT_EQ(r.match("GET", segments({"api", "health"})).outcome, RouteMatch::Outcome::Found);
@@ -73,6 +94,17 @@ TEST(ApiRouter, EveryContractEndpointIsRouted) {
   EXPECT_EQ(r.match("GET", segments({"api", "config"})).outcome, RouteMatch::Outcome::Found);
   EXPECT_EQ(r.match("HEAD", segments({"api", "firmware", "fw-1.bin"})).outcome, RouteMatch::Outcome::Found);
   EXPECT_EQ(r.match("POST", segments({"api", "firmware", "upload"})).kind, RouteKind::FirmwareUpload);
+}
+
+TEST(ApiRouter, RoutesTheConsole) {
+  Router r = make_api_router();
+  EXPECT_EQ(r.match("GET", {}).outcome, RouteMatch::Outcome::Found);
+  EXPECT_EQ(r.match("GET", segments({"console", ""})).outcome, RouteMatch::Outcome::Found);
+  EXPECT_EQ(r.match("GET", segments({"console", "assets", "app-1.js"})).outcome, RouteMatch::Outcome::Found);
+  EXPECT_EQ(r.match("POST", segments({"api", "console", "session"})).outcome, RouteMatch::Outcome::Found);
+  EXPECT_EQ(r.match("DELETE", segments({"api", "console", "session"})).outcome, RouteMatch::Outcome::Found);
+  EXPECT_EQ(r.match("GET", segments({"api", "admin", "events"})).kind, RouteKind::EventStream);
+  EXPECT_EQ(r.match("GET", segments({"favicon.ico"})).outcome, RouteMatch::Outcome::NotFound);
 }
 
 }  // namespace

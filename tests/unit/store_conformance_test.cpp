@@ -98,6 +98,37 @@ TEST_P(StoreConformance, KeysAreFoundByHashAndRevokedOnce) {
   EXPECT_EQ(store_->list_keys(std::nullopt).size(), 1u);
 }
 
+TEST_P(StoreConformance, ConsoleSessionsComeWithTheirKeyAndEnd) {
+  store_->insert_key({"key_1", "default", KeyRole::Admin, "hash1", "pk_live_ab...", 10, std::nullopt, "ops"});
+  store_->insert_console_session({"digest-a", "key_1", "default", 100, 100, 1000});
+  store_->insert_console_session({"digest-b", "key_1", "default", 100, 500, 1000});
+  store_->insert_console_session({"digest-c", "key_1", "default", 100, 100, 300});
+  auto found = store_->find_console_session("digest-a");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->session.key_id, "key_1");
+  EXPECT_EQ(found->session.expires_at, 1000);
+  EXPECT_EQ(found->key.label, "ops");
+  EXPECT_EQ(found->key.role, KeyRole::Admin);
+  EXPECT_FALSE(found->key.revoked_at);
+  EXPECT_FALSE(store_->find_console_session("digest-x"));
+
+  EXPECT_TRUE(store_->touch_console_session("digest-a", 450));
+  EXPECT_EQ(store_->find_console_session("digest-a")->session.last_used_at, 450);
+  EXPECT_FALSE(store_->touch_console_session("digest-x", 450));
+
+  store_->revoke_key("key_1", 460);
+  EXPECT_EQ(store_->find_console_session("digest-a")->key.revoked_at, 460);
+
+  // At 400 with an idle cutoff of 200: c has expired; a and b were used since.
+  EXPECT_EQ(store_->delete_ended_console_sessions(400, 200), 1);
+  EXPECT_FALSE(store_->find_console_session("digest-c"));
+  // Idle: b was last used at 500, a at 450.
+  EXPECT_EQ(store_->delete_ended_console_sessions(600, 460), 1);
+  EXPECT_FALSE(store_->find_console_session("digest-a"));
+  EXPECT_TRUE(store_->delete_console_session("digest-b"));
+  EXPECT_FALSE(store_->delete_console_session("digest-b"));
+}
+
 TEST_P(StoreConformance, RegisterCreatesThenReportsExistingThenEnforcesLimit) {
   auto first = store_->register_device(device("a"), 2);
   EXPECT_EQ(first.outcome, RegisterOutcome::Created);

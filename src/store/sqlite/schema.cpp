@@ -198,6 +198,19 @@ ALTER TABLE devices ADD COLUMN blocked_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE api_keys ADD COLUMN label TEXT NOT NULL DEFAULT '';
 )sql";
 
+// The web console's sign-in sessions (store/console_session_store.h), found
+// by the hash of their token.
+constexpr const char* kSchemaV11 = R"sql(
+CREATE TABLE console_sessions (
+  token_hash TEXT PRIMARY KEY,
+  key_id TEXT NOT NULL REFERENCES api_keys(id),
+  project_id TEXT NOT NULL REFERENCES projects(id),
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 std::int64_t schema_version(Connection& conn) {
@@ -220,6 +233,7 @@ void migrate(Connection& conn) {
   if (version < 6) conn.exec(kSchemaV6);
   if (version < 7) conn.exec(kSchemaV7);
   if (version < 8) conn.exec(kSchemaV8);
+  if (version < 11) conn.exec(kSchemaV11);
   sync_cache_triggers(conn);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();

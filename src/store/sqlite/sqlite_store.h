@@ -5,7 +5,7 @@
 // their own, named after the aggregate's interface: project_queries.cpp,
 // device_queries.cpp, release_queries.cpp, pin_queries.cpp,
 // ota_log_queries.cpp and attempt_queries.cpp (OtaStore), config_queries.cpp,
-// audit_queries.cpp, cache_tracking.cpp.
+// audit_queries.cpp, console_session_queries.cpp, cache_tracking.cpp.
 
 #include <string>
 
@@ -84,6 +84,13 @@ class SqliteStore final : public Store {
   // AuditStore
   void append_audit(const AuditRecord& audit) override;
   std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) override;
+
+  // ConsoleSessionStore
+  void insert_console_session(const ConsoleSessionRecord& session) override;
+  std::optional<ConsoleSessionLookup> find_console_session(std::string_view token_hash) override;
+  bool touch_console_session(std::string_view token_hash, std::int64_t last_used_at) override;
+  bool delete_console_session(std::string_view token_hash) override;
+  std::int64_t delete_ended_console_sessions(std::int64_t now, std::int64_t idle_cutoff) override;
 
   // CacheTracking
   std::uint64_t data_version() override;
