@@ -48,6 +48,8 @@ void serve(const ServeFlags& flags, bool start_over) {
   spdlog::info("apiota {} listening on http://{} ({} I/O threads, data: {}, download URLs: {}, rate limit: {})",
                APIOTA_VERSION, bound, server.io_threads(), data.path.string(), download_urls,
                config.settings.rate_limit ? "on" : "off");
+  spdlog::info("web console: {}/console/ (sign in with an admin key)",
+               config.settings.public_url.empty() ? "http://" + bound : config.settings.public_url);
   std::optional<http::AccessLog> access_log;
   if (config.server.access_log) access_log.emplace();
   server.run();

@@ -55,7 +55,8 @@ ContentCoding choose_coding(std::optional<std::string_view> accept_encoding, Ava
   }
   const double w_brotli = available.brotli ? brotli.value_or(any.value_or(0)) : 0;
   const double w_gzip = available.gzip ? gzip.value_or(any.value_or(0)) : 0;
-  const double w_identity = identity.value_or(any.value_or(1));
+  // Unlisted identity is acceptable but ranks below every listed coding.
+  const double w_identity = identity.value_or(any.value_or(0));
   if (w_brotli > 0 && w_brotli >= w_gzip && w_brotli >= w_identity) return ContentCoding::Brotli;
   if (w_gzip > 0 && w_gzip >= w_identity) return ContentCoding::Gzip;
   return ContentCoding::Identity;

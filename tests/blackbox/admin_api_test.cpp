@@ -296,7 +296,7 @@ TEST_F(AdminApi, ProvisionKeysAndMissingKeysAreRefusedEverywhere) {
 }
 
 TEST_F(AdminApi, UnknownRoutesAndWrongMethods) {
-  for (const char* path : {"/api/nothing", "/", "/api/admin", "/api/admin/devices/a-dev/extra/deep"}) {
+  for (const char* path : {"/api/nothing", "/nothing", "/api/admin", "/api/admin/devices/a-dev/extra/deep"}) {
     auto res = client_.Get(path, bearer(server_.admin_key()));
     EXPECT_TRUE(is_error(res, 404, "NOT_FOUND")) << path;
     if (res) {

@@ -7,6 +7,7 @@
 #include "api/cookies.h"
 #include "api/cross_site.h"
 #include "http/accept_encoding.h"
+#include "service/api_error.h"
 
 namespace apiota {
 namespace {

@@ -201,7 +201,7 @@ ALTER TABLE api_keys ADD COLUMN label TEXT NOT NULL DEFAULT '';
 // The web console's sign-in sessions (store/console_session_store.h), found
 // by the hash of their token.
 constexpr const char* kSchemaV11 = R"sql(
-CREATE TABLE console_sessions (
+CREATE TABLE IF NOT EXISTS console_sessions (
   token_hash TEXT PRIMARY KEY,
   key_id TEXT NOT NULL REFERENCES api_keys(id),
   project_id TEXT NOT NULL REFERENCES projects(id),
