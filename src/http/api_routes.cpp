@@ -27,6 +27,8 @@ Router make_api_router() {
   r.add("GET", "/api/admin/keys", admin_route(admin::list_keys));
   r.add("POST", "/api/admin/keys", admin_route(admin::create_key));
   r.add("DELETE", "/api/admin/keys/{id}", admin_route(admin::revoke_key));
+  r.add("PATCH", "/api/admin/keys/{id}", admin_route(admin::label_key));
+  r.add("GET", "/api/admin/devices/{id}/attempts", admin_route(admin::device_attempts));
   r.add("GET", "/api/admin/devices", admin_route(admin::list_devices));
   r.add("GET", "/api/admin/devices/{id}", admin_route(admin::get_device));
   r.add("POST", "/api/admin/devices/{id}/block", admin_route(admin::block_device));

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "domain/identifiers.h"
+#include "service/api_error.h"
 #include "service/audit.h"
 #include "service/config_document.h"
 #include "service/credential_hash.h"
@@ -80,6 +81,21 @@ IssuedKey FleetAdministration::issue_key(std::string_view project_id, store::Key
                render(issued.record));
   changes_.note(issued.record.project_id, ChangeKind::Audit);
   return issued;
+}
+
+store::KeyRecord FleetAdministration::label_key(std::string_view key_id, std::optional<std::string_view> project_id,
+                                                std::string_view label, std::string_view actor) {
+  check_key_label(label);
+  for (const auto& before : store_.list_keys(project_id)) {
+    if (before.id != key_id) continue;
+    store_.set_key_label(key_id, label);
+    store::KeyRecord after = before;
+    after.label = std::string(label);
+    record_audit(store_, env_, before.project_id, actor, "key.label", "key:" + before.id, render(before),
+                 render(after));
+    return after;
+  }
+  throw ApiError(ErrorCode::NotFound, "no key with id " + std::string(key_id));
 }
 
 store::KeyRecord FleetAdministration::revoke_key(std::string_view key_id, std::optional<std::string_view> project_id,
@@ -159,6 +175,10 @@ std::vector<store::DeviceRecord> FleetAdministration::list_devices(const store::
   return store_.list_devices(query);
 }
 
+store::DeviceCount FleetAdministration::count_matching_devices(const store::DeviceQuery& query, std::int64_t cap) {
+  return store_.count_matching_devices(query, cap);
+}
+
 std::int64_t FleetAdministration::count_devices(std::string_view project_id) {
   return store_.count_devices(project_id);
 }
@@ -169,6 +189,11 @@ std::vector<std::string> FleetAdministration::device_tags(std::string_view devic
 
 std::vector<store::OtaLogRecord> FleetAdministration::ota_logs(std::string_view device_id, std::int64_t limit) {
   return store_.list_ota_logs(device_id, limit);
+}
+
+std::vector<store::AttemptRecord> FleetAdministration::device_attempts(std::string_view device_id,
+                                                                       std::int64_t limit) {
+  return store_.device_attempts(device_id, limit);
 }
 
 store::ConfigRecord FleetAdministration::set_device_config(const store::DeviceRecord& device,

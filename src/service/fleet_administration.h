@@ -82,10 +82,14 @@ class FleetAdministration {
   std::vector<store::ProjectRecord> list_projects();
   std::optional<store::ProjectRecord> find_project(std::string_view project_id);
 
-  // API keys, audited as "key.create" and "key.revoke". revoke_key() looks
-  // only among `project_id`'s keys when one is given.
+  // API keys, audited as "key.create", "key.label" and "key.revoke".
+  // label_key() and revoke_key() look only among `project_id`'s keys when
+  // one is given (ApiError NOT_FOUND when it has no such key); label_key()
+  // checks the label as issue_key() does ("" removes it).
   IssuedKey issue_key(std::string_view project_id, store::KeyRole role, std::string_view label,
                       std::string_view actor);
+  store::KeyRecord label_key(std::string_view key_id, std::optional<std::string_view> project_id,
+                             std::string_view label, std::string_view actor);
   store::KeyRecord revoke_key(std::string_view key_id, std::optional<std::string_view> project_id,
                               std::string_view actor);
   std::vector<store::KeyRecord> list_keys(std::optional<std::string_view> project_id);
@@ -110,9 +114,12 @@ class FleetAdministration {
   std::optional<store::DeviceRecord> find_device(std::string_view device_id);
   std::vector<std::string> device_ids_with_tag(std::string_view project_id, std::string_view tag);
   std::vector<store::DeviceRecord> list_devices(const store::DeviceQuery& query);
+  store::DeviceCount count_matching_devices(const store::DeviceQuery& query, std::int64_t cap);
   std::int64_t count_devices(std::string_view project_id);
   std::vector<std::string> device_tags(std::string_view device_id);
   std::vector<store::OtaLogRecord> ota_logs(std::string_view device_id, std::int64_t limit);
+  // The device's update attempts, newest first.
+  std::vector<store::AttemptRecord> device_attempts(std::string_view device_id, std::int64_t limit);
 
   // Config documents (JSON text, checked by make_config_record()), audited
   // as "config.device" and "config.project".
@@ -150,6 +157,7 @@ class FleetAdministration {
   // newest first.
   boost::json::array changelog(std::string_view project_id);
   std::vector<store::AuditRecord> audit_log(std::string_view project_id, std::int64_t limit);
+  std::vector<store::AuditRecord> audit_log(const store::AuditQuery& query);
 
  private:
   store::Store& store_;

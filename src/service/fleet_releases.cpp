@@ -78,4 +78,8 @@ std::vector<store::AuditRecord> FleetAdministration::audit_log(std::string_view 
   return store_.list_audit(project_id, limit);
 }
 
+std::vector<store::AuditRecord> FleetAdministration::audit_log(const store::AuditQuery& query) {
+  return store_.find_audit(query);
+}
+
 }  // namespace apiota::service

@@ -9,11 +9,15 @@
 
 namespace apiota::service {
 
-IssuedKey issue_key(store::Store& store, const crypto::KeyedHasher& hasher, std::string_view project_id,
-                    store::KeyRole role, std::string_view label, env::Env& env) {
+void check_key_label(std::string_view label) {
   if (label.size() > kMaxKeyLabelBytes || domain::printable(label) != label) {
     throw ApiError(ErrorCode::InvalidParameter, "label must be at most 64 bytes of printable text");
   }
+}
+
+IssuedKey issue_key(store::Store& store, const crypto::KeyedHasher& hasher, std::string_view project_id,
+                    store::KeyRole role, std::string_view label, env::Env& env) {
+  check_key_label(label);
   if (!store.find_project(project_id)) {
     throw std::invalid_argument("project '" + std::string(project_id) + "' does not exist");
   }

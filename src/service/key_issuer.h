@@ -26,6 +26,10 @@ struct IssuedKey {
 
 inline constexpr std::size_t kMaxKeyLabelBytes = 64;
 
+// Throws ApiError INVALID_PARAMETER unless `label` is at most 64 bytes of
+// printable text (no control characters, valid UTF-8).
+void check_key_label(std::string_view label);
+
 // `label` says what the key is for (shown in key lists and the audit log).
 // The key and its id are drawn from `env`'s randomness, created_at is its
 // clock. Throws std::invalid_argument if the project does not exist, ApiError

@@ -161,4 +161,15 @@ boost::json::object render(const store::OtaLogRecord& l) {
   };
 }
 
+boost::json::object render(const store::AttemptRecord& a) {
+  boost::json::object out = render_attempt(a);
+  out.emplace("id", a.id);
+  boost::json::value outcome = nullptr;
+  // The API calls a success what the operator sees: the image was installed.
+  if (a.outcome) outcome = *a.outcome == domain::AttemptEnd::Succeeded ? "installed" : domain::to_string(*a.outcome);
+  out["outcome"] = std::move(outcome);
+  out["ended_at"] = optional_time(a.ended_at);
+  return out;
+}
+
 }  // namespace apiota::service

@@ -13,6 +13,10 @@ boost::json::object render(const store::KeyRecord& key);
 boost::json::object render(const store::DeviceRecord& device);
 boost::json::object render(const store::ReleaseRecord& release);
 boost::json::object render(const store::OtaLogRecord& log);
+// An update attempt with its outcome: null while open, else "installed"
+// (domain::AttemptEnd::Succeeded), "failed", "stuck", "rolled_back",
+// "superseded" or "revoked".
+boost::json::object render(const store::AttemptRecord& attempt);
 boost::json::object render(const store::AuditRecord& audit);
 boost::json::object render(const store::PinRecord& pin);
 

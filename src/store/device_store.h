@@ -28,10 +28,52 @@ struct RegisterResult {
   DeviceRecord device;  // the inserted row, or the existing one
 };
 
+// How a device list is ordered; ties (and DeviceId itself) by device_id.
+// A device that was never seen, or whose version is unknown, sorts before
+// every other when ascending (after them when descending).
+enum class DeviceSort { DeviceId, LastSeenAt, RegisteredAt, FirmwareVersion };
+
+// A place in a device list: the sort field of a device and its id
+// (position_of()). For LastSeenAt and RegisteredAt the field is `number`, for
+// FirmwareVersion `text`; std::nullopt where the device has none.
+struct DevicePosition {
+  std::optional<std::int64_t> number;
+  std::optional<std::string> text;
+  std::string device_id;
+};
+
+// A page of a project's devices: those matching every filter that is set,
+// in `sort` order, from `offset` or from just after `after` (keyset paging,
+// as fast deep in the list as at its start), at most `limit`.
 struct DeviceQuery {
   std::string project_id;
   std::int64_t limit = 100;
   std::int64_t offset = 0;
+  std::string id_prefix = {};                   // device_id starts with it ("" matches all)
+  std::optional<std::string> tag = {};          // carries this tag
+  std::optional<std::string> version = {};      // firmware_version is exactly this
+  std::optional<domain::Channel> channel = {};
+  std::optional<bool> blocked = {};
+  std::optional<std::int64_t> seen_after = {};   // last_seen_at >= this (never-seen devices never match)
+  std::optional<std::int64_t> seen_before = {};  // last_seen_at < this (never-seen devices never match)
+  DeviceSort sort = DeviceSort::DeviceId;
+  bool descending = false;
+  std::optional<DevicePosition> after = {};
+
+  // Whether any filter is set (the project's device count is then not the total).
+  bool filtered() const {
+    return !id_prefix.empty() || tag || version || channel || blocked || seen_after || seen_before;
+  }
+};
+
+// Where `device` stands in a list sorted by `sort`.
+DevicePosition position_of(const DeviceRecord& device, DeviceSort sort);
+
+// How many devices match a query's filters: `count` exactly, or, when more
+// than the cap asked for, the cap with `exact` false.
+struct DeviceCount {
+  std::int64_t count = 0;
+  bool exact = true;
 };
 
 class DeviceStore {
@@ -53,6 +95,9 @@ class DeviceStore {
   // Both also fill the device's open attempt and rolled-back releases.
   virtual std::optional<DeviceRecord> find_device(std::string_view device_id) = 0;
   virtual std::vector<DeviceRecord> list_devices(const DeviceQuery& query) = 0;
+  // The devices matching `query`'s filters (its paging and sort ignored),
+  // counted up to `cap` (>= 0).
+  virtual DeviceCount count_matching_devices(const DeviceQuery& query, std::int64_t cap) = 0;
   virtual std::int64_t count_devices(std::string_view project_id) = 0;
   // False if the device does not exist in that project. `reason` is stored
   // with the flag (callers pass "" when unblocking).

@@ -32,6 +32,8 @@ class OtaStore {
   // new open one, so a device never has two. It returns true when it ended
   // the open attempt or started one.
   virtual bool apply_attempt_write(const AttemptWrite& write) = 0;
+  // A device's attempts (by its device_id), newest first, at most `limit`.
+  virtual std::vector<AttemptRecord> device_attempts(std::string_view device_id, std::int64_t limit) = 0;
   // Open attempts, in progress, silent for longer than their release's
   // stuck_after_s at `now`.
   virtual std::vector<AttemptRecord> stale_attempts(std::int64_t now) = 0;

@@ -37,6 +37,8 @@ class ProjectStore {
   virtual void insert_key(const KeyRecord& key) = 0;
   virtual std::optional<KeyRecord> find_key_by_hash(std::string_view hash) = 0;
   virtual std::vector<KeyRecord> list_keys(std::optional<std::string_view> project_id) = 0;
+  // Replaces the key's label ("" for none); false if no such key.
+  virtual bool set_key_label(std::string_view key_id, std::string_view label) = 0;
   // Sets revoked_at unless already revoked; false if no such key.
   virtual bool revoke_key(std::string_view key_id, std::int64_t now) = 0;
   virtual std::int64_t count_keys() = 0;

@@ -19,6 +19,8 @@ Response project_info(Context& ctx, const service::AdminPrincipal& admin, const 
 Response list_keys(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
 // POST   /api/admin/keys
 Response create_key(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
+// PATCH  /api/admin/keys/{id}
+Response label_key(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
 // DELETE /api/admin/keys/{id}
 Response revoke_key(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
 // GET    /api/admin/devices
@@ -35,6 +37,8 @@ Response set_device_channel(Context& ctx, const service::AdminPrincipal& admin, 
 Response set_device_tags(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
 // GET    /api/admin/devices/{id}/logs
 Response device_logs(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
+// GET    /api/admin/devices/{id}/attempts
+Response device_attempts(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
 // GET    /api/admin/devices/{id}/config
 Response get_device_config(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
 // PUT    /api/admin/devices/{id}/config

@@ -2,6 +2,7 @@
 
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
+#include "api/admin/query_params.h"
 #include "api/error_response.h"
 #include "api/auth.h"
 #include "api/json_body.h"
@@ -62,19 +63,19 @@ Response create_key(Context& ctx, const service::AdminPrincipal& admin, const Re
   return res;
 }
 
+Response label_key(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
+  boost::json::object body = parse_json_object(req.body);
+  const auto* label = body.if_contains("label");
+  if (!label || label->is_null()) throw ApiError(ErrorCode::MissingParameter, "label is required (\"\" removes it)");
+  if (!label->is_string()) throw ApiError(ErrorCode::InvalidParameter, "label must be a string");
+  return json_response(service::render(ctx.administration.label_key(
+      req.path_params.at(0), std::string_view(admin.project.id), std::string_view(label->as_string()), admin.key.id)));
+}
+
 Response revoke_key(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   const std::string& key_id = req.path_params.at(0);
   ctx.administration.revoke_key(key_id, std::string_view(admin.project.id), admin.key.id);
   return json_response(boost::json::object{{"success", true}, {"id", key_id}});
-}
-
-Response list_devices(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
-  store::DeviceQuery query{admin.project.id, int_query(req, "limit", 100, 1000), int_query(req, "offset", 0,
-                                                                                           INT64_MAX)};
-  boost::json::array devices;
-  for (const auto& d : ctx.administration.list_devices(query)) devices.push_back(service::render(d));
-  return json_response(boost::json::object{{"devices", std::move(devices)},
-                                  {"total", ctx.administration.count_devices(admin.project.id)}});
 }
 
 Response get_device(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
@@ -115,6 +116,14 @@ Response device_logs(Context& ctx, const service::AdminPrincipal& admin, const R
     logs.push_back(service::render(l));
   }
   return json_response(boost::json::object{{"device_id", dev.device_id}, {"logs", std::move(logs)}});
+}
+
+Response device_attempts(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
+  store::DeviceRecord dev = project_device(ctx, admin, req);
+  boost::json::array attempts;
+  const std::int64_t limit = bounded_int_query(req, "limit", 100, 1, 1000);
+  for (const auto& a : ctx.administration.device_attempts(dev.device_id, limit)) attempts.push_back(service::render(a));
+  return json_response(boost::json::object{{"device_id", dev.device_id}, {"attempts", std::move(attempts)}});
 }
 
 Response get_device_config(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {

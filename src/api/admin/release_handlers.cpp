@@ -135,12 +135,4 @@ Response changelog(Context& ctx, const service::AdminPrincipal& admin, const Req
   return json_response(boost::json::object{{"project_id", admin.project.id}, {"releases", std::move(releases)}});
 }
 
-Response list_audit(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
-  boost::json::array entries;
-  for (const auto& a : ctx.administration.audit_log(admin.project.id, int_query(req, "limit", 100, 10000))) {
-    entries.push_back(service::render(a));
-  }
-  return json_response(boost::json::object{{"audit", std::move(entries)}});
-}
-
 }  // namespace apiota::api::admin

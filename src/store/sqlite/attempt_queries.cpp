@@ -77,6 +77,18 @@ bool SqliteStore::apply_attempt_write(const AttemptWrite& write) {
   return changed;
 }
 
+std::vector<AttemptRecord> SqliteStore::device_attempts(std::string_view device_id, std::int64_t limit) {
+  static const std::string sql = "SELECT " + attempt_mapping().select_list("a") +
+                                 " FROM devices d JOIN update_attempts a ON a.device_row_id = d.row_id "
+                                 "WHERE d.device_id = ? ORDER BY a.id DESC LIMIT ?";
+  auto conn = db_.reader();
+  auto stmt = conn->prepare(sql);
+  stmt.bind(1, device_id).bind(2, limit);
+  std::vector<AttemptRecord> out;
+  while (stmt.step()) out.push_back(attempt_mapping().read(stmt));
+  return out;
+}
+
 std::vector<AttemptRecord> SqliteStore::stale_attempts(std::int64_t now) {
   static const std::string sql = "SELECT " + attempt_mapping().select_list("a") +
                                  " FROM update_attempts a JOIN releases r ON r.id = a.release_id WHERE a.outcome = '' "

@@ -1,7 +1,8 @@
 // DeviceStore on SQLite: enrolment, lookup, operator changes and
-// observations (tags: device_tag_queries.cpp).
+// observations (tags: device_tag_queries.cpp; lists: device_list_queries.cpp).
 
 #include "store/sqlite/attempt_queries.h"
+#include "store/sqlite/device_rows.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {
@@ -35,20 +36,7 @@ const RowMapping<DeviceRecord> kDeviceAttempts{
     column<&DeviceRecord::rolled_back_release_ids>("rolled_back_release_ids"),
 };
 
-const std::string kSelectDevicesWithAttempts =
-    "SELECT " + kDevice.select_list("d") + ", " + kOpenAttempt.select_list("a") +
-    ", (SELECT group_concat(r.release_id) FROM update_attempts r WHERE r.device_row_id = d.row_id "
-    "AND r.outcome = 'rolled_back') AS rolled_back_release_ids "
-    "FROM devices d LEFT JOIN update_attempts a ON a.device_row_id = d.row_id AND a.outcome = '' ";
-const std::string kFindDevice = kSelectDevicesWithAttempts + "WHERE d.device_id = ?";
-const std::string kListDevices =
-    kSelectDevicesWithAttempts + "WHERE d.project_id = ? ORDER BY d.device_id LIMIT ? OFFSET ?";
-
-DeviceRecord device_with_attempts(const Statement& s) {
-  DeviceRecord d = kDevice.read(s);
-  kDeviceAttempts.read(s, d);
-  return d;
-}
+const std::string kFindDevice = select_devices_with_attempts() + "WHERE d.device_id = ?";
 
 std::optional<DeviceRecord> find_device_on(Connection& conn, std::string_view device_id) {
   auto stmt = conn.prepare(kFindDevice);
@@ -58,6 +46,21 @@ std::optional<DeviceRecord> find_device_on(Connection& conn, std::string_view de
 }
 
 }  // namespace
+
+const std::string& select_devices_with_attempts() {
+  static const std::string sql =
+      "SELECT " + kDevice.select_list("d") + ", " + kOpenAttempt.select_list("a") +
+      ", (SELECT group_concat(r.release_id) FROM update_attempts r WHERE r.device_row_id = d.row_id "
+      "AND r.outcome = 'rolled_back') AS rolled_back_release_ids "
+      "FROM devices d LEFT JOIN update_attempts a ON a.device_row_id = d.row_id AND a.outcome = '' ";
+  return sql;
+}
+
+DeviceRecord device_with_attempts(const Statement& s) {
+  DeviceRecord d = kDevice.read(s);
+  kDeviceAttempts.read(s, d);
+  return d;
+}
 
 RegisterResult SqliteStore::register_device(const DeviceRecord& d, std::int64_t max_devices) {
   auto writer = db_.writer();
@@ -114,15 +117,6 @@ DeviceStore::ImportResult SqliteStore::import_devices(std::span<const DeviceReco
 std::optional<DeviceRecord> SqliteStore::find_device(std::string_view device_id) {
   auto conn = db_.reader();
   return find_device_on(*conn, device_id);
-}
-
-std::vector<DeviceRecord> SqliteStore::list_devices(const DeviceQuery& q) {
-  auto conn = db_.reader();
-  auto stmt = conn->prepare(kListDevices);
-  stmt.bind(1, q.project_id).bind(2, q.limit).bind(3, q.offset);
-  std::vector<DeviceRecord> out;
-  while (stmt.step()) out.push_back(device_with_attempts(stmt));
-  return out;
 }
 
 std::int64_t SqliteStore::count_devices(std::string_view project_id) {

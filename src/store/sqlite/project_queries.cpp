@@ -113,6 +113,15 @@ std::vector<KeyRecord> SqliteStore::list_keys(std::optional<std::string_view> pr
   return out;
 }
 
+bool SqliteStore::set_key_label(std::string_view key_id, std::string_view label) {
+  auto writer = db_.writer();
+  auto update = writer->prepare("UPDATE api_keys SET label = ? WHERE id = ?");
+  // A copy: an empty view may have no data, which SQLite would store as NULL.
+  update.bind(1, std::string(label)).bind(2, key_id);
+  update.run();
+  return writer->changes() > 0;
+}
+
 bool SqliteStore::revoke_key(std::string_view key_id, std::int64_t now) {
   auto writer = db_.writer();
   auto update = writer->prepare("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?");

@@ -1,6 +1,7 @@
 #include "store/sqlite/schema.h"
 
 #include <string>
+#include <utility>
 
 #include "store/sqlite/cache_triggers.h"
 #include "store/store_error.h"
@@ -198,6 +199,45 @@ ALTER TABLE devices ADD COLUMN blocked_reason TEXT NOT NULL DEFAULT '';
 ALTER TABLE api_keys ADD COLUMN label TEXT NOT NULL DEFAULT '';
 )sql";
 
+// The console's lists (docs/api.md, GET /api/admin/devices and
+// /api/admin/audit): an index per device filter and sort, each ending in
+// device_id so a page is one index range in list order. A device never seen
+// or of unknown version sorts by a stand-in value (-1, ''): two virtual
+// columns (kSchemaV9Columns) make it a plain column, which keyset paging
+// ((key, device_id) > (?, ?)) needs to seek the index. Written to be run
+// again on a database that has some of it already.
+constexpr std::pair<const char*, const char*> kSchemaV9Columns[] = {
+    {"last_seen_key", "INTEGER GENERATED ALWAYS AS (COALESCE(last_seen_at, -1)) VIRTUAL"},
+    {"version_key", "TEXT GENERATED ALWAYS AS (COALESCE(firmware_version, '')) VIRTUAL"},
+};
+constexpr const char* kSchemaV9 = R"sql(
+CREATE INDEX IF NOT EXISTS devices_by_last_seen ON devices(project_id, last_seen_key, device_id);
+CREATE INDEX IF NOT EXISTS devices_by_registered ON devices(project_id, registered_at, device_id);
+CREATE INDEX IF NOT EXISTS devices_by_version ON devices(project_id, version_key, device_id);
+CREATE INDEX IF NOT EXISTS devices_by_channel ON devices(project_id, channel, device_id);
+CREATE INDEX IF NOT EXISTS devices_by_blocked ON devices(project_id, blocked, device_id);
+CREATE INDEX IF NOT EXISTS device_tags_by_tag ON device_tags(tag, device_id);
+CREATE INDEX IF NOT EXISTS update_attempts_by_device_newest ON update_attempts(device_row_id, id);
+CREATE INDEX IF NOT EXISTS audit_log_by_action ON audit_log(project_id, action, id);
+CREATE INDEX IF NOT EXISTS audit_log_by_actor ON audit_log(project_id, actor, id);
+CREATE INDEX IF NOT EXISTS audit_log_by_subject ON audit_log(project_id, subject, id);
+)sql";
+
+bool has_device_column(Connection& conn, const std::string& column) {
+  auto present = conn.prepare("SELECT 1 FROM pragma_table_xinfo('devices') WHERE name = ?");
+  present.bind(1, column);
+  return present.step();
+}
+
+void add_device_column(Connection& conn, const std::string& column, const std::string& definition) {
+  if (!has_device_column(conn, column)) conn.exec("ALTER TABLE devices ADD COLUMN " + column + " " + definition);
+}
+
+void migrate_to_v9(Connection& conn) {
+  for (const auto& [column, definition] : kSchemaV9Columns) add_device_column(conn, column, definition);
+  conn.exec(kSchemaV9);
+}
+
 // The web console's sign-in sessions (store/console_session_store.h), found
 // by the hash of their token.
 constexpr const char* kSchemaV11 = R"sql(
@@ -233,6 +273,7 @@ void migrate(Connection& conn) {
   if (version < 6) conn.exec(kSchemaV6);
   if (version < 7) conn.exec(kSchemaV7);
   if (version < 8) conn.exec(kSchemaV8);
+  if (version < 9) migrate_to_v9(conn);
   if (version < 11) conn.exec(kSchemaV11);
   sync_cache_triggers(conn);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));

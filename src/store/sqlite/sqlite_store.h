@@ -3,7 +3,7 @@
 // contract). The connections and the rules for using them are the Database
 // (database.h); each aggregate's queries and row mappings live in a file of
 // their own, named after the aggregate's interface: project_queries.cpp,
-// device_queries.cpp, release_queries.cpp, pin_queries.cpp,
+// device_queries.cpp (its lists: device_list_queries.cpp), release_queries.cpp, pin_queries.cpp,
 // ota_log_queries.cpp and attempt_queries.cpp (OtaStore), config_queries.cpp,
 // audit_queries.cpp, console_session_queries.cpp, cache_tracking.cpp.
 
@@ -32,6 +32,7 @@ class SqliteStore final : public Store {
   void insert_key(const KeyRecord& key) override;
   std::optional<KeyRecord> find_key_by_hash(std::string_view hash) override;
   std::vector<KeyRecord> list_keys(std::optional<std::string_view> project_id) override;
+  bool set_key_label(std::string_view key_id, std::string_view label) override;
   bool revoke_key(std::string_view key_id, std::int64_t now) override;
   std::int64_t count_keys() override;
 
@@ -40,6 +41,7 @@ class SqliteStore final : public Store {
   ImportResult import_devices(std::span<const DeviceRecord> devices, std::int64_t max_devices) override;
   std::optional<DeviceRecord> find_device(std::string_view device_id) override;
   std::vector<DeviceRecord> list_devices(const DeviceQuery& query) override;
+  DeviceCount count_matching_devices(const DeviceQuery& query, std::int64_t cap) override;
   std::int64_t count_devices(std::string_view project_id) override;
   bool set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked,
                           std::string_view reason) override;
@@ -69,6 +71,7 @@ class SqliteStore final : public Store {
                               const AttemptWrite& attempt) override;
   std::vector<OtaLogRecord> list_ota_logs(std::string_view device_id, std::int64_t limit) override;
   bool apply_attempt_write(const AttemptWrite& write) override;
+  std::vector<AttemptRecord> device_attempts(std::string_view device_id, std::int64_t limit) override;
   std::vector<AttemptRecord> stale_attempts(std::int64_t now) override;
   std::vector<domain::AttemptEnd> recent_attempt_outcomes(std::int64_t release_id, std::int64_t since,
                                                           std::int64_t limit) override;
@@ -84,6 +87,7 @@ class SqliteStore final : public Store {
   // AuditStore
   void append_audit(const AuditRecord& audit) override;
   std::vector<AuditRecord> list_audit(std::string_view project_id, std::int64_t limit) override;
+  std::vector<AuditRecord> find_audit(const AuditQuery& query) override;
 
   // ConsoleSessionStore
   void insert_console_session(const ConsoleSessionRecord& session) override;
