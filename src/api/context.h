@@ -14,6 +14,7 @@
 #include "service/console_sessions.h"
 #include "service/device_service.h"
 #include "service/fleet_administration.h"
+#include "service/fleet_statistics.h"
 #include "service/rollout_service.h"
 #include "service/settings.h"
 #include "store/store.h"
@@ -32,7 +33,8 @@ struct Context {
         sessions(store_, access, env_),
         rollouts(store_, env_, changes),
         devices(store_, blobs_, hasher_, settings, env_, access, rollouts, changes),
-        administration(store_, blobs_, hasher_, settings, env_, changes) {}
+        administration(store_, blobs_, hasher_, settings, env_, changes),
+        statistics(store_, env_) {}
 
   store::Store& store;
   blob::BlobStore& blobs;
@@ -45,6 +47,7 @@ struct Context {
   service::RolloutService rollouts;
   service::DeviceService devices;
   service::FleetAdministration administration;
+  service::FleetStatistics statistics;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 

@@ -53,6 +53,8 @@ Router make_api_router() {
   r.add("GET", "/api/admin/pins", admin_route(admin::list_pins));
   r.add("PUT", "/api/admin/pins", admin_route(admin::put_pin));
   r.add("DELETE", "/api/admin/pins", admin_route(admin::delete_pin));
+  r.add("GET", "/api/admin/stats", admin_route(admin::fleet_stats));
+  r.add("GET", "/api/admin/releases/{id}/progress", admin_route(admin::release_progress));
 
   // The web console: its session, live events and files.
   r.add("POST", "/api/console/session", api::console::sign_in);

@@ -8,7 +8,6 @@
 #include <span>
 #include <vector>
 
-#include "domain/config_merge.h"
 #include "domain/release_decision.h"
 #include "domain/update_attempt.h"
 #include "service/api_error.h"
@@ -46,14 +45,6 @@ domain::DeviceView device_view(const ProjectCatalog& catalog, std::string_view d
     }
   }
   return device;
-}
-
-boost::json::object stored_object(const std::optional<store::ConfigRecord>& record) {
-  if (!record) return {};
-  boost::system::error_code ec;
-  auto value = boost::json::parse(record->json, ec);
-  if (ec || !value.is_object()) throw ApiError(ErrorCode::InternalError, "stored config is corrupt");
-  return std::move(value.as_object());
 }
 
 }  // namespace
@@ -235,13 +226,7 @@ OtaReceipt DeviceService::report_ota(const AuthenticatedDevice& device, const Ot
 }
 
 DeviceConfig DeviceService::config(const AuthenticatedDevice& device) {
-  auto project_config = store_.project_config(device.record.project_id);
-  auto device_config = store_.device_config(device.record.device_id);
-  DeviceConfig out;
-  out.config = domain::merge_config(stored_object(project_config), stored_object(device_config));
-  out.updated_at = std::max(project_config ? project_config->updated_at : 0,
-                            device_config ? device_config->updated_at : 0);
-  return out;
+  return effective_config(store_, device.record.project_id, device.record.device_id);
 }
 
 std::size_t DeviceService::flush_polls() { return seen_.flush(); }

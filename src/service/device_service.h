@@ -42,6 +42,7 @@
 #include "env/env.h"
 #include "service/access_control.h"
 #include "service/change_feed.h"
+#include "service/effective_config.h"
 #include "service/fleet_cache.h"
 #include "service/rollout_service.h"
 #include "service/seen_recorder.h"
@@ -89,12 +90,6 @@ struct OtaReceipt {
   std::int64_t id = 0;
   std::string status;
   std::int64_t received_at = 0;
-};
-
-// The device's configuration: its project's document merged with its own.
-struct DeviceConfig {
-  boost::json::object config;
-  std::int64_t updated_at = 0;  // 0 when neither document exists
 };
 
 struct Registration {

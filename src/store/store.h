@@ -7,7 +7,8 @@
 // Store is the sum of one interface per aggregate, each in its own header:
 // projects and keys (project_store.h), devices (device_store.h), releases
 // (release_store.h), pins (pin_store.h), OTA logs and update attempts
-// (ota_store.h), config (config_store.h), audit (audit_store.h), console sessions
+// (ota_store.h), config (config_store.h), audit (audit_store.h), fleet
+// statistics (fleet_stats_store.h), console sessions
 // (console_session_store.h), and the
 // change tracking caches rely on (cache_tracking.h). Code that needs one
 // aggregate may take just its interface.
@@ -28,6 +29,7 @@
 #include "store/config_store.h"
 #include "store/console_session_store.h"
 #include "store/device_store.h"
+#include "store/fleet_stats_store.h"
 #include "store/ota_store.h"
 #include "store/pin_store.h"
 #include "store/project_store.h"
@@ -45,6 +47,7 @@ class Store : public ProjectStore,
               public ConfigStore,
               public AuditStore,
               public ConsoleSessionStore,
+              public FleetStatsStore,
               public CacheTracking {};
 
 }  // namespace apiota::store

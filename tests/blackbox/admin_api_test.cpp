@@ -48,6 +48,8 @@ std::vector<Route> admin_routes(const std::string& device_id, const std::string&
       {"GET", "/api/admin/config", ""},
       {"PUT", "/api/admin/config", R"({"a":1})"},
       {"GET", "/api/admin/releases", ""},
+      {"GET", "/api/admin/stats", ""},
+      {"GET", "/api/admin/releases/1/progress", ""},
   };
 }
 

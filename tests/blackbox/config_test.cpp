@@ -58,7 +58,7 @@ TEST_F(Config, NoConfigIsAnEmptyObjectAndNullTime) {
   auto admin = client_.Get("/api/admin/devices/cfg-1/config", bearer(server_.admin_key()));
   ASSERT_TRUE(admin);
   ASSERT_EQ(admin->status, 200) << admin->body;
-  EXPECT_EQ(json_of(admin->body), json_of(R"({"config":{},"updated_at":null})"));
+  EXPECT_EQ(json_of(admin->body), json_of(R"({"config":{},"updated_at":null,"merged":{}})"));
 }
 
 TEST_F(Config, DeviceAuthenticationIsRequired) {

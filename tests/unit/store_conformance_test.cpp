@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <set>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include "store/sqlite/sqlite_store.h"
 #include "support/fleet_records.h"
@@ -559,6 +561,111 @@ TEST_P(StoreConformance, ConcurrentFingerprintClaimsAgreeOnOne) {
   for (auto& t : threads) t.join();
   for (const auto& answer : answers) EXPECT_EQ(answer, answers.front());
   EXPECT_EQ(store_->claim_server_key_fingerprint("other"), answers.front());
+}
+
+TEST_P(StoreConformance, FleetCountsSeenNeverSeenAndBlocked) {
+  store_->upsert_project({"other", "Other", domain::Plan{}, 1000});
+  for (const char* id : {"a", "b", "c", "d"}) store_->register_device(device(id), 10);
+  store_->register_device(device("x", "other"), 10);
+  const auto row = [&](const char* id) { return store_->find_device(id)->row_id; };
+  const std::vector<SeenUpdate> seen{{row("a"), "1.0.0", 10'000, "10.0.0.1"},
+                                     {row("b"), "1.0.0", 5'000, "10.0.0.2"},
+                                     {row("x"), "1.0.0", 10'000, "10.0.0.3"}};
+  store_->record_seen(seen);
+  ASSERT_TRUE(store_->set_device_blocked("default", "c", true, "lost"));
+  const FleetCounts counts = store_->fleet_counts("default", 10'000, 5'000);
+  EXPECT_EQ(counts.total, 4);
+  EXPECT_EQ(counts.seen_since_hour, 1);  // a, at the threshold
+  EXPECT_EQ(counts.seen_since_day, 2);   // a and b
+  EXPECT_EQ(counts.never_seen, 2);       // c and d
+  EXPECT_EQ(counts.blocked, 1);
+  EXPECT_EQ(store_->fleet_counts("nope", 0, 0).total, 0);
+}
+
+TEST_P(StoreConformance, VersionCountsArePerChannelAndVersion) {
+  auto none = device("n");
+  none.firmware_version.reset();
+  for (const auto& d : {device("a"), device("b"), device("c"), none}) store_->register_device(d, 10);
+  ASSERT_TRUE(store_->set_device_channel("default", "c", domain::Channel::Beta));
+  store_->record_seen(std::vector<SeenUpdate>{{store_->find_device("b")->row_id, "1.1.0", 9'000, "10.0.0.1"}});
+  const auto counts = store_->version_counts("default");
+  ASSERT_EQ(counts.size(), 4u);
+  const auto devices = [&](domain::Channel channel, std::optional<std::string> version) {
+    for (const auto& c : counts) {
+      if (c.channel == channel && c.version == version) return c.devices;
+    }
+    return std::int64_t{-1};
+  };
+  EXPECT_EQ(devices(domain::Channel::Stable, "1.0.0"), 1);
+  EXPECT_EQ(devices(domain::Channel::Stable, "1.1.0"), 1);
+  EXPECT_EQ(devices(domain::Channel::Stable, std::nullopt), 1);
+  EXPECT_EQ(devices(domain::Channel::Beta, "1.0.0"), 1);
+}
+
+TEST_P(StoreConformance, OutcomeAndAttemptCountsFollowEndedAttempts) {
+  auto r = release("1.1.0", "stable");
+  ASSERT_TRUE(store_->insert_release(r, testing::upload_audit));
+  const auto attempt = [&](const char* id, std::optional<AttemptEnd> outcome, std::int64_t at) {
+    auto dev = store_->find_device(id);
+    if (!dev) dev = store_->register_device(device(id), 10).device;
+    AttemptRecord a{0, "default", dev->row_id, id, r.id, "1.0.0", "1.1.0", OtaStatus::Downloading, at, at,
+                    outcome, outcome ? std::optional<std::int64_t>(at) : std::nullopt};
+    ASSERT_TRUE(store_->apply_attempt_write(AttemptWrite{at, std::nullopt, std::nullopt, std::nullopt, a}));
+  };
+  attempt("a", AttemptEnd::Succeeded, 3'600'000);      // bucket 1 h
+  attempt("a", AttemptEnd::Failed, 3'600'000 + 59);    // bucket 1 h, same device again
+  attempt("b", AttemptEnd::Stuck, 7'200'000);          // bucket 2 h
+  attempt("c", AttemptEnd::RolledBack, 7'300'000);     // bucket 2 h
+  attempt("d", AttemptEnd::Superseded, 7'300'000);     // left out of outcomes
+  attempt("e", AttemptEnd::Succeeded, 1'000);          // before `since`
+  attempt("f", std::nullopt, 7'400'000);               // open
+
+  const auto outcomes = store_->outcome_counts("default", 3'600'000, 3'600'000);
+  std::vector<std::tuple<std::int64_t, AttemptEnd, std::int64_t>> got;
+  for (const auto& o : outcomes) got.emplace_back(o.bucket_start, o.outcome, o.attempts);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::tuple<std::int64_t, AttemptEnd, std::int64_t>>{
+                     {3'600'000, AttemptEnd::Succeeded, 1},
+                     {3'600'000, AttemptEnd::Failed, 1},
+                     {7'200'000, AttemptEnd::Stuck, 1},
+                     {7'200'000, AttemptEnd::RolledBack, 1}}));
+  EXPECT_TRUE(store_->outcome_counts("other", 0, 3'600'000).empty());
+
+  const AttemptCounts counts = store_->attempt_counts(r.id);
+  EXPECT_EQ(counts.devices, 6);  // a..f, a once
+  EXPECT_EQ(counts.open, 1);
+  EXPECT_EQ(counts.succeeded, 2);
+  EXPECT_EQ(counts.failed, 1);
+  EXPECT_EQ(counts.stuck, 1);
+  EXPECT_EQ(counts.rolled_back, 1);
+  EXPECT_EQ(store_->attempt_counts(r.id + 100).devices, 0);
+  EXPECT_TRUE(store_->has_open_attempt(r.id));
+  EXPECT_FALSE(store_->has_open_attempt(r.id + 100));
+}
+
+TEST_P(StoreConformance, UnblockedDevicesAreWalkedByChannelAndTag) {
+  store_->upsert_project({"other", "Other", domain::Plan{}, 1000});
+  for (const char* id : {"s1", "s2", "b1", "d1", "blocked"}) store_->register_device(device(id), 10);
+  store_->register_device(device("elsewhere", "other"), 10);
+  ASSERT_TRUE(store_->set_device_channel("default", "b1", domain::Channel::Beta));
+  ASSERT_TRUE(store_->set_device_channel("default", "d1", domain::Channel::Dev));
+  ASSERT_TRUE(store_->set_device_blocked("default", "blocked", true, ""));
+  store_->set_device_tags("s1", std::vector<std::string>{"lab", "x"});
+  store_->set_device_tags("b1", std::vector<std::string>{"lab"});
+  store_->set_device_tags("s2", std::vector<std::string>{"field"});
+  const auto walk = [&](std::vector<domain::Channel> channels, std::vector<std::string> tags) {
+    std::set<std::string> out;
+    store_->for_each_unblocked_device("default", channels, tags, [&](std::string_view id) {
+      EXPECT_TRUE(out.emplace(id).second) << id << " visited twice";
+    });
+    return out;
+  };
+  using C = domain::Channel;
+  EXPECT_EQ(walk({C::Stable, C::Beta, C::Dev}, {}), (std::set<std::string>{"s1", "s2", "b1", "d1"}));
+  EXPECT_EQ(walk({C::Beta, C::Dev}, {}), (std::set<std::string>{"b1", "d1"}));
+  EXPECT_EQ(walk({C::Stable, C::Beta, C::Dev}, {"lab", "x"}), (std::set<std::string>{"s1", "b1"}));
+  EXPECT_EQ(walk({C::Stable}, {"field", "none"}), (std::set<std::string>{"s2"}));
+  EXPECT_TRUE(walk({}, {}).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance,

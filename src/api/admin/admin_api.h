@@ -73,5 +73,9 @@ Response delete_pin(Context& ctx, const service::AdminPrincipal& admin, const Re
 Response changelog(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
 // GET    /api/admin/audit
 Response list_audit(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
+// GET    /api/admin/stats[?bucket=hour|day&span=1..720]
+Response fleet_stats(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
+// GET    /api/admin/releases/{id}/progress
+Response release_progress(Context& ctx, const service::AdminPrincipal& admin, const Request& req);
 
 }  // namespace apiota::api::admin

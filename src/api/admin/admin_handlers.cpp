@@ -7,6 +7,7 @@
 #include "api/auth.h"
 #include "api/json_body.h"
 #include "service/clock.h"
+#include "service/effective_config.h"
 #include "service/key_issuer.h"
 #include "service/render.h"
 
@@ -21,11 +22,15 @@ store::DeviceRecord project_device(Context& ctx, const service::AdminPrincipal& 
   return std::move(*dev);
 }
 
-Response config_response(const std::optional<store::ConfigRecord>& record) {
+boost::json::object config_object(const std::optional<store::ConfigRecord>& record) {
   boost::json::object out;
   out["config"] = record ? boost::json::parse(record->json) : boost::json::object{};
   out["updated_at"] = record ? boost::json::value(service::iso8601(record->updated_at)) : boost::json::value(nullptr);
-  return json_response(out);
+  return out;
+}
+
+Response config_response(const std::optional<store::ConfigRecord>& record) {
+  return json_response(config_object(record));
 }
 
 // block takes an optional {"reason": "..."}; unblock drops the reason.
@@ -128,7 +133,9 @@ Response device_attempts(Context& ctx, const service::AdminPrincipal& admin, con
 
 Response get_device_config(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
   store::DeviceRecord dev = project_device(ctx, admin, req);
-  return config_response(ctx.administration.device_config(dev.device_id));
+  boost::json::object out = config_object(ctx.administration.device_config(dev.device_id));
+  out["merged"] = service::effective_config(ctx.store, dev.project_id, dev.device_id).config;
+  return json_response(out);
 }
 
 Response put_device_config(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {

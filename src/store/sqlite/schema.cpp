@@ -251,6 +251,24 @@ CREATE TABLE IF NOT EXISTS console_sessions (
 ) WITHOUT ROWID;
 )sql";
 
+// Fleet statistics and rollout progress (store/fleet_stats_store.h), fast at
+// a million devices. Measured (docs/api.md, "Fleet statistics"): indexes, no
+// counter tables, so a poll's write-behind update pays one more index entry
+// (last_seen_at) and nothing else; the service caches what a scan costs.
+//   devices_by_last_seen_at: seen in the last hour/day, never seen (a range count);
+//   devices_by_channel_version: devices per channel and version (a covering scan);
+//   devices_audience: blocked count, and the unblocked devices per channel a
+//     release's eligible count walks (a covering range, no table lookups);
+//   update_attempts_by_project_end: outcomes over time (a covering range);
+//   update_attempts_release_devices: a release's attempt counts (covering).
+constexpr const char* kSchemaV10 = R"sql(
+CREATE INDEX devices_by_last_seen_at ON devices(project_id, last_seen_at);
+CREATE INDEX devices_by_channel_version ON devices(project_id, channel, firmware_version);
+CREATE INDEX devices_audience ON devices(project_id, blocked, channel, device_id);
+CREATE INDEX update_attempts_by_project_end ON update_attempts(project_id, ended_at, outcome);
+CREATE INDEX update_attempts_release_devices ON update_attempts(release_id, device_row_id, outcome);
+)sql";
+
 }  // namespace
 
 std::int64_t schema_version(Connection& conn) {
@@ -274,6 +292,7 @@ void migrate(Connection& conn) {
   if (version < 7) conn.exec(kSchemaV7);
   if (version < 8) conn.exec(kSchemaV8);
   if (version < 9) migrate_to_v9(conn);
+  if (version < 10) conn.exec(kSchemaV10);
   if (version < 11) conn.exec(kSchemaV11);
   sync_cache_triggers(conn);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));

@@ -5,7 +5,7 @@
 // their own, named after the aggregate's interface: project_queries.cpp,
 // device_queries.cpp (its lists: device_list_queries.cpp), release_queries.cpp, pin_queries.cpp,
 // ota_log_queries.cpp and attempt_queries.cpp (OtaStore), config_queries.cpp,
-// audit_queries.cpp, console_session_queries.cpp, cache_tracking.cpp.
+// audit_queries.cpp, console_session_queries.cpp, fleet_stats_queries.cpp, cache_tracking.cpp.
 
 #include <string>
 
@@ -95,6 +95,18 @@ class SqliteStore final : public Store {
   bool touch_console_session(std::string_view token_hash, std::int64_t last_used_at) override;
   bool delete_console_session(std::string_view token_hash) override;
   std::int64_t delete_ended_console_sessions(std::int64_t now, std::int64_t idle_cutoff) override;
+
+  // FleetStatsStore
+  FleetCounts fleet_counts(std::string_view project_id, std::int64_t seen_since_hour,
+                           std::int64_t seen_since_day) override;
+  std::vector<VersionCount> version_counts(std::string_view project_id) override;
+  std::vector<OutcomeCount> outcome_counts(std::string_view project_id, std::int64_t since,
+                                           std::int64_t bucket_ms) override;
+  AttemptCounts attempt_counts(std::int64_t release_id) override;
+  bool has_open_attempt(std::int64_t release_id) override;
+  void for_each_unblocked_device(std::string_view project_id, std::span<const domain::Channel> channels,
+                                 std::span<const std::string> tags,
+                                 const std::function<void(std::string_view device_id)>& visit) override;
 
   // CacheTracking
   std::uint64_t data_version() override;

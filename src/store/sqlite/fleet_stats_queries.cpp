@@ -1,0 +1,133 @@
+// FleetStatsStore on SQLite: the counts of the console's overview and of a
+// release's progress. The indexes each query relies on are made by
+// kSchemaV10 (schema.cpp); the comment above each query names its index.
+
+#include <string>
+
+#include "store/sqlite/column_values.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace apiota::store::sqlite {
+namespace {
+
+// "(?,?,?)" for `count` placeholders (count >= 1), numbered from `first`.
+std::string placeholders(std::size_t first, std::size_t count) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < count; ++i) out += (i ? ",?" : "?") + std::to_string(first + i);
+  return out + ")";
+}
+
+}  // namespace
+
+// devices_by_last_seen (project_id, last_seen_at) for the seen and never-seen
+// counts, devices_audience (project_id, blocked, ...) for blocked, and the
+// project's trigger-kept device_count for the total.
+FleetCounts SqliteStore::fleet_counts(std::string_view project_id, std::int64_t seen_since_hour,
+                                      std::int64_t seen_since_day) {
+  auto conn = db_.reader();
+  auto stmt = conn->prepare(
+      "SELECT (SELECT device_count FROM projects WHERE id = ?1), "
+      "(SELECT COUNT(*) FROM devices WHERE project_id = ?1 AND last_seen_at >= ?2), "
+      "(SELECT COUNT(*) FROM devices WHERE project_id = ?1 AND last_seen_at >= ?3), "
+      "(SELECT COUNT(*) FROM devices WHERE project_id = ?1 AND last_seen_at IS NULL), "
+      "(SELECT COUNT(*) FROM devices WHERE project_id = ?1 AND blocked = 1)");
+  stmt.bind(1, project_id).bind(2, seen_since_hour).bind(3, seen_since_day);
+  FleetCounts out;
+  if (!stmt.step()) return out;
+  out.total = stmt.optional_int64(0).value_or(0);
+  out.seen_since_hour = stmt.int64(1);
+  out.seen_since_day = stmt.int64(2);
+  out.never_seen = stmt.int64(3);
+  out.blocked = stmt.int64(4);
+  return out;
+}
+
+// devices_by_version (project_id, channel, firmware_version): a covering scan.
+std::vector<VersionCount> SqliteStore::version_counts(std::string_view project_id) {
+  auto conn = db_.reader();
+  auto stmt = conn->prepare(
+      "SELECT channel, firmware_version, COUNT(*) FROM devices WHERE project_id = ? "
+      "GROUP BY channel, firmware_version ORDER BY channel, firmware_version");
+  stmt.bind(1, project_id);
+  std::vector<VersionCount> out;
+  while (stmt.step()) {
+    VersionCount row;
+    read_column(stmt, 0, row.channel);
+    row.version = stmt.optional_text(1);
+    row.devices = stmt.int64(2);
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+// update_attempts_by_project_end (project_id, ended_at, outcome): a covering range.
+std::vector<OutcomeCount> SqliteStore::outcome_counts(std::string_view project_id, std::int64_t since,
+                                                      std::int64_t bucket_ms) {
+  auto conn = db_.reader();
+  auto stmt = conn->prepare(
+      "SELECT (ended_at / ?2) * ?2 AS bucket, outcome, COUNT(*) FROM update_attempts "
+      "WHERE project_id = ?1 AND ended_at >= ?3 AND outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back') "
+      "GROUP BY bucket, outcome ORDER BY bucket");
+  stmt.bind(1, project_id).bind(2, bucket_ms).bind(3, since);
+  std::vector<OutcomeCount> out;
+  std::optional<domain::AttemptEnd> outcome;
+  while (stmt.step()) {
+    read_column(stmt, 1, outcome);
+    if (!outcome) continue;
+    out.push_back(OutcomeCount{stmt.int64(0), *outcome, stmt.int64(2)});
+  }
+  return out;
+}
+
+// update_attempts_release_devices (release_id, device_row_id, outcome): a covering range.
+AttemptCounts SqliteStore::attempt_counts(std::int64_t release_id) {
+  auto conn = db_.reader();
+  auto stmt = conn->prepare(
+      "SELECT COUNT(DISTINCT device_row_id), COALESCE(SUM(outcome = ''), 0), "
+      "COALESCE(SUM(outcome = 'succeeded'), 0), COALESCE(SUM(outcome = 'failed'), 0), "
+      "COALESCE(SUM(outcome = 'stuck'), 0), COALESCE(SUM(outcome = 'rolled_back'), 0) "
+      "FROM update_attempts WHERE release_id = ?");
+  stmt.bind(1, release_id);
+  AttemptCounts out;
+  if (!stmt.step()) return out;
+  out.devices = stmt.int64(0);
+  out.open = stmt.int64(1);
+  out.succeeded = stmt.int64(2);
+  out.failed = stmt.int64(3);
+  out.stuck = stmt.int64(4);
+  out.rolled_back = stmt.int64(5);
+  return out;
+}
+
+// update_attempts_by_release (release_id, ended_at): open attempts have no
+// ended_at, so this is one seek.
+bool SqliteStore::has_open_attempt(std::int64_t release_id) {
+  auto conn = db_.reader();
+  auto stmt = conn->prepare(
+      "SELECT EXISTS (SELECT 1 FROM update_attempts WHERE release_id = ? AND ended_at IS NULL AND outcome = '')");
+  stmt.bind(1, release_id);
+  return stmt.step() && stmt.int64(0) != 0;
+}
+
+// devices_audience (project_id, blocked, channel, device_id): a covering range
+// per channel; a tag filter looks each device up in device_tags' primary key.
+void SqliteStore::for_each_unblocked_device(std::string_view project_id, std::span<const domain::Channel> channels,
+                                            std::span<const std::string> tags,
+                                            const std::function<void(std::string_view device_id)>& visit) {
+  if (channels.empty()) return;
+  std::string sql = "SELECT device_id FROM devices WHERE project_id = ?1 AND blocked = 0 AND channel IN " +
+                    placeholders(2, channels.size());
+  if (!tags.empty()) {
+    sql += " AND EXISTS (SELECT 1 FROM device_tags t WHERE t.device_id = devices.device_id AND t.tag IN " +
+           placeholders(2 + channels.size(), tags.size()) + ")";
+  }
+  auto conn = db_.reader();
+  auto stmt = conn->prepare(sql);
+  stmt.bind(1, project_id);
+  int index = 2;
+  for (const domain::Channel channel : channels) stmt.bind(index++, channel);
+  for (const std::string& tag : tags) stmt.bind(index++, tag);
+  while (stmt.step()) visit(stmt.text(0));
+}
+
+}  // namespace apiota::store::sqlite
