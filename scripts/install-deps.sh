@@ -11,12 +11,16 @@ packages=(
   clang libclang-rt-14-dev
   curl
   nodejs
+  chromium fonts-thai-tlwg-otf
   wrk nginx-light python3
 )
 # The web console is built with node and npm (web/). Debian ships npm as a
 # package of its own; a NodeSource nodejs carries npm inside and conflicts
 # with Debian's, so npm is asked for only when there is no npm command.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# chromium runs the console's browser tests (tests/browser/, driven by
+# playwright-core from web/node_modules); the Thai fonts let its Thai pages
+# render (screenshots) rather than show empty boxes.
 
 missing=()
 for p in "${packages[@]}"; do

@@ -44,7 +44,7 @@ function Shell() {
     firstPath.current = null;
   }, [current]);
   useEffect(() => {
-    currentSession().then(setSession, () => toSignIn());
+    currentSession().then((s) => (s ? setSession(s) : toSignIn()), () => toSignIn());
   }, []);
   useEffect(() => {
     if (session) startLive();

@@ -114,7 +114,7 @@ async function fakeSession(req, res) {
   const token = cookieToken(req);
   if (req.method === 'GET') {
     const s = token && sessions.get(token);
-    return s ? sendJson(res, 200, s.session) : sendJson(res, 401, errorBody('UNAUTHORIZED', 'no session', 401));
+    return sendJson(res, 200, s ? s.session : { signed_in: false });
   }
   if (req.method === 'DELETE') {
     if (token) sessions.delete(token);
@@ -132,6 +132,7 @@ async function fakeSession(req, res) {
   if (check.status !== 200) return sendJson(res, check.status, check.body || errorBody('UNAUTHORIZED', 'key refused', check.status));
   const own = check.body.keys.find((k) => !k.revoked_at && key.startsWith(String(k.hint).replace(/\.+$/, '')));
   const session = {
+    signed_in: true,
     key_id: own ? own.id : 'unknown',
     project_id: own ? own.project_id : 'default',
     label: own ? own.label || '' : '',

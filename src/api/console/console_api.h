@@ -15,7 +15,8 @@ namespace apiota::api::console {
 // POST /api/console/session {"key": "..."}: 201 with the session and its
 // cookie (service::ConsoleSessions::sign_in() refusals).
 Response sign_in(Context& ctx, const Request& req);
-// GET /api/console/session: 200 with the session, 401 without a live one.
+// GET /api/console/session: 200 with the session ("signed_in": true), or 200
+// {"signed_in": false} without a live one (a signed-out page load is no error).
 Response session_info(Context& ctx, const Request& req);
 // DELETE /api/console/session: ends the session (if any) and clears the cookie.
 Response sign_out(Context& ctx, const Request& req);

@@ -23,7 +23,8 @@ std::string session_cookie(std::string_view token, std::chrono::seconds max_age,
 }
 
 Response session_response(const service::ConsoleSession& session, unsigned status) {
-  boost::json::object out{{"key_id", session.admin.key.id},
+  boost::json::object out{{"signed_in", true},
+                          {"key_id", session.admin.key.id},
                           {"project_id", session.admin.project.id},
                           {"label", session.admin.key.label},
                           {"expires_at", service::iso8601(session.expires_at)}};
@@ -65,8 +66,10 @@ Response session_info(Context& ctx, const Request& req) {
   return with_console_headers([&] {
     const std::optional<std::string_view> token = request_cookie(req, kSessionCookie);
     auto session = token ? ctx.sessions.find(*token) : std::nullopt;
-    if (!session) throw ApiError(ErrorCode::Unauthorized, "no console session; sign in with an admin key");
-    Response res = session_response(*session, 200);
+    // Signed out is an answer, not an error: a console page loaded without a
+    // session asks this first and must not log a failed request.
+    Response res = session ? session_response(*session, 200)
+                           : admin::json_response(boost::json::object{{"signed_in", false}});
     res.headers.emplace_back("Cache-Control", "no-store");
     return res;
   });

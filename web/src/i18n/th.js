@@ -323,7 +323,7 @@ export default {
   'keys.created': 'สร้างเมื่อ',
   'keys.no_label': 'ไม่มีชื่อเรียก',
   'keys.edit_label': 'แก้ไข',
-  'keys.edit_label_for': 'แก้ไขชื่อเรียกของ {id}',
+  'keys.edit_label_for': 'แก้ไข ชื่อเรียกของ {id}',
   'keys.label_for': 'ชื่อเรียกของ {id}',
   'keys.revoke': 'เพิกถอน',
   'keys.revoke_confirm': 'เพิกถอน {id} หรือไม่ คีย์จะใช้ไม่ได้ทันที',
