@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -300,13 +301,14 @@ def wrk(base, script, args, connections, duration):
 
 class Scenario:
     def __init__(self, name, script, apiota_args, nginx_args, connections, writes=None, throughput=False, ab=False,
-                 compare=False):
+                 compare=False, console=False):
         self.name, self.script, self.connections = name, script, connections
         self.apiota_args, self.nginx_args = apiota_args, nginx_args
         self.writes = writes  # table whose rows must cover every acknowledged request
         self.throughput = throughput  # report MiB/s rather than req/s
         self.ab = ab  # run in the access-log A/B (--access-log-ab)
         self.compare = compare  # run in the A/B against another binary (--baseline)
+        self.console = console  # run in the open-console A/B (--consoles)
         self.apiota, self.nginx, self.rss = [], [], []
 
 
@@ -393,6 +395,104 @@ def interleaved_ab(scenarios, first, second, labels, reps, duration, problems):
     return "\n".join(rows)
 
 
+class ConsoleWatcher(threading.Thread):
+    """One open web console, as the front end behaves: it holds the live event
+    stream (/api/admin/events) and, after events, fetches the overview's
+    statistics and the progress of each release in rollout, at most once a
+    second. Counts what it received and fetched."""
+
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.server, self.events, self.refetches, self.failures = server, 0, 0, 0
+        self.stopping = threading.Event()
+
+    def run(self):
+        try:
+            with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as sock:
+                sock.sendall(f"GET /api/admin/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+                             f"Authorization: Bearer {self.server.admin_key}\r\n\r\n".encode())
+                self.watch(sock)
+        except OSError:
+            self.failures += 1
+
+    def watch(self, sock):
+        received, pending, last_fetch, head_seen = b"", False, 0.0, False
+        sock.settimeout(0.2)
+        while not self.stopping.is_set():
+            try:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+            except TimeoutError:
+                pass
+            *lines, received = received.split(b"\n")
+            for line in lines:
+                if not head_seen:
+                    head_seen = True
+                    if b" 200 " not in line:
+                        self.failures += 1
+                        return
+                elif line.startswith(b"event:"):
+                    self.events += 1
+                    pending = True
+            if pending and time.monotonic() - last_fetch >= 1:
+                pending, last_fetch = False, time.monotonic()
+                self.refetch()
+
+    def refetch(self):
+        auth = {"Authorization": f"Bearer {self.server.admin_key}"}
+        status, _, body = http("GET", self.server.base + "/api/admin/stats", headers=auth)
+        self.refetches += 1
+        if status != 200:
+            self.failures += 1
+            return
+        for rollout in json.loads(body)["rollouts"]:
+            release_id = rollout["release"]["id"]
+            status, _, _ = http("GET", f"{self.server.base}/api/admin/releases/{release_id}/progress", headers=auth)
+            if status != 200:
+                self.failures += 1
+
+    def stop(self):
+        self.stopping.set()
+        self.join(timeout=10)
+
+
+def console_cost(scenarios, server, consoles, reps, duration, problems):
+    """The device hot path with `consoles` open web consoles against none,
+    on the same server, interleaved; a table of medians and the ratio."""
+    results = {s.name: ([], []) for s in scenarios}
+    events = refetches = 0
+    for rep in range(reps):
+        for s in scenarios:
+            for side in ((0, 1) if rep % 2 == 0 else (1, 0)):
+                watchers = [ConsoleWatcher(server) for _ in range(consoles if side == 0 else 0)]
+                for w in watchers:
+                    w.start()
+                time.sleep(0.2 if watchers else 0)
+                cpu = cpu_seconds(server.proc.pid)
+                r = wrk(server.base, s.script, s.apiota_args(rep, server), s.connections, duration)
+                r["cpu_us"] = (cpu_seconds(server.proc.pid) - cpu) / r["requests"] * 1e6
+                for w in watchers:
+                    w.stop()
+                    events, refetches = events + w.events, refetches + w.refetches
+                    if w.failures:
+                        problems.append(f"console watcher: {w.failures} failed requests")
+                if r["errors_status"] or r["errors"]:
+                    problems.append(f"{s.name} (consoles {len(watchers)}): {r['errors_status']} error statuses")
+                results[s.name][side].append(r)
+    rows = [f"| scenario | {consoles} consoles open | p99 ms | CPU µs/req | no console | p99 ms | CPU µs/req | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in scenarios:
+        with_c, without = results[s.name]
+        cells = [f"{median([r['rps'] for r in runs]):,.0f} req/s | {fmt_ms(median([r['p99_us'] for r in runs]))} | "
+                 f"{median([r['cpu_us'] for r in runs]):.1f}" for runs in (with_c, without)]
+        ratio = median([r["rps"] for r in with_c]) / median([r["rps"] for r in without])
+        rows.append(f"| {s.name} | {cells[0]} | {cells[1]} | {ratio:.2f} |")
+    rows.append(f"\nthe consoles received {events} events and refetched the overview {refetches} times in all")
+    return "\n".join(rows)
+
+
 def upload_memory(server, image_tool, root):
     """Peak RSS growth while a 16 MiB firmware streams in."""
     image = os.path.join(root, "fw-16m.bin")
@@ -475,6 +575,9 @@ def main():
     p.add_argument("--baseline", default="",
                    help="then run check-update, download, register and ota-log against this binary too (a second "
                         "server with the same devices), interleaved, and report this / baseline")
+    p.add_argument("--consoles", type=int, default=3,
+                   help="then run check-update and ota-log with this many open web consoles (live event stream, "
+                        "overview refetched after events) and with none, interleaved, and report the ratio (0 skips)")
     args = p.parse_args()
     if args.smoke:
         args.devices, args.duration, args.reps, args.scale = 200, 1, 1, "100,1000"
@@ -502,7 +605,7 @@ def main():
         n = args.devices
         scenarios = [
             Scenario("check-update, keep-alive, 64 conns", "check_update.lua", lambda r, a: [n], lambda r: [n], 64,
-                     ab=True, compare=True),
+                     ab=True, compare=True, console=True),
             Scenario("check-update, new connection per request, 32 conns", "check_update.lua",
                      lambda r, a: [n, "close"], lambda r: [n, "close"], 32, ab=True),
             Scenario(f"download {size / 2**20:.1f} MiB, 16 conns", "download.lua",
@@ -515,7 +618,7 @@ def main():
             Scenario("register (new devices), 32 conns", "register.lua", lambda r, a: [a.pk_key, f"{run_id}{a.name}{r}"],
                      lambda r: [server.pk_key, f"{run_id}{r}"], 32, writes="devices", compare=True),
             Scenario("ota-log, 32 conns", "ota_log.lua", lambda r, a: [n, n], lambda r: [n, n], 32, writes="ota_logs",
-                     compare=True),
+                     compare=True, console=True),
             Scenario("config, 64 conns", "config.lua", lambda r, a: [n], lambda r: [n], 64, ab=True),
             Scenario("config with If-None-Match (304), 64 conns", "config.lua", lambda r, a: [n, apiota_etag],
                      lambda r: [n, nginx_etag], 64),
@@ -536,6 +639,11 @@ def main():
                                      args.duration, problems), flush=True)
             finally:
                 off.stop()
+        watched = [s for s in scenarios if s.console]
+        if args.consoles and watched:
+            print(f"\nthe device hot path with {args.consoles} open web consoles vs none, same server, medians of "
+                  f"{args.reps} interleaved runs of {args.duration} s each; ratio = with / without\n")
+            print(console_cost(watched, server, args.consoles, args.reps, args.duration, problems), flush=True)
         compared = [s for s in scenarios if s.compare]
         if args.baseline and compared:
             # Two fresh servers, built the same way: the main server has

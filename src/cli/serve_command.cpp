@@ -4,6 +4,8 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
+#include <string_view>
 
 #include "cli/administration.h"
 #include "cli/commands.h"
@@ -17,6 +19,18 @@
 
 namespace apiota::cli {
 namespace {
+
+// Where an operator opens the web console: under the public URL when one is
+// set, else at `listen` (a HOST:PORT), with a wildcard host ("0.0.0.0", "[::]")
+// shown as localhost.
+std::string console_address(const std::string& bound, const std::string& public_url) {
+  if (!public_url.empty()) return public_url + "/console/";
+  std::string address = bound;
+  for (std::string_view wildcard : {"0.0.0.0:", "[::]:"}) {
+    if (address.starts_with(wildcard)) address = "localhost:" + address.substr(wildcard.size());
+  }
+  return "http://" + address + "/console/";
+}
 
 void serve(const ServeFlags& flags, bool start_over) {
   EnvLookup env = process_environment();
@@ -35,9 +49,13 @@ void serve(const ServeFlags& flags, bool start_over) {
     spdlog::info("removed {} unfinished uploads and {} unreferenced firmware files", cleaned.temp_files,
                  cleaned.unreferenced);
   }
+  // Shown before the port is bound, so a start that then fails does not
+  // lose it.
   if (auto key = administration.bootstrap()) {
     std::cout << "First start: an admin key for project 'default' was created. It is shown only this once:\n"
-              << "admin key: " << key->plaintext << std::endl;
+              << "admin key: " << key->plaintext << "\n"
+              << "Open the web console at " << console_address(config.server.listen, config.settings.public_url)
+              << " and sign in with it." << std::endl;
   }
 
   http::Server server(*data.store, *data.blobs, *data.hasher, config.settings, env::system_env(), config.server);
@@ -48,8 +66,7 @@ void serve(const ServeFlags& flags, bool start_over) {
   spdlog::info("apiota {} listening on http://{} ({} I/O threads, data: {}, download URLs: {}, rate limit: {})",
                APIOTA_VERSION, bound, server.io_threads(), data.path.string(), download_urls,
                config.settings.rate_limit ? "on" : "off");
-  spdlog::info("web console: {}/console/ (sign in with an admin key)",
-               config.settings.public_url.empty() ? "http://" + bound : config.settings.public_url);
+  spdlog::info("web console: {} (sign in with an admin key)", console_address(bound, config.settings.public_url));
   std::optional<http::AccessLog> access_log;
   if (config.server.access_log) access_log.emplace();
   server.run();

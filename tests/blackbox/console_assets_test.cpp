@@ -49,6 +49,16 @@ class ConsoleAssets : public ::testing::Test {
   ServerProcess server_;
 };
 
+TEST_F(ConsoleAssets, TheFirstStartSaysWhereToOpenTheConsole) {
+  const std::string log = server_.log();
+  const auto key_line = log.find("admin key: ");
+  const auto open_line = log.find("Open the web console at http://127.0.0.1:" + std::to_string(server_.port()) +
+                                  "/console/ and sign in with it.");
+  ASSERT_NE(key_line, std::string::npos) << log;
+  ASSERT_NE(open_line, std::string::npos) << log;
+  EXPECT_LT(key_line, open_line);
+}
+
 TEST_F(ConsoleAssets, TheRootRedirectsToTheConsole) {
   const RawResponse r = get("/");
   EXPECT_EQ(r.status, 302);
