@@ -31,7 +31,6 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -39,6 +38,9 @@ import tempfile
 import time
 import urllib.parse
 from dataclasses import dataclass
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run import free_port, stop_process  # noqa: E402  (bench/run.py, the load harness)
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -90,12 +92,6 @@ def other_queries():
 QUERIES = device_queries() + other_queries()
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def cli(binary, data, *args):
     return subprocess.run([binary, *args, "--data", data], check=True, capture_output=True, text=True).stdout
 
@@ -118,18 +114,8 @@ def start_server(binary, data, root):
             return proc, port, log
         except OSError:
             time.sleep(0.2)
-    stop_server(proc, log)
+    stop_process(proc, log)
     raise RuntimeError("the server did not come up")
-
-
-def stop_server(proc, log):
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-    log.close()
 
 
 def fill(db_path, devices, now):
@@ -239,7 +225,7 @@ def main():
     try:
         data = os.path.join(root, "data")
         proc, port, log = start_server(args.apiota, data, root)  # makes the data folder
-        stop_server(proc, log)
+        stop_process(proc, log)
         proc = None
         cli(args.apiota, data, "projects", "plan", "default", "--max-devices", str(args.devices + 1000))
         key = next(w for w in cli(args.apiota, data, "keys", "create", "--role", "admin").split()
@@ -279,7 +265,7 @@ def main():
         return 0
     finally:
         if proc is not None:
-            stop_server(proc, log)
+            stop_process(proc, log)
         shutil.rmtree(root, ignore_errors=True)
 
 
