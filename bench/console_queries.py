@@ -298,6 +298,7 @@ def main():
     ap.add_argument("--root", default=None, help="where to make the temp folder")
     ap.add_argument("--only", default=None,
                     help="time only queries whose name contains this (or one of these, comma-separated)")
+    ap.add_argument("--keep", action="store_true", help="keep the temp folder (delete it yourself)")
     args = ap.parse_args()
 
     root = tempfile.mkdtemp(prefix="apiota-console-bench-", dir=args.root)
@@ -348,7 +349,10 @@ def main():
     finally:
         if proc is not None:
             stop_server(proc, log)
-        shutil.rmtree(root, ignore_errors=True)
+        if args.keep:
+            print(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":
