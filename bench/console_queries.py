@@ -23,6 +23,10 @@ with JSON; timing never fails it.
     python3 bench/console_queries.py --apiota build/apiota
     python3 bench/console_queries.py --apiota build/apiota --devices 20000 --requests 20   # quick
 
+The statistics routes (stats_queries) also need the releases and ~600 000
+update attempts of `fill_rollouts`; each prints "cold": its first answer,
+which counts everything afresh (the cost of one statistics refresh).
+
 Other queries join by adding a Query to QUERIES.
 """
 
@@ -53,6 +57,7 @@ class Query:
     name: str
     path: str  # may use {now}: the fill's reference time, Unix seconds
     deep: bool = False  # also time a page deep in the list, by cursor
+    seconds: float = 0.0  # time it for at least this long (statistics: so their snapshots are refreshed)
 
 
 def device_queries():
@@ -89,7 +94,21 @@ def other_queries():
     ]
 
 
-QUERIES = device_queries() + other_queries()
+def stats_queries():
+    """The overview and progress routes (docs/api.md "Fleet statistics"), each timed for 12 s: longer than a
+    statistics snapshot lives, so refreshes happen during the measurement. The releases are fill_rollouts'."""
+    return [
+        Query("stats", "/api/admin/stats", seconds=12),
+        Query("stats bucket=day span=30", "/api/admin/stats?bucket=day&span=30", seconds=12),
+        Query("stats span=720", "/api/admin/stats?span=720", seconds=12),
+        Query("stats bucket=day span=720", "/api/admin/stats?bucket=day&span=720", seconds=12),
+        Query("progress 10% stable", "/api/admin/releases/2/progress", seconds=12),
+        Query("progress 25% beta tags", "/api/admin/releases/3/progress", seconds=12),
+        Query("progress 100% open attempts", "/api/admin/releases/1/progress", seconds=12),
+    ]
+
+
+QUERIES = device_queries() + other_queries() + stats_queries()
 
 
 def cli(binary, data, *args):
@@ -162,6 +181,50 @@ def fill(db_path, devices, now):
         for _, sql in indexes:
             db.execute(sql)
         db.execute("COMMIT")
+        fill_rollouts(db, now_ms)
+
+
+RELEASE_COLUMNS = ("project_id, version, channel, filename, size, sha256, md5, chip, chip_id, image_project_name, "
+                   "image_version, secure_version, idf_version, signature, appended_sha256, elf_sha256, uploaded_by, "
+                   "uploaded_at, rollout_percent, rollout_stages, rollout_tags")
+
+
+def fill_rollouts(db, now_ms):
+    """Three releases (1: 1.5.0 stable 100 %; 2: 2.0.0 stable, stages 10/50/100; 3: 2.0.0-beta.1 beta 25 %
+    tagged lab/canary) and about 1.2 update attempts per device over the past 30 days: 5 % of the
+    devices have an open attempt on release 1, half the devices an ended one on release 2 (90 %
+    succeeded, 5 % failed, 3 % stuck, 2 % rolled back), 10 % a superseded one on release 3."""
+    db.execute("BEGIN")
+    for i, (version, channel, percent, stages, tags) in enumerate([
+            ("1.5.0", "stable", 100, "", ""), ("2.0.0", "stable", 10, "10:0:0,50:86400:100,100:86400:1000", ""),
+            ("2.0.0-beta.1", "beta", 25, "", "lab,canary")]):
+        db.execute(f"INSERT INTO releases (id, {RELEASE_COLUMNS}) VALUES (?, 'default', ?, ?, ?, 1000, ?, ?, 'esp32', 0, "
+                   "'app', ?, 0, 'v5', '', '', '', 'key_bench', ?, ?, ?, ?)",
+                   (i + 1, version, channel, f"bench-{version}.bin", "a" * 64, "b" * 32, version, now_ms, percent,
+                    stages, tags))
+    month = 30 * DAY * 1000
+    db.execute(f"""
+        INSERT INTO update_attempts (project_id, device_row_id, device_id, release_id, from_version, target_version,
+                                     status, status_at, started_at, outcome, ended_at)
+        SELECT 'default', n.i + 1, printf('dev-%07d', n.i), 2, '1.0.0', '2.0.0', 'done',
+               {now_ms} - (n.h % {month}), {now_ms} - (n.h % {month}) - 60000,
+               CASE WHEN (n.h / 23) % 100 < 90 THEN 'succeeded' WHEN (n.h / 23) % 100 < 95 THEN 'failed'
+                    WHEN (n.h / 23) % 100 < 98 THEN 'stuck' ELSE 'rolled_back' END,
+               {now_ms} - (n.h % {month})
+        FROM n WHERE n.i % 2 = 0""")
+    db.execute(f"""
+        INSERT INTO update_attempts (project_id, device_row_id, device_id, release_id, from_version, target_version,
+                                     status, status_at, started_at, outcome, ended_at)
+        SELECT 'default', n.i + 1, printf('dev-%07d', n.i), 3, '1.0.0', '2.0.0-beta.1', 'downloading',
+               {now_ms} - (n.h % {month}), {now_ms} - (n.h % {month}), 'superseded', {now_ms} - (n.h % {month})
+        FROM n WHERE n.i % 10 = 1""")
+    db.execute(f"""
+        INSERT INTO update_attempts (project_id, device_row_id, device_id, release_id, from_version, target_version,
+                                     status, status_at, started_at, outcome, ended_at)
+        SELECT 'default', n.i + 1, printf('dev-%07d', n.i), 1, '1.0.0', '1.5.0', 'downloading',
+               {now_ms} - 60000, {now_ms} - 60000, '', NULL
+        FROM n WHERE n.i % 20 = 3""")
+    db.execute("COMMIT")
 
 
 class Client:
@@ -199,11 +262,13 @@ def percentile(sorted_values, p):
     return sorted_values[min(len(sorted_values) - 1, int(round(p / 100 * (len(sorted_values) - 1))))]
 
 
-def time_query(client, path, requests):
+def time_query(client, path, requests, seconds=0.0):
+    """At least `requests` timed requests after a warm-up, and at least `seconds` of them."""
     for _ in range(3):
         client.get(path)
     times = []
-    for _ in range(requests):
+    until = time.monotonic() + seconds
+    while len(times) < requests or time.monotonic() < until:
         started = time.perf_counter()
         client.get(path)
         times.append((time.perf_counter() - started) * 1000)
@@ -217,7 +282,9 @@ def main():
     ap.add_argument("--devices", type=int, default=1_000_000)
     ap.add_argument("--requests", type=int, default=200, help="timed requests per query")
     ap.add_argument("--root", default=None, help="where to make the temp folder")
-    ap.add_argument("--only", default=None, help="time only queries whose name contains this")
+    ap.add_argument("--only", default=None,
+                    help="time only queries whose name contains this (or one of these, comma-separated)")
+    ap.add_argument("--keep", action="store_true", help="keep the temp folder (delete it yourself)")
     args = ap.parse_args()
 
     root = tempfile.mkdtemp(prefix="apiota-console-bench-", dir=args.root)
@@ -241,12 +308,14 @@ def main():
         client = Client(port, key)
         rows = []
         for q in QUERIES:
-            if args.only and args.only not in q.name:
+            if args.only and not any(part in q.name for part in args.only.split(",")):
                 continue
             path = q.path.format(now=now, now_1h=now - HOUR, now_6d=now - 6 * DAY)
+            started = time.perf_counter()
             first = client.get(path)
-            rows.append((q.name, "first", first.get("total", ""), *time_query(client, path, args.requests)))
-            print(f"{rows[-1][0]:40} {rows[-1][1]:6} total={rows[-1][2]!s:>8}  "
+            cold = (time.perf_counter() - started) * 1000  # a statistics route's first answer: one full count
+            rows.append((q.name, "first", first.get("total", ""), *time_query(client, path, args.requests, q.seconds)))
+            print(f"{rows[-1][0]:40} {rows[-1][1]:6} total={rows[-1][2]!s:>8}  cold {cold:7.1f}  "
                   f"p50 {rows[-1][3]:7.2f}  p99 {rows[-1][4]:7.2f}  max {rows[-1][5]:7.2f} ms", flush=True)
             if q.deep:
                 cursor = deep_cursor(client, path)
@@ -266,7 +335,10 @@ def main():
     finally:
         if proc is not None:
             stop_process(proc, log)
-        shutil.rmtree(root, ignore_errors=True)
+        if args.keep:
+            print(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@
 //
 // Definitions (the API's):
 // - devices.seen_last_hour/day: devices whose last poll is at most an hour /
-//   a day before generated_at; never_seen: devices that never polled.
+//   a day before generated_at (registration counts as contact); never_seen:
+//   devices with no contact yet (imported and never polled).
 // - eligible: unblocked devices of the project in the release's audience by
 //   channel, rollout tags, listed devices and cohort share
 //   (domain/rollout_audience.h), exactly, whatever the release's state.

@@ -1,8 +1,9 @@
 #pragma once
 // FleetStatsStore: the counts behind the console's overview and a release's
 // rollout progress (GET /api/admin/stats, /api/admin/releases/{id}/progress).
-// Read-only; every query is served by an index of kSchemaV10
-// (store/sqlite/schema.cpp). Every method follows the contract of
+// Read-only; versions, outcomes and a release's attempt counts are read from
+// trigger-kept counters (kSchemaV12), the rest from index ranges
+// (store/sqlite/schema.cpp), so every call is cheap at a million devices. Every method follows the contract of
 // store/store.h (thread-safe, blocking, StoreError when the database fails).
 
 #include <cstdint>
@@ -63,7 +64,8 @@ class FleetStatsStore {
   virtual std::vector<VersionCount> version_counts(std::string_view project_id) = 0;
   // Attempts that ended at or after `since` with a succeeded, failed, stuck or
   // rolled_back outcome, counted per bucket: buckets are `bucket_ms` wide and
-  // start at multiples of it since the Unix epoch (superseded and revoked
+  // start at multiples of it since the Unix epoch; `since` and `bucket_ms` are
+  // whole hours (attempts are counted per hour; superseded and revoked
   // attempts are left out). Ordered by bucket start.
   virtual std::vector<OutcomeCount> outcome_counts(std::string_view project_id, std::int64_t since,
                                                    std::int64_t bucket_ms) = 0;

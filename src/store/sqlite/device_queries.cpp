@@ -146,11 +146,24 @@ bool SqliteStore::set_device_channel(std::string_view project_id, std::string_vi
   return writer->changes() > 0;
 }
 
+// A poll that reports the version the device already has (nearly every
+// poll) is written without firmware_version: the same result as the full
+// write, whose firmware_version would be unchanged, but an UPDATE naming
+// firmware_version maintains the indexes and the version counter trigger on
+// it (kSchemaV9, kSchemaV12) even when the value stays. Otherwise (or when
+// the row is missing) the full write: the version is taken when the poll is
+// not older than the last version change (version_at).
 void SqliteStore::record_seen(std::span<const SeenUpdate> updates) {
   if (updates.empty()) return;
   auto writer = db_.writer();
   Transaction tx(*writer);
   for (const auto& u : updates) {
+    auto same_version = writer->prepare(
+        "UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?1), last_address = ?2, "
+        "version_at = MAX(version_at, ?1) WHERE row_id = ?4 AND firmware_version IS ?3");
+    same_version.bind(1, u.seen_at).bind(2, u.address).bind(3, u.reported_version).bind(4, u.device_row_id);
+    same_version.run();
+    if (writer->changes() > 0) continue;
     auto stmt = writer->prepare(
         "UPDATE devices SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?1), last_address = ?2, "
         "firmware_version = CASE WHEN version_at <= ?1 THEN ?3 ELSE firmware_version END, "

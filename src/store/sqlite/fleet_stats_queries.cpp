@@ -1,6 +1,8 @@
 // FleetStatsStore on SQLite: the counts of the console's overview and of a
-// release's progress. The indexes each query relies on are made by
-// kSchemaV10 (schema.cpp); the comment above each query names its index.
+// release's progress. Versions, outcomes and a release's attempt counts are
+// read from counter tables kept by triggers (kSchemaV12, schema.cpp); the
+// other counts are index ranges (kSchemaV9, kSchemaV10). The comment above
+// each query names what it reads.
 
 #include <string>
 
@@ -43,12 +45,12 @@ FleetCounts SqliteStore::fleet_counts(std::string_view project_id, std::int64_t 
   return out;
 }
 
-// devices_by_channel_version (project_id, channel, firmware_version): a covering scan.
+// device_version_counts: one row per (channel, version) in use.
 std::vector<VersionCount> SqliteStore::version_counts(std::string_view project_id) {
   auto conn = db_.reader();
   auto stmt = conn->prepare(
-      "SELECT channel, firmware_version, COUNT(*) FROM devices WHERE project_id = ? "
-      "GROUP BY channel, firmware_version ORDER BY channel, firmware_version");
+      "SELECT channel, CASE WHEN known THEN version END, n FROM device_version_counts "
+      "WHERE project_id = ? AND n > 0 ORDER BY channel, known, version");
   stmt.bind(1, project_id);
   std::vector<VersionCount> out;
   while (stmt.step()) {
@@ -61,14 +63,14 @@ std::vector<VersionCount> SqliteStore::version_counts(std::string_view project_i
   return out;
 }
 
-// update_attempts_by_project_end (project_id, ended_at, outcome): a covering range.
+// attempt_outcome_hours: one row per hour and outcome in the range, summed
+// into buckets of `bucket_ms` (a multiple of an hour).
 std::vector<OutcomeCount> SqliteStore::outcome_counts(std::string_view project_id, std::int64_t since,
                                                       std::int64_t bucket_ms) {
   auto conn = db_.reader();
   auto stmt = conn->prepare(
-      "SELECT (ended_at / ?2) * ?2 AS bucket, outcome, COUNT(*) FROM update_attempts "
-      "WHERE project_id = ?1 AND ended_at >= ?3 AND outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back') "
-      "GROUP BY bucket, outcome ORDER BY bucket");
+      "SELECT (hour_start / ?2) * ?2 AS bucket, outcome, SUM(n) FROM attempt_outcome_hours "
+      "WHERE project_id = ?1 AND hour_start >= ?3 GROUP BY bucket, outcome ORDER BY bucket");
   stmt.bind(1, project_id).bind(2, bucket_ms).bind(3, since);
   std::vector<OutcomeCount> out;
   std::optional<domain::AttemptEnd> outcome;
@@ -80,14 +82,15 @@ std::vector<OutcomeCount> SqliteStore::outcome_counts(std::string_view project_i
   return out;
 }
 
-// update_attempts_release_devices (release_id, device_row_id, outcome): a covering range.
+// release_offered_devices and release_attempt_counts: at most seven rows.
 AttemptCounts SqliteStore::attempt_counts(std::int64_t release_id) {
   auto conn = db_.reader();
   auto stmt = conn->prepare(
-      "SELECT COUNT(DISTINCT device_row_id), COALESCE(SUM(outcome = ''), 0), "
-      "COALESCE(SUM(outcome = 'succeeded'), 0), COALESCE(SUM(outcome = 'failed'), 0), "
-      "COALESCE(SUM(outcome = 'stuck'), 0), COALESCE(SUM(outcome = 'rolled_back'), 0) "
-      "FROM update_attempts WHERE release_id = ?");
+      "SELECT COALESCE((SELECT n FROM release_offered_devices WHERE release_id = ?1), 0), "
+      "COALESCE(SUM(n) FILTER (WHERE outcome = ''), 0), COALESCE(SUM(n) FILTER (WHERE outcome = 'succeeded'), 0), "
+      "COALESCE(SUM(n) FILTER (WHERE outcome = 'failed'), 0), COALESCE(SUM(n) FILTER (WHERE outcome = 'stuck'), 0), "
+      "COALESCE(SUM(n) FILTER (WHERE outcome = 'rolled_back'), 0) "
+      "FROM release_attempt_counts WHERE release_id = ?1");
   stmt.bind(1, release_id);
   AttemptCounts out;
   if (!stmt.step()) return out;

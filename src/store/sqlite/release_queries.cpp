@@ -140,7 +140,8 @@ ReleaseStore::DeleteOutcome SqliteStore::delete_release(std::string_view project
   Transaction tx(*writer);
   {
     auto in_use = writer->prepare(
-        "SELECT (SELECT COUNT(*) FROM devices d WHERE d.project_id = r.project_id AND d.firmware_version = r.version) "
+        "SELECT (SELECT COALESCE(SUM(c.n), 0) FROM device_version_counts c WHERE c.project_id = r.project_id "
+        "AND c.known = 1 AND c.version = r.version) "
         "+ (SELECT COUNT(*) FROM releases t WHERE t.rollback_target_id = r.id) "
         "+ (SELECT COUNT(*) FROM update_attempts a WHERE a.release_id = r.id AND a.outcome = '') "
         "FROM releases r WHERE r.project_id = ? AND r.id = ?");

@@ -267,6 +267,126 @@ CREATE TABLE IF NOT EXISTS console_sessions (
 ) WITHOUT ROWID;
 )sql";
 
+// Fleet statistics kept by triggers instead of counted by scans
+// (store/fleet_stats_store.h, docs/api.md "Fleet statistics"): each counter
+// changes in the transaction of the row change it counts, so it always equals
+// a recount. `n` is the count; a row whose count drops to 0 is deleted.
+//   device_version_counts: devices per (project, channel, firmware_version);
+//     `known` = 0 with version '' for a device that never reported one. The
+//     update trigger fires only when one of those columns really changes
+//     (record_seen leaves firmware_version out of its write when unchanged,
+//     device_queries.cpp), so a poll does not touch it.
+//   attempt_outcome_hours: attempts that ended succeeded, failed, stuck or
+//     rolled_back, per (project, hour of ended_at (UTC, Unix ms), outcome);
+//     a day is the sum of its 24 hours.
+//   release_attempt_counts: a release's attempts per outcome ('' = open).
+//   release_offered_devices: a release's distinct devices with an attempt
+//     (kept with update_attempts_release_devices, kSchemaV10).
+// The V10 indexes only the replaced scans used are dropped. Written to be run
+// again: it rebuilds the counters from the tables (the backfill).
+constexpr const char* kSchemaV12 = R"sql(
+CREATE TABLE IF NOT EXISTS device_version_counts (
+  project_id TEXT NOT NULL, channel TEXT NOT NULL, known INTEGER NOT NULL, version TEXT NOT NULL,
+  n INTEGER NOT NULL, PRIMARY KEY (project_id, channel, known, version)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS attempt_outcome_hours (
+  project_id TEXT NOT NULL, hour_start INTEGER NOT NULL, outcome TEXT NOT NULL,
+  n INTEGER NOT NULL, PRIMARY KEY (project_id, hour_start, outcome)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS release_attempt_counts (
+  release_id INTEGER NOT NULL, outcome TEXT NOT NULL, n INTEGER NOT NULL,
+  PRIMARY KEY (release_id, outcome)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS release_offered_devices (release_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+
+DROP TRIGGER IF EXISTS device_version_counts_insert;
+CREATE TRIGGER device_version_counts_insert AFTER INSERT ON devices BEGIN
+  INSERT INTO device_version_counts VALUES (NEW.project_id, NEW.channel, NEW.firmware_version IS NOT NULL,
+    COALESCE(NEW.firmware_version, ''), 1) ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+DROP TRIGGER IF EXISTS device_version_counts_delete;
+CREATE TRIGGER device_version_counts_delete AFTER DELETE ON devices BEGIN
+  UPDATE device_version_counts SET n = n - 1 WHERE project_id = OLD.project_id AND channel = OLD.channel
+    AND known = (OLD.firmware_version IS NOT NULL) AND version = COALESCE(OLD.firmware_version, '');
+  DELETE FROM device_version_counts WHERE project_id = OLD.project_id AND channel = OLD.channel
+    AND known = (OLD.firmware_version IS NOT NULL) AND version = COALESCE(OLD.firmware_version, '') AND n <= 0;
+END;
+DROP TRIGGER IF EXISTS device_version_counts_update;
+CREATE TRIGGER device_version_counts_update AFTER UPDATE OF project_id, channel, firmware_version ON devices
+WHEN OLD.project_id IS NOT NEW.project_id OR OLD.channel IS NOT NEW.channel
+  OR OLD.firmware_version IS NOT NEW.firmware_version BEGIN
+  UPDATE device_version_counts SET n = n - 1 WHERE project_id = OLD.project_id AND channel = OLD.channel
+    AND known = (OLD.firmware_version IS NOT NULL) AND version = COALESCE(OLD.firmware_version, '');
+  DELETE FROM device_version_counts WHERE project_id = OLD.project_id AND channel = OLD.channel
+    AND known = (OLD.firmware_version IS NOT NULL) AND version = COALESCE(OLD.firmware_version, '') AND n <= 0;
+  INSERT INTO device_version_counts VALUES (NEW.project_id, NEW.channel, NEW.firmware_version IS NOT NULL,
+    COALESCE(NEW.firmware_version, ''), 1) ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+DROP TRIGGER IF EXISTS attempt_counts_insert;
+CREATE TRIGGER attempt_counts_insert AFTER INSERT ON update_attempts BEGIN
+  INSERT INTO attempt_outcome_hours SELECT NEW.project_id, (NEW.ended_at / 3600000) * 3600000, NEW.outcome, 1
+    WHERE NEW.ended_at IS NOT NULL AND NEW.outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO release_attempt_counts VALUES (NEW.release_id, NEW.outcome, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+  INSERT INTO release_offered_devices SELECT NEW.release_id, 1 WHERE NOT EXISTS (SELECT 1 FROM update_attempts a
+    WHERE a.release_id = NEW.release_id AND a.device_row_id = NEW.device_row_id AND a.id <> NEW.id)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+DROP TRIGGER IF EXISTS attempt_counts_delete;
+CREATE TRIGGER attempt_counts_delete AFTER DELETE ON update_attempts BEGIN
+  UPDATE attempt_outcome_hours SET n = n - 1 WHERE OLD.ended_at IS NOT NULL
+    AND OLD.outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back') AND project_id = OLD.project_id
+    AND hour_start = (OLD.ended_at / 3600000) * 3600000 AND outcome = OLD.outcome;
+  DELETE FROM attempt_outcome_hours WHERE project_id = OLD.project_id
+    AND hour_start = (OLD.ended_at / 3600000) * 3600000 AND outcome = OLD.outcome AND n <= 0;
+  UPDATE release_attempt_counts SET n = n - 1 WHERE release_id = OLD.release_id AND outcome = OLD.outcome;
+  DELETE FROM release_attempt_counts WHERE release_id = OLD.release_id AND outcome = OLD.outcome AND n <= 0;
+  UPDATE release_offered_devices SET n = n - 1 WHERE release_id = OLD.release_id AND NOT EXISTS (SELECT 1
+    FROM update_attempts a WHERE a.release_id = OLD.release_id AND a.device_row_id = OLD.device_row_id);
+  DELETE FROM release_offered_devices WHERE release_id = OLD.release_id AND n <= 0;
+END;
+DROP TRIGGER IF EXISTS attempt_counts_update;
+CREATE TRIGGER attempt_counts_update AFTER UPDATE OF project_id, release_id, outcome, ended_at ON update_attempts
+WHEN OLD.project_id IS NOT NEW.project_id OR OLD.release_id IS NOT NEW.release_id
+  OR OLD.outcome IS NOT NEW.outcome OR OLD.ended_at IS NOT NEW.ended_at BEGIN
+  UPDATE attempt_outcome_hours SET n = n - 1 WHERE OLD.ended_at IS NOT NULL
+    AND OLD.outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back') AND project_id = OLD.project_id
+    AND hour_start = (OLD.ended_at / 3600000) * 3600000 AND outcome = OLD.outcome;
+  DELETE FROM attempt_outcome_hours WHERE project_id = OLD.project_id
+    AND hour_start = (OLD.ended_at / 3600000) * 3600000 AND outcome = OLD.outcome AND n <= 0;
+  INSERT INTO attempt_outcome_hours SELECT NEW.project_id, (NEW.ended_at / 3600000) * 3600000, NEW.outcome, 1
+    WHERE NEW.ended_at IS NOT NULL AND NEW.outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back')
+    ON CONFLICT DO UPDATE SET n = n + 1;
+  UPDATE release_attempt_counts SET n = n - 1 WHERE release_id = OLD.release_id AND outcome = OLD.outcome;
+  DELETE FROM release_attempt_counts WHERE release_id = OLD.release_id AND outcome = OLD.outcome AND n <= 0;
+  INSERT INTO release_attempt_counts VALUES (NEW.release_id, NEW.outcome, 1) ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+DROP TRIGGER IF EXISTS attempt_offered_update;
+CREATE TRIGGER attempt_offered_update AFTER UPDATE OF release_id, device_row_id ON update_attempts
+WHEN OLD.release_id IS NOT NEW.release_id OR OLD.device_row_id IS NOT NEW.device_row_id BEGIN
+  UPDATE release_offered_devices SET n = n - 1 WHERE release_id = OLD.release_id AND NOT EXISTS (SELECT 1
+    FROM update_attempts a WHERE a.release_id = OLD.release_id AND a.device_row_id = OLD.device_row_id);
+  DELETE FROM release_offered_devices WHERE release_id = OLD.release_id AND n <= 0;
+  INSERT INTO release_offered_devices SELECT NEW.release_id, 1 WHERE NOT EXISTS (SELECT 1 FROM update_attempts a
+    WHERE a.release_id = NEW.release_id AND a.device_row_id = NEW.device_row_id AND a.id <> NEW.id)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+DELETE FROM device_version_counts;
+INSERT INTO device_version_counts SELECT project_id, channel, firmware_version IS NOT NULL,
+  COALESCE(firmware_version, ''), COUNT(*) FROM devices GROUP BY 1, 2, 3, 4;
+DELETE FROM attempt_outcome_hours;
+INSERT INTO attempt_outcome_hours SELECT project_id, (ended_at / 3600000) * 3600000, outcome, COUNT(*)
+  FROM update_attempts WHERE ended_at IS NOT NULL AND outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back')
+  GROUP BY 1, 2, 3;
+DELETE FROM release_attempt_counts;
+INSERT INTO release_attempt_counts SELECT release_id, outcome, COUNT(*) FROM update_attempts GROUP BY 1, 2;
+DELETE FROM release_offered_devices;
+INSERT INTO release_offered_devices SELECT release_id, COUNT(DISTINCT device_row_id) FROM update_attempts
+  GROUP BY 1;
+
+DROP INDEX IF EXISTS devices_by_channel_version;
+DROP INDEX IF EXISTS update_attempts_by_project_end;
+)sql";
+
 }  // namespace
 
 std::int64_t schema_version(Connection& conn) {
@@ -292,6 +412,7 @@ void migrate(Connection& conn) {
   if (version < 9) migrate_to_v9(conn);
   if (version < 10) conn.exec(kSchemaV10);
   if (version < 11) conn.exec(kSchemaV11);
+  if (version < 12) conn.exec(kSchemaV12);
   sync_cache_triggers(conn);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();
