@@ -72,6 +72,8 @@ def device_queries():
         ("prefix=dev-00042", "prefix=dev-00042"),
         ("prefix=dev-0", "prefix=dev-0"),
         ("tag=canary", "tag=canary"),
+        ("tag=canary prefix=dev-00", "tag=canary&prefix=dev-00"),
+        ("tag=canary sort=last_seen_at desc", "tag=canary&sort=last_seen_at&order=desc"),
         ("version=1.4.0", "version=1.4.0"),
         ("channel=beta", "channel=beta"),
         ("blocked=true", "blocked=true"),
@@ -173,11 +175,18 @@ def fill(db_path, devices, now):
                    CASE WHEN (h / 11) % 20 = 0 THEN NULL ELSE {now_ms} - ((h / 3) % {7 * DAY}) * 1000 END,
                    '10.0.0.1'
             FROM n ORDER BY i""")
-        db.execute("""
-            INSERT INTO device_tags (device_id, tag)
-            SELECT printf('dev-%07d', i), (SELECT tag FROM tg WHERE tg.i = (h / 17) % 4) FROM n WHERE (h / 5) % 20 = 0
+        # Since schema 13 a tag row holds its device's project; an older
+        # binary's schema has no such column (an A/B against it still runs).
+        project = ", project_id" if db.execute(
+            "SELECT 1 FROM pragma_table_info('device_tags') WHERE name = 'project_id'").fetchone() else ""
+        project_value = ", 'default'" if project else ""
+        db.execute(f"""
+            INSERT INTO device_tags (device_id, tag{project})
+            SELECT printf('dev-%07d', i), (SELECT tag FROM tg WHERE tg.i = (h / 17) % 4){project_value} FROM n
+            WHERE (h / 5) % 20 = 0
             UNION
-            SELECT printf('dev-%07d', i), (SELECT tag FROM tg WHERE tg.i = (h / 19) % 4) FROM n WHERE (h / 5) % 60 = 0""")
+            SELECT printf('dev-%07d', i), (SELECT tag FROM tg WHERE tg.i = (h / 19) % 4){project_value} FROM n
+            WHERE (h / 5) % 60 = 0""")
         for _, sql in indexes:
             db.execute(sql)
         db.execute("COMMIT")

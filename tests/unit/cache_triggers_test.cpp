@@ -113,7 +113,7 @@ TEST_F(CacheTriggers, EachTableBumpsItsGenerationOnTheListedChangesOnly) {
       {"UPDATE devices SET last_seen_at = 5, last_address = 'a' WHERE device_id = 'd'", ""},
       {"UPDATE devices SET firmware_version = '1.0.0', version_at = 5 WHERE device_id = 'd'", ""},
       {"UPDATE devices SET blocked_reason = 'r' WHERE device_id = 'd'", ""},
-      {"INSERT INTO device_tags VALUES ('d', 'lab')", "devices"},
+      {"INSERT INTO device_tags (device_id, tag) VALUES ('d', 'lab')", "devices"},
       {"DELETE FROM device_tags", "devices"},
       {"DELETE FROM devices WHERE device_id = 'd'", "devices"},
       {"INSERT INTO audit_log (project_id, actor, action, subject, before_json, after_json, at) "

@@ -3,7 +3,7 @@
 // audit_store.h AuditQuery), checked against every implementation: every
 // device filter and sort, both orders, against a plain reference; keyset
 // paging that visits every device exactly once; capped counts; and the
-// schema 9 migration of an existing database.
+// schema 9 and 12 migrations of an existing database.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -197,6 +197,36 @@ TEST_P(DeviceLists, KeysetPagesVisitEveryDeviceOnceInOrder) {
   }
 }
 
+// A tag alone (with an id prefix or not) reads the tag's rows in device_id
+// order (store/sqlite/device_list_queries.cpp): keyset pages in both orders
+// still visit each tagged device of the project once, and counts agree.
+TEST_P(DeviceLists, KeysetPagesOfATagVisitEachTaggedDeviceOnce) {
+  add_fleet();
+  for (const std::string prefix : {"", "esp-1", "lab-"}) {
+    for (bool descending : {false, true}) {
+      DeviceQuery q{"default", 4};
+      q.tag = "canary";
+      q.id_prefix = prefix;
+      q.descending = descending;
+      std::vector<std::string> seen;
+      for (int pages = 0; pages < 20; ++pages) {
+        auto ids = ids_of(store_->list_devices(q));
+        seen.insert(seen.end(), ids.begin(), ids.end());
+        if (ids.size() < 4) break;
+        q.after = DevicePosition{std::nullopt, std::nullopt, ids.back()};
+      }
+      DeviceQuery all = q;
+      all.after.reset();
+      const auto want = expected(devices_, all);
+      ASSERT_FALSE(want.empty()) << prefix;
+      EXPECT_EQ(seen, want) << "prefix '" << prefix << "'" << (descending ? " desc" : "");
+      EXPECT_EQ(store_->count_matching_devices(all, 1000).count, static_cast<std::int64_t>(want.size())) << prefix;
+      EXPECT_FALSE(store_->count_matching_devices(all, static_cast<std::int64_t>(want.size()) - 1).exact) << prefix;
+    }
+  }
+  EXPECT_EQ(store_->device_ids_with_tag("other", "canary"), (std::vector<std::string>{"esp-stranger"}));
+}
+
 TEST_P(DeviceLists, OffsetPagingStillWorks) {
   add_fleet();
   auto all = expected(devices_, DeviceQuery{"default"});
@@ -359,6 +389,66 @@ TEST(DeviceListsMigration, ASchema8DatabaseGetsTheListIndexes) {
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(stmt, 0), 3);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+// A database of schema 12 (tag rows without their project, the index on
+// (tag, device_id)) gets each tag row's project when opened: tag lists and
+// counts stay per project, a tag row of a device that does not exist is
+// listed nowhere, and new tags carry their project too.
+TEST(DeviceListsMigration, ASchema12DatabaseGetsTheProjectOfEachTagRow) {
+  testing::TempFolder dir("apiota-schema-13");
+  const std::string path = (dir.path() / "apiota.db").string();
+  const std::vector<std::string> canary{"canary"};
+  {
+    sqlite::SqliteStore store(path);
+    store.upsert_project({"default", "Default", domain::Plan{}, 1});
+    store.upsert_project({"other", "Other", domain::Plan{}, 1});
+    for (const char* id : {"a-1", "a-2", "a-3"}) store.register_device(testing::device_record("default", id), 10);
+    store.register_device(testing::device_record("other", "b-1"), 10);
+    for (const char* id : {"a-1", "a-3", "b-1"}) store.set_device_tags(id, canary);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* back_to_12 =
+      "DROP INDEX device_tags_by_tag; ALTER TABLE device_tags DROP COLUMN project_id; "
+      "CREATE INDEX device_tags_by_tag ON device_tags(tag, device_id); "
+      "INSERT INTO device_tags VALUES ('gone', 'canary'); PRAGMA user_version = 12;";
+  ASSERT_EQ(sqlite3_exec(db, back_to_12, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  sqlite::SqliteStore store(path);
+  store.set_device_tags("a-2", canary);
+  DeviceQuery q{"default"};
+  q.tag = "canary";
+  EXPECT_EQ(ids_of(store.list_devices(q)), (std::vector<std::string>{"a-1", "a-2", "a-3"}));
+  EXPECT_EQ(store.count_matching_devices(q, 100).count, 3);
+  q.descending = true;
+  q.after = DevicePosition{std::nullopt, std::nullopt, "a-3"};
+  EXPECT_EQ(ids_of(store.list_devices(q)), (std::vector<std::string>{"a-2", "a-1"}));
+  EXPECT_EQ(store.device_ids_with_tag("default", "canary"), (std::vector<std::string>{"a-1", "a-2", "a-3"}));
+  EXPECT_EQ(store.device_ids_with_tag("other", "canary"), (std::vector<std::string>{"b-1"}));
+  DeviceQuery other{"other"};
+  other.tag = "canary";
+  EXPECT_EQ(store.count_matching_devices(other, 100).count, 1);
+
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT group_concat(device_id || ':' || project_id, ' ') FROM "
+                                   "(SELECT device_id, project_id FROM device_tags ORDER BY device_id)",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))),
+            "a-1:default a-2:default a-3:default b-1:other gone:");
+  sqlite3_finalize(stmt);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = 'device_tags_by_tag'", -1, &stmt,
+                               nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))),
+            "CREATE INDEX device_tags_by_tag ON device_tags(project_id, tag, device_id)");
   sqlite3_finalize(stmt);
   sqlite3_close(db);
 }

@@ -266,7 +266,7 @@ TEST_F(FleetCounters, TheMigrationBackfillsTheCountersAndDropsTheScanIndexes) {
   EXPECT_EQ(rows_of(db_, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
                          "('devices_by_channel_version', 'update_attempts_by_project_end')"),
             std::vector<std::string>{"0"});
-  EXPECT_EQ(rows_of(db_, "PRAGMA user_version"), std::vector<std::string>{"12"});
+  EXPECT_EQ(rows_of(db_, "PRAGMA user_version"), std::vector<std::string>{"13"});
   add("after");
   expect_recount("a device added after the migration");
 }

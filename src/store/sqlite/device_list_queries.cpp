@@ -1,7 +1,10 @@
 // DeviceStore on SQLite, its lists: filters, sort orders, offset and keyset
 // paging, and capped counts. Every filter and sort has an index ending in
 // device_id (schema.cpp, kSchemaV9), so a page is one index range read in
-// list order and a deep page costs what the first one does.
+// list order and a deep page costs what the first one does. A tag is an
+// index range of device_tags (kSchemaV13): filtered by a tag alone (and an id
+// prefix), a page in device_id order reads the tag's rows in order and looks
+// up only the page's devices, and a count reads the tag's rows alone.
 
 #include <functional>
 #include <vector>
@@ -15,6 +18,33 @@ namespace {
 // Up to this many devices in the last-seen range, sorting them by another
 // field is cheaper than walking that field's index past the others.
 constexpr std::int64_t kSortableSeenRange = 10000;
+
+// Where a query reads its devices from.
+enum class Source {
+  Devices,  // devices d; a tag is a membership test
+  TagRows,  // the tag's device_tags rows t in device_id order, each joined to its devices row d
+  TagOnly,  // the tag's device_tags rows t alone (a count filtered by nothing else but an id prefix)
+};
+
+// Whether a tag (with an id prefix or not) is the query's only filter.
+bool tag_alone(const DeviceQuery& q) {
+  return q.tag && !q.version && !q.channel && !q.blocked && !q.seen_after && !q.seen_before;
+}
+
+std::string from(Source source) {
+  switch (source) {
+    case Source::TagRows:
+      return "FROM device_tags t JOIN devices d ON d.device_id = t.device_id ";
+    case Source::TagOnly:
+      return "FROM device_tags t ";
+    case Source::Devices:
+      break;
+  }
+  return "FROM devices d ";
+}
+
+// The column of the device id a source reads in order.
+std::string id_column(Source source) { return source == Source::Devices ? "d.device_id" : "t.device_id"; }
 
 // The SQL of a query's conditions with the values to bind, in order.
 struct Conditions {
@@ -40,20 +70,31 @@ std::string prefix_end(std::string prefix) {
 
 // `use_seen_index` false writes the last-seen range so SQLite will not read
 // it from its index (unary +), leaving the sort order's index to the plan.
-Conditions filters(const DeviceQuery& q, bool use_seen_index) {
+// A tag source (TagRows, TagOnly) needs q.tag.
+Conditions filters(const DeviceQuery& q, bool use_seen_index, Source source = Source::Devices) {
   Conditions c;
-  c.add("WHERE d.project_id = ?", q.project_id);
+  if (source == Source::Devices) {
+    c.add("WHERE d.project_id = ?", q.project_id);
+  } else {
+    c.add("WHERE t.project_id = ?", q.project_id);
+    c.add(" AND t.tag = ?", *q.tag);
+  }
+  if (source == Source::TagRows) c.add(" AND d.project_id = ?", q.project_id);
+  const std::string id = id_column(source);
   if (!q.id_prefix.empty()) {
     // A bound the device_id cursor already passes is left out: SQLite seeks
     // the index by one lower (upper) bound only, and it must be the cursor.
     const std::string end = prefix_end(q.id_prefix);
     const bool by_id_after = q.after && q.sort == DeviceSort::DeviceId;
     if (!(by_id_after && !q.descending && q.after->device_id >= q.id_prefix)) {
-      c.add(" AND d.device_id >= ?", q.id_prefix);
+      c.add(" AND " + id + " >= ?", q.id_prefix);
     }
-    if (!(by_id_after && q.descending && q.after->device_id < end)) c.add(" AND d.device_id < ?", end);
+    if (!(by_id_after && q.descending && q.after->device_id < end)) c.add(" AND " + id + " < ?", end);
   }
-  if (q.tag) c.add(" AND d.device_id IN (SELECT t.device_id FROM device_tags t WHERE t.tag = ?)", *q.tag);
+  if (q.tag && source == Source::Devices) {
+    c.add(" AND d.device_id IN (SELECT t.device_id FROM device_tags t WHERE t.project_id = ?", q.project_id);
+    c.add(" AND t.tag = ?)", *q.tag);
+  }
   if (q.version) c.add(" AND d.version_key = ?", *q.version);
   if (q.channel) c.add(" AND d.channel = ?", *q.channel);
   if (q.blocked) c.add(" AND d.blocked = ?", std::int64_t{*q.blocked ? 1 : 0});
@@ -82,12 +123,12 @@ std::string sort_key(DeviceSort sort) {
 }
 
 // Starts the page after `after`, in the list's direction.
-void add_keyset(Conditions& c, const DeviceQuery& q) {
+void add_keyset(Conditions& c, const DeviceQuery& q, Source source) {
   const DevicePosition& p = *q.after;
   const char* op = q.descending ? " < " : " > ";
   const std::string key = sort_key(q.sort);
   if (key.empty()) {
-    c.add(std::string(" AND d.device_id") + op + "?", p.device_id);
+    c.add(" AND " + id_column(source) + op + "?", p.device_id);
     return;
   }
   c.sql += " AND (" + key + ", d.device_id)" + op + "(?, ?)";
@@ -101,8 +142,8 @@ void add_keyset(Conditions& c, const DeviceQuery& q) {
   c.binds.emplace_back([id = p.device_id](Statement& s, int index) { s.bind(index, id); });
 }
 
-std::int64_t count_up_to(Connection& conn, const Conditions& c, std::int64_t limit) {
-  auto stmt = conn.prepare("SELECT COUNT(*) FROM (SELECT 1 FROM devices d " + c.sql + " LIMIT ?)");
+std::int64_t count_up_to(Connection& conn, Source source, const Conditions& c, std::int64_t limit) {
+  auto stmt = conn.prepare("SELECT COUNT(*) FROM (SELECT 1 " + from(source) + c.sql + " LIMIT ?)");
   int index = 1;
   c.bind_all(stmt, index);
   stmt.bind(index, limit);
@@ -118,25 +159,26 @@ bool seen_index_fits(Connection& conn, const DeviceQuery& q) {
   DeviceQuery seen_only{q.project_id};
   seen_only.seen_after = q.seen_after;
   seen_only.seen_before = q.seen_before;
-  return count_up_to(conn, filters(seen_only, true), kSortableSeenRange + 1) <= kSortableSeenRange;
+  return count_up_to(conn, Source::Devices, filters(seen_only, true), kSortableSeenRange + 1) <= kSortableSeenRange;
 }
 
 }  // namespace
 
 std::vector<DeviceRecord> SqliteStore::list_devices(const DeviceQuery& q) {
   auto conn = db_.reader();
-  Conditions c = filters(q, seen_index_fits(*conn, q));
-  if (q.after) add_keyset(c, q);
-  const char* direction = q.descending ? " DESC" : "";
+  const Source source = tag_alone(q) && q.sort == DeviceSort::DeviceId ? Source::TagRows : Source::Devices;
+  Conditions c = filters(q, seen_index_fits(*conn, q), source);
+  if (q.after) add_keyset(c, q, source);
+  const std::string direction = q.descending ? " DESC" : "";
   const std::string key = sort_key(q.sort);
   std::string order = " ORDER BY ";
   if (!key.empty()) order += key + direction + ", ";
-  order += std::string("d.device_id") + direction;
   // The page's rows are chosen from the indexes alone (row ids), and only
   // they are read whole with their attempts: a sort before the limit then
   // orders index entries, not joined rows.
-  auto stmt = conn->prepare(select_devices_with_attempts() + "WHERE d.row_id IN (SELECT d.row_id FROM devices d " +
-                            c.sql + order + " LIMIT ? OFFSET ?)" + order);
+  auto stmt = conn->prepare(select_devices_with_attempts() + "WHERE d.row_id IN (SELECT d.row_id " + from(source) +
+                            c.sql + order + id_column(source) + direction + " LIMIT ? OFFSET ?)" + order +
+                            "d.device_id" + direction);
   int index = 1;
   c.bind_all(stmt, index);
   stmt.bind(index, q.limit).bind(index + 1, q.offset);
@@ -147,7 +189,8 @@ std::vector<DeviceRecord> SqliteStore::list_devices(const DeviceQuery& q) {
 
 DeviceCount SqliteStore::count_matching_devices(const DeviceQuery& q, std::int64_t cap) {
   auto conn = db_.reader();
-  const std::int64_t counted = count_up_to(*conn, filters(q, true), cap + 1);
+  const Source source = tag_alone(q) ? Source::TagOnly : Source::Devices;
+  const std::int64_t counted = count_up_to(*conn, source, filters(q, true, source), cap + 1);
   return counted > cap ? DeviceCount{cap, false} : DeviceCount{counted, true};
 }
 

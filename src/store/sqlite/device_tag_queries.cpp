@@ -22,7 +22,10 @@ void SqliteStore::set_device_tags(std::string_view device_id, std::span<const st
     clear.run();
   }
   for (const auto& tag : tags) {
-    auto insert = writer->prepare("INSERT OR IGNORE INTO device_tags (device_id, tag) VALUES (?, ?)");
+    // The row carries its device's project (schema.cpp, kSchemaV13).
+    auto insert = writer->prepare(
+        "INSERT OR IGNORE INTO device_tags (device_id, tag, project_id) "
+        "VALUES (?1, ?2, COALESCE((SELECT project_id FROM devices WHERE device_id = ?1), ''))");
     insert.bind(1, device_id).bind(2, tag);
     insert.run();
   }
@@ -32,8 +35,7 @@ void SqliteStore::set_device_tags(std::string_view device_id, std::span<const st
 std::vector<std::string> SqliteStore::device_ids_with_tag(std::string_view project_id, std::string_view tag) {
   auto conn = db_.reader();
   auto stmt = conn->prepare(
-      "SELECT t.device_id FROM device_tags t JOIN devices d ON d.device_id = t.device_id "
-      "WHERE d.project_id = ? AND t.tag = ? ORDER BY t.device_id");
+      "SELECT device_id FROM device_tags WHERE project_id = ? AND tag = ? ORDER BY device_id");
   stmt.bind(1, project_id).bind(2, tag);
   std::vector<std::string> out;
   while (stmt.step()) out.push_back(stmt.text(0));

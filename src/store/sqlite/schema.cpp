@@ -223,18 +223,18 @@ CREATE INDEX IF NOT EXISTS audit_log_by_actor ON audit_log(project_id, actor, id
 CREATE INDEX IF NOT EXISTS audit_log_by_subject ON audit_log(project_id, subject, id);
 )sql";
 
-bool has_device_column(Connection& conn, const std::string& column) {
-  auto present = conn.prepare("SELECT 1 FROM pragma_table_xinfo('devices') WHERE name = ?");
-  present.bind(1, column);
+bool has_column(Connection& conn, const std::string& table, const std::string& column) {
+  auto present = conn.prepare("SELECT 1 FROM pragma_table_xinfo(?) WHERE name = ?");
+  present.bind(1, table).bind(2, column);
   return present.step();
 }
 
-void add_device_column(Connection& conn, const std::string& column, const std::string& definition) {
-  if (!has_device_column(conn, column)) conn.exec("ALTER TABLE devices ADD COLUMN " + column + " " + definition);
+void add_column(Connection& conn, const std::string& table, const std::string& column, const std::string& definition) {
+  if (!has_column(conn, table, column)) conn.exec("ALTER TABLE " + table + " ADD COLUMN " + column + " " + definition);
 }
 
 void migrate_to_v9(Connection& conn) {
-  for (const auto& [column, definition] : kSchemaV9Columns) add_device_column(conn, column, definition);
+  for (const auto& [column, definition] : kSchemaV9Columns) add_column(conn, "devices", column, definition);
   conn.exec(kSchemaV9);
 }
 
@@ -387,6 +387,25 @@ DROP INDEX IF EXISTS devices_by_channel_version;
 DROP INDEX IF EXISTS update_attempts_by_project_end;
 )sql";
 
+// The device list's tag filter, fast at a million devices: a tag row holds
+// its device's project (devices never change project), so a project's
+// devices with a tag are one range of device_tags_by_tag, in device_id order,
+// and counting them reads no devices row. The index keeps its name with the
+// project in front; the V9 one (tag, device_id) is dropped. Existing rows
+// get their device's project ('' if the device is gone: never listed).
+// Written to be run again on a database that has some of it already.
+constexpr const char* kSchemaV13 = R"sql(
+UPDATE device_tags SET project_id = COALESCE(
+  (SELECT d.project_id FROM devices d WHERE d.device_id = device_tags.device_id), '') WHERE project_id = '';
+DROP INDEX IF EXISTS device_tags_by_tag;
+CREATE INDEX device_tags_by_tag ON device_tags(project_id, tag, device_id);
+)sql";
+
+void migrate_to_v13(Connection& conn) {
+  add_column(conn, "device_tags", "project_id", "TEXT NOT NULL DEFAULT ''");
+  conn.exec(kSchemaV13);
+}
+
 }  // namespace
 
 std::int64_t schema_version(Connection& conn) {
@@ -413,6 +432,7 @@ void migrate(Connection& conn) {
   if (version < 10) conn.exec(kSchemaV10);
   if (version < 11) conn.exec(kSchemaV11);
   if (version < 12) conn.exec(kSchemaV12);
+  if (version < 13) migrate_to_v13(conn);
   sync_cache_triggers(conn);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();
