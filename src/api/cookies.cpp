@@ -1,24 +1,17 @@
 #include "api/cookies.h"
 
+#include "api/header_text.h"
+
 namespace apiota::api {
-namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::optional<std::string_view> cookie_value(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     const auto semicolon = header.find(';');
-    const std::string_view pair = trim(header.substr(0, semicolon));
+    const std::string_view pair = trim_ows(header.substr(0, semicolon));
     header.remove_prefix(semicolon == std::string_view::npos ? header.size() : semicolon + 1);
     const auto equals = pair.find('=');
-    if (equals == std::string_view::npos || trim(pair.substr(0, equals)) != name) continue;
-    std::string_view value = trim(pair.substr(equals + 1));
+    if (equals == std::string_view::npos || trim_ows(pair.substr(0, equals)) != name) continue;
+    std::string_view value = trim_ows(pair.substr(equals + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
     return value;
   }

@@ -1,8 +1,8 @@
 #include "domain/cohort.h"
 
 #include <cmath>
+#include <array>
 #include <cstddef>
-#include <vector>
 
 #include "crypto/digest.h"
 
@@ -19,12 +19,8 @@ std::uint32_t admitted_buckets(double percent) {
 }  // namespace
 
 std::uint32_t cohort_bucket(std::string_view device_id, std::string_view release_key) {
-  crypto::Digest digest(crypto::DigestKind::Sha256);
-  digest.update(std::string_view("apiota-cohort\n"));
-  digest.update(device_id);
-  digest.update(std::string_view("\n"));
-  digest.update(release_key);
-  const std::vector<std::uint8_t> hash = digest.finish();
+  thread_local crypto::Sha256Hasher hasher;
+  const std::array<std::uint8_t, 32> hash = hasher.hash({"apiota-cohort\n", device_id, "\n", release_key});
   std::uint64_t prefix = 0;
   for (std::size_t i = 0; i < 8; ++i) prefix = (prefix << 8) | hash[i];
   return static_cast<std::uint32_t>(prefix % kCohortBuckets);

@@ -4,14 +4,10 @@
 
 #include <charconv>
 
+#include "api/header_text.h"
+
 namespace apiota::http {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The q parameter among `params`, what follows a coding (";q=0.5;x=y"): 1
 // when absent, 0 when malformed.
@@ -22,11 +18,11 @@ double q_value(std::string_view params) {
       continue;
     }
     const auto semicolon = params.find(';');
-    const std::string_view param = trim(params.substr(0, semicolon));
+    const std::string_view param = api::trim_ows(params.substr(0, semicolon));
     params.remove_prefix(semicolon == std::string_view::npos ? params.size() : semicolon);
     const auto equals = param.find('=');
-    if (equals == std::string_view::npos || !boost::beast::iequals(trim(param.substr(0, equals)), "q")) continue;
-    const std::string_view text = trim(param.substr(equals + 1));
+    if (equals == std::string_view::npos || !boost::beast::iequals(api::trim_ows(param.substr(0, equals)), "q")) continue;
+    const std::string_view text = api::trim_ows(param.substr(equals + 1));
     double q = 0;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), q, std::chars_format::fixed);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size() || q < 0 || q > 1) return 0;
@@ -43,10 +39,10 @@ ContentCoding choose_coding(std::optional<std::string_view> accept_encoding, Ava
   std::string_view rest = *accept_encoding;
   while (!rest.empty()) {
     const auto comma = rest.find(',');
-    const std::string_view item = trim(rest.substr(0, comma));
+    const std::string_view item = api::trim_ows(rest.substr(0, comma));
     rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma + 1);
     const auto semicolon = item.find(';');
-    const std::string_view coding = trim(item.substr(0, semicolon));
+    const std::string_view coding = api::trim_ows(item.substr(0, semicolon));
     const double q = semicolon == std::string_view::npos ? 1 : q_value(item.substr(semicolon));
     if (boost::beast::iequals(coding, "br")) brotli = q;
     if (boost::beast::iequals(coding, "gzip") || boost::beast::iequals(coding, "x-gzip")) gzip = q;

@@ -1,7 +1,8 @@
 #include "service/fleet_statistics.h"
 
 #include <algorithm>
-#include <unordered_set>
+#include <functional>
+#include <set>
 
 #include "domain/cohort.h"
 #include "domain/rollout_audience.h"
@@ -103,11 +104,17 @@ ReleaseProgress FleetStatistics::compute_progress(const std::string& project_id,
 }
 
 // Listed devices are looked up one by one (their tags do not matter); every
-// other device comes from one scan of the unblocked devices on the channels
-// the release reaches, carrying one of its tags, then the cohort rule.
+// other device comes from the unblocked devices on the channels the release
+// reaches, carrying one of its tags, then the cohort rule. With no listed
+// device and the whole share, that is a count; otherwise one walk, hashing
+// each device.
 std::int64_t FleetStatistics::count_eligible(const store::ReleaseRecord& release) {
+  const std::vector<domain::Channel> channels = domain::audience_channels(release.channel);
+  if (release.rollout_devices.empty() && release.rollout_percent >= 100) {
+    return store_.count_unblocked_devices(release.project_id, channels, release.rollout_tags);
+  }
   const domain::AudienceRelease audience = audience_release(release);
-  const std::unordered_set<std::string> listed(release.rollout_devices.begin(), release.rollout_devices.end());
+  const std::set<std::string, std::less<>> listed(release.rollout_devices.begin(), release.rollout_devices.end());
   std::int64_t eligible = 0;
   for (const std::string& device_id : listed) {
     auto device = store_.find_device(device_id);
@@ -116,10 +123,9 @@ std::int64_t FleetStatistics::count_eligible(const store::ReleaseRecord& release
                                                                      device->blocked, {}});
   }
   if (!(release.rollout_percent > 0)) return eligible;
-  const std::vector<domain::Channel> channels = domain::audience_channels(release.channel);
   const std::string release_key = std::to_string(release.id);
   store_.for_each_unblocked_device(release.project_id, channels, release.rollout_tags, [&](std::string_view id) {
-    if (listed.contains(std::string(id))) return;
+    if (!listed.empty() && listed.contains(id)) return;
     eligible += domain::in_rollout(id, release_key, release.rollout_percent);
   });
   return eligible;

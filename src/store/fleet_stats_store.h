@@ -78,6 +78,9 @@ class FleetStatsStore {
   virtual void for_each_unblocked_device(std::string_view project_id, std::span<const domain::Channel> channels,
                                          std::span<const std::string> tags,
                                          const std::function<void(std::string_view device_id)>& visit) = 0;
+  // How many devices for_each_unblocked_device would visit.
+  virtual std::int64_t count_unblocked_devices(std::string_view project_id, std::span<const domain::Channel> channels,
+                                               std::span<const std::string> tags) = 0;
 };
 
 }  // namespace apiota::store

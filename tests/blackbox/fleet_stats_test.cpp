@@ -37,11 +37,11 @@ class FleetStats : public ::testing::Test {
     }
   }
 
-  std::int64_t upload(const std::string& version) {
+  std::int64_t upload(const std::string& version, const std::string& channel = "stable") {
     EspImageSpec spec;
     spec.version = version;
     spec.payload_bytes = 2048;
-    auto res = upload_firmware(client_, server_.admin_key(), build_esp_app_image(spec), version);
+    auto res = upload_firmware(client_, server_.admin_key(), build_esp_app_image(spec), version, channel);
     EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no response");
     return res ? json_of(res->body).at("id").to_number<std::int64_t>() : 0;
   }
@@ -226,6 +226,28 @@ TEST_F(FleetStats, ListedAndTaggedDevicesAreEligibleAsCheckUpdateOffersThem) {
   for (int i = 0; i < 40; ++i) offers += offered("tg-" + std::to_string(i), "1.0.0");
   EXPECT_EQ(progress(id).at("eligible"), offers);
   EXPECT_EQ(stats().at("rollouts").at(0).at("progress").at("eligible"), offers);
+}
+
+// The whole share with no listed device is counted rather than walked: the
+// count must still be exactly the devices check-update offers the release to.
+TEST_F(FleetStats, AWholeShareOfTaggedDevicesIsEligibleAsCheckUpdateOffersThem) {
+  add_devices("wt-", 30);
+  for (int i = 0; i < 30; i += 2) {
+    ASSERT_EQ(status_of(admin("PUT", "/api/admin/devices/wt-" + std::to_string(i) + "/tags", R"({"tags":["field"]})")),
+              200);
+  }
+  ASSERT_EQ(status_of(admin("POST", "/api/admin/devices/wt-4/block")), 200);
+  ASSERT_EQ(status_of(admin("PUT", "/api/admin/devices/wt-6/channel", R"({"channel":"dev"})")), 200);
+  const std::int64_t id = upload("1.1.0", "beta");
+  ASSERT_EQ(status_of(admin("PATCH", "/api/admin/releases/" + std::to_string(id),
+                            R"({"rollout_percent":100,"rollout_tags":["field"]})")),
+            200);
+  int offers = 0;
+  for (int i = 0; i < 30; ++i) {
+    if (i != 4) offers += offered("wt-" + std::to_string(i), "1.0.0");  // a blocked device's poll is refused
+  }
+  EXPECT_EQ(offers, 1);  // wt-6 alone: tagged, unblocked, and on a channel a beta release reaches
+  EXPECT_EQ(progress(id).at("eligible"), offers);
 }
 
 TEST_F(FleetStats, MergedConfigIsWhatTheDeviceGets) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace apiota::domain;
@@ -157,3 +158,21 @@ TEST(InRollout, DifferentReleasesDrawIndependentCohorts) {
 }
 
 }  // namespace
+
+// cohort_bucket() keeps one hasher per thread: threads hashing at once get
+// the buckets one thread gets alone.
+TEST(CohortBucket, ThreadsHashingAtOnceAgreeWithOneThread) {
+  const std::vector<std::string> ids = fleet();
+  std::vector<std::uint32_t> expected;
+  expected.reserve(ids.size());
+  for (const std::string& id : ids) expected.push_back(cohort_bucket(id, "11"));
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < mismatches.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (std::size_t i = t; i < ids.size(); i += mismatches.size()) mismatches[t] += cohort_bucket(ids[i], "11") != expected[i];
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+}

@@ -643,7 +643,8 @@ TEST_P(StoreConformance, OutcomeAndAttemptCountsFollowEndedAttempts) {
   EXPECT_FALSE(store_->has_open_attempt(r.id + 100));
 }
 
-TEST_P(StoreConformance, UnblockedDevicesAreWalkedByChannelAndTag) {
+// count_unblocked_devices() counts what for_each_unblocked_device() visits.
+TEST_P(StoreConformance, UnblockedDevicesAreWalkedAndCountedByChannelAndTag) {
   store_->upsert_project({"other", "Other", domain::Plan{}, 1000});
   for (const char* id : {"s1", "s2", "b1", "d1", "blocked"}) store_->register_device(device(id), 10);
   store_->register_device(device("elsewhere", "other"), 10);
@@ -658,6 +659,7 @@ TEST_P(StoreConformance, UnblockedDevicesAreWalkedByChannelAndTag) {
     store_->for_each_unblocked_device("default", channels, tags, [&](std::string_view id) {
       EXPECT_TRUE(out.emplace(id).second) << id << " visited twice";
     });
+    EXPECT_EQ(store_->count_unblocked_devices("default", channels, tags), static_cast<std::int64_t>(out.size()));
     return out;
   };
   using C = domain::Channel;
@@ -666,6 +668,7 @@ TEST_P(StoreConformance, UnblockedDevicesAreWalkedByChannelAndTag) {
   EXPECT_EQ(walk({C::Stable, C::Beta, C::Dev}, {"lab", "x"}), (std::set<std::string>{"s1", "b1"}));
   EXPECT_EQ(walk({C::Stable}, {"field", "none"}), (std::set<std::string>{"s2"}));
   EXPECT_TRUE(walk({}, {}).empty());
+  EXPECT_TRUE(walk({C::Stable, C::Beta, C::Dev}, {"none"}).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreConformance,

@@ -4,6 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <cstdint>
+#include <utility>
+
 #include "api/admin/admin_api.h"
 #include "api/admin/admin_support.h"
 #include "api/admin/device_cursor.h"
@@ -80,21 +83,29 @@ store::AuditQuery audit_query(const Request& req, const std::string& project_id)
   return q;
 }
 
+// Reads `query`'s page through `read`, asking for one row more than the page
+// to learn whether another page follows; answers the page and whether one
+// follows it.
+template <class Query, class Read>
+auto read_page(Query query, const Read& read) {
+  const std::int64_t page = query.limit;
+  ++query.limit;
+  auto rows = read(query);
+  const bool more = static_cast<std::int64_t>(rows.size()) > page;
+  if (more) rows.pop_back();
+  const bool continues = more && !rows.empty();
+  return std::make_pair(std::move(rows), continues);
+}
+
 }  // namespace
 
 Response list_devices(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
-  store::DeviceQuery query = device_query(req, admin.project.id);
-  // One more than the page, to know whether a next page exists.
-  const std::int64_t page = query.limit;
-  ++query.limit;
-  auto found = ctx.administration.list_devices(query);
+  const store::DeviceQuery query = device_query(req, admin.project.id);
+  auto [found, continues] = read_page(query, [&](const store::DeviceQuery& q) {
+    return ctx.administration.list_devices(q);
+  });
   boost::json::value next_cursor = nullptr;
-  if (static_cast<std::int64_t>(found.size()) > page) {
-    found.pop_back();
-    if (!found.empty()) {
-      next_cursor = encode_cursor(query.sort, query.descending, store::position_of(found.back(), query.sort));
-    }
-  }
+  if (continues) next_cursor = encode_cursor(query.sort, query.descending, store::position_of(found.back(), query.sort));
   boost::json::array devices;
   for (const auto& d : found) devices.push_back(service::render(d));
   store::DeviceCount total = query.filtered() ? ctx.administration.count_matching_devices(query, kTotalCap)
@@ -106,15 +117,11 @@ Response list_devices(Context& ctx, const service::AdminPrincipal& admin, const 
 }
 
 Response list_audit(Context& ctx, const service::AdminPrincipal& admin, const Request& req) {
-  store::AuditQuery query = audit_query(req, admin.project.id);
-  const std::int64_t page = query.limit;
-  ++query.limit;
-  auto found = ctx.administration.audit_log(query);
+  auto [found, continues] = read_page(audit_query(req, admin.project.id), [&](const store::AuditQuery& q) {
+    return ctx.administration.audit_log(q);
+  });
   boost::json::value next_before_id = nullptr;
-  if (static_cast<std::int64_t>(found.size()) > page) {
-    found.pop_back();
-    if (!found.empty()) next_before_id = found.back().id;
-  }
+  if (continues) next_before_id = found.back().id;
   boost::json::array entries;
   for (const auto& a : found) entries.push_back(service::render(a));
   return json_response(

@@ -113,25 +113,51 @@ bool SqliteStore::has_open_attempt(std::int64_t release_id) {
   return stmt.step() && stmt.int64(0) != 0;
 }
 
-// devices_audience (project_id, blocked, channel, device_id): a covering range
-// per channel; a tag filter looks each device up in device_tags' primary key.
-void SqliteStore::for_each_unblocked_device(std::string_view project_id, std::span<const domain::Channel> channels,
-                                            std::span<const std::string> tags,
-                                            const std::function<void(std::string_view device_id)>& visit) {
-  if (channels.empty()) return;
-  std::string sql = "SELECT device_id FROM devices WHERE project_id = ?1 AND blocked = 0 AND channel IN " +
-                    placeholders(2, channels.size());
-  if (!tags.empty()) {
-    sql += " AND EXISTS (SELECT 1 FROM device_tags t WHERE t.device_id = devices.device_id AND t.tag IN " +
-           placeholders(2 + channels.size(), tags.size()) + ")";
+namespace {
+
+// The audience query of for_each_unblocked_device and count_unblocked_devices
+// selecting `what`: devices_audience (project_id, blocked, channel,
+// device_id) is a covering range per channel; a tag filter is the tags'
+// ranges of device_tags_by_tag (project_id, tag, device_id) as a list.
+// Parameters: ?1 the project, then the channels, then the tags.
+std::string audience_sql(std::string_view what, std::size_t channels, std::size_t tags) {
+  std::string sql = "SELECT " + std::string(what) +
+                    " FROM devices WHERE project_id = ?1 AND blocked = 0 AND channel IN " + placeholders(2, channels);
+  if (tags > 0) {
+    sql += " AND device_id IN (SELECT t.device_id FROM device_tags t WHERE t.project_id = ?1 AND t.tag IN " +
+           placeholders(2 + channels, tags) + ")";
   }
-  auto conn = db_.reader();
-  auto stmt = conn->prepare(sql);
+  return sql;
+}
+
+void bind_audience(Statement& stmt, std::string_view project_id, std::span<const domain::Channel> channels,
+                   std::span<const std::string> tags) {
   stmt.bind(1, project_id);
   int index = 2;
   for (const domain::Channel channel : channels) stmt.bind(index++, channel);
   for (const std::string& tag : tags) stmt.bind(index++, tag);
-  while (stmt.step()) visit(stmt.text(0));
+}
+
+}  // namespace
+
+void SqliteStore::for_each_unblocked_device(std::string_view project_id, std::span<const domain::Channel> channels,
+                                            std::span<const std::string> tags,
+                                            const std::function<void(std::string_view device_id)>& visit) {
+  if (channels.empty()) return;
+  auto conn = db_.reader();
+  auto stmt = conn->prepare(audience_sql("device_id", channels.size(), tags.size()));
+  bind_audience(stmt, project_id, channels, tags);
+  while (stmt.step()) visit(stmt.text_view(0));
+}
+
+std::int64_t SqliteStore::count_unblocked_devices(std::string_view project_id,
+                                                  std::span<const domain::Channel> channels,
+                                                  std::span<const std::string> tags) {
+  if (channels.empty()) return 0;
+  auto conn = db_.reader();
+  auto stmt = conn->prepare(audience_sql("COUNT(*)", channels.size(), tags.size()));
+  bind_audience(stmt, project_id, channels, tags);
+  return stmt.step() ? stmt.int64(0) : 0;
 }
 
 }  // namespace apiota::store::sqlite

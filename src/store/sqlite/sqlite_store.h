@@ -107,6 +107,8 @@ class SqliteStore final : public Store {
   void for_each_unblocked_device(std::string_view project_id, std::span<const domain::Channel> channels,
                                  std::span<const std::string> tags,
                                  const std::function<void(std::string_view device_id)>& visit) override;
+  std::int64_t count_unblocked_devices(std::string_view project_id, std::span<const domain::Channel> channels,
+                                       std::span<const std::string> tags) override;
 
   // CacheTracking
   std::uint64_t data_version() override;
