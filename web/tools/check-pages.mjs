@@ -5,22 +5,16 @@
 //     [--device ID] [--release ID]
 // Exits 1 when any page has a problem. A development aid; the browser tests in
 // ctest drive the real server.
-// --stand-ins: where the server answers 404 for a route of the console contract it
-// does not have yet (stats, release progress, device attempts), answer with the
-// sample data of stand-ins.mjs instead, to check how those pages render. Failed
-// answers (HTTP >= 400) count as problems.
 import { chromium } from 'playwright-core';
 import { readFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import { standInFor } from './stand-ins.mjs';
 
 const { values } = parseArgs({
   options: {
     url: { type: 'string' }, key: { type: 'string' }, shots: { type: 'string', default: '/tmp/console-shots' },
     device: { type: 'string', default: 'esp32-dev-001' }, release: { type: 'string', default: '1' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
-    'stand-ins': { type: 'boolean', default: false },
   },
 });
 const base = values.url.replace(/\/$/, '');
@@ -40,14 +34,6 @@ page.on('response', (r) => {
   if (r.status() < 400) return;
   problems.push(`HTTP ${r.status()} ${r.request().method()} ${u.pathname}${u.search}`);
 });
-if (values['stand-ins']) {
-  await page.route(/\/api\/admin\/(stats|releases\/\d+\/progress|devices\/[^/]+\/attempts)(\?|$)/, async (route) => {
-    const real = await route.fetch();
-    if (real.status() !== 404) return route.fulfill({ response: real });
-    console.log('     stand-in for ' + new URL(route.request().url()).pathname);
-    return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(standInFor(route.request().url())) });
-  });
-}
 page.on('pageerror', (e) => problems.push('page error: ' + e.message));
 
 async function settle() {
