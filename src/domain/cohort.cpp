@@ -1,7 +1,7 @@
 #include "domain/cohort.h"
 
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <cstddef>
 
 #include "crypto/digest.h"

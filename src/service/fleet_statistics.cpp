@@ -125,7 +125,7 @@ std::int64_t FleetStatistics::count_eligible(const store::ReleaseRecord& release
   if (!(release.rollout_percent > 0)) return eligible;
   const std::string release_key = std::to_string(release.id);
   store_.for_each_unblocked_device(release.project_id, channels, release.rollout_tags, [&](std::string_view id) {
-    if (!listed.empty() && listed.contains(id)) return;
+    if (listed.contains(id)) return;
     eligible += domain::in_rollout(id, release_key, release.rollout_percent);
   });
   return eligible;
