@@ -3,7 +3,7 @@
 // audit_store.h AuditQuery), checked against every implementation: every
 // device filter and sort, both orders, against a plain reference; keyset
 // paging that visits every device exactly once; capped counts; and the
-// schema 9 and 12 migrations of an existing database.
+// schema 9, 12 and 13 migrations of an existing database.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -83,6 +83,31 @@ std::vector<std::string> ids_of(const std::vector<DeviceRecord>& devices) {
   std::vector<std::string> ids;
   for (const auto& d : devices) ids.push_back(d.device_id);
   return ids;
+}
+
+// Runs `sql` on the database file at `path` through a connection of its own
+// (as an older apiota left the file), outside any store.
+void exec_on_file(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
+// The first column of the first row of `sql` on the file at `path`, as text
+// ("" for none or NULL).
+std::string text_on_file(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  std::string out;
+  if (stmt && sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
 }
 
 class DeviceLists : public ::testing::TestWithParam<StoreFactory> {
@@ -362,17 +387,13 @@ TEST(DeviceListsMigration, ASchema8DatabaseGetsTheListIndexes) {
     store.register_device(d, 10);
     store.register_device(testing::device_record("default", "old-2"), 10);
   }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  const char* back_to_8 =
+  exec_on_file(path,
       "DROP INDEX devices_by_last_seen; DROP INDEX devices_by_registered; DROP INDEX devices_by_version; "
-      "DROP INDEX devices_by_channel; DROP INDEX devices_by_blocked; DROP INDEX device_tags_by_tag; "
+      "DROP INDEX devices_by_channel; DROP INDEX devices_blocked; DROP INDEX device_tags_by_tag; "
       "DROP INDEX update_attempts_by_device_newest; DROP INDEX audit_log_by_action; "
       "DROP INDEX audit_log_by_actor; DROP INDEX audit_log_by_subject; "
       "ALTER TABLE devices DROP COLUMN last_seen_key; ALTER TABLE devices DROP COLUMN version_key; "
-      "PRAGMA user_version = 8;";
-  ASSERT_EQ(sqlite3_exec(db, back_to_8, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  sqlite3_close(db);
+      "PRAGMA user_version = 8;");
 
   sqlite::SqliteStore store(path);
   DeviceQuery q{"default"};
@@ -380,17 +401,9 @@ TEST(DeviceListsMigration, ASchema8DatabaseGetsTheListIndexes) {
   q.descending = true;
   EXPECT_EQ(ids_of(store.list_devices(q)), (std::vector<std::string>{"old-1", "old-2"}));
 
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db,
-                               "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
-                               "('devices_by_last_seen', 'devices_by_version', 'audit_log_by_subject')",
-                               -1, &stmt, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(stmt, 0), 3);
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
+  EXPECT_EQ(text_on_file(path, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                               "('devices_by_last_seen', 'devices_by_version', 'audit_log_by_subject')"),
+            "3");
 }
 
 // A database of schema 12 (tag rows without their project, the index on
@@ -409,14 +422,10 @@ TEST(DeviceListsMigration, ASchema12DatabaseGetsTheProjectOfEachTagRow) {
     store.register_device(testing::device_record("other", "b-1"), 10);
     for (const char* id : {"a-1", "a-3", "b-1"}) store.set_device_tags(id, canary);
   }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  const char* back_to_12 =
-      "DROP INDEX device_tags_by_tag; ALTER TABLE device_tags DROP COLUMN project_id; "
-      "CREATE INDEX device_tags_by_tag ON device_tags(tag, device_id); "
-      "INSERT INTO device_tags VALUES ('gone', 'canary'); PRAGMA user_version = 12;";
-  ASSERT_EQ(sqlite3_exec(db, back_to_12, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  sqlite3_close(db);
+  exec_on_file(path,
+               "DROP INDEX device_tags_by_tag; ALTER TABLE device_tags DROP COLUMN project_id; "
+               "CREATE INDEX device_tags_by_tag ON device_tags(tag, device_id); "
+               "INSERT INTO device_tags VALUES ('gone', 'canary'); PRAGMA user_version = 12;");
 
   sqlite::SqliteStore store(path);
   store.set_device_tags("a-2", canary);
@@ -433,24 +442,55 @@ TEST(DeviceListsMigration, ASchema12DatabaseGetsTheProjectOfEachTagRow) {
   other.tag = "canary";
   EXPECT_EQ(store.count_matching_devices(other, 100).count, 1);
 
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT group_concat(device_id || ':' || project_id, ' ') FROM "
-                                   "(SELECT device_id, project_id FROM device_tags ORDER BY device_id)",
-                               -1, &stmt, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))),
+  EXPECT_EQ(text_on_file(path, "SELECT group_concat(device_id || ':' || project_id, ' ') FROM "
+                               "(SELECT device_id, project_id FROM device_tags ORDER BY device_id)"),
             "a-1:default a-2:default a-3:default b-1:other gone:");
-  sqlite3_finalize(stmt);
-  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name = 'device_tags_by_tag'", -1, &stmt,
-                               nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))),
+  EXPECT_EQ(text_on_file(path, "SELECT sql FROM sqlite_master WHERE name = 'device_tags_by_tag'"),
             "CREATE INDEX device_tags_by_tag ON device_tags(project_id, tag, device_id)");
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
+}
+
+// A database of schema 13 (an index over every device's blocked flag, and
+// devices_audience beside the channel index) is brought to 14: the two go,
+// as each index costs every registration a written page; the channel index
+// carries the flag and blocked devices get a partial index. Audience counts,
+// the blocked count and the blocked filter answer as before.
+TEST(DeviceListsMigration, ASchema13DatabaseKeepsItsAnswersWithFewerDeviceIndexes) {
+  testing::TempFolder dir("apiota-schema-14");
+  const std::string path = (dir.path() / "apiota.db").string();
+  {
+    sqlite::SqliteStore store(path);
+    store.upsert_project({"default", "Default", domain::Plan{}, 1});
+    for (int i = 0; i < 6; ++i) {
+      auto d = testing::device_record("default", "d-" + std::to_string(i));
+      d.channel = i % 2 ? domain::Channel::Beta : domain::Channel::Stable;
+      store.register_device(d, 10);
+    }
+    store.set_device_blocked("default", "d-1", true, "test");
+    store.set_device_blocked("default", "d-2", true, "test");
+  }
+  exec_on_file(path,
+               "DROP INDEX devices_by_channel; DROP INDEX devices_blocked; "
+               "CREATE INDEX devices_by_channel ON devices(project_id, channel, device_id); "
+               "CREATE INDEX devices_by_blocked ON devices(project_id, blocked, device_id); "
+               "CREATE INDEX devices_audience ON devices(project_id, blocked, channel, device_id); "
+               "PRAGMA user_version = 13;");
+
+  sqlite::SqliteStore store(path);
+  const domain::Channel stable[] = {domain::Channel::Stable};
+  const domain::Channel both[] = {domain::Channel::Stable, domain::Channel::Beta};
+  EXPECT_EQ(store.count_unblocked_devices("default", stable, {}), 2);  // d-0, d-4 (d-2 blocked)
+  EXPECT_EQ(store.count_unblocked_devices("default", both, {}), 4);
+  EXPECT_EQ(store.fleet_counts("default", 0, 0).blocked, 2);
+  DeviceQuery q{"default"};
+  q.blocked = true;
+  EXPECT_EQ(ids_of(store.list_devices(q)), (std::vector<std::string>{"d-1", "d-2"}));
+  q.blocked = false;
+  EXPECT_EQ(ids_of(store.list_devices(q)), (std::vector<std::string>{"d-0", "d-3", "d-4", "d-5"}));
+
+  EXPECT_EQ(text_on_file(path, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master "
+                               "WHERE type = 'index' AND tbl_name = 'devices' ORDER BY name)"),
+            "devices_blocked devices_by_channel devices_by_last_seen devices_by_project devices_by_registered "
+            "devices_by_version sqlite_autoindex_devices_1");
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/fleet_records.h"
 
@@ -266,7 +267,7 @@ TEST_F(FleetCounters, TheMigrationBackfillsTheCountersAndDropsTheScanIndexes) {
   EXPECT_EQ(rows_of(db_, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
                          "('devices_by_channel_version', 'update_attempts_by_project_end')"),
             std::vector<std::string>{"0"});
-  EXPECT_EQ(rows_of(db_, "PRAGMA user_version"), std::vector<std::string>{"13"});
+  EXPECT_EQ(rows_of(db_, "PRAGMA user_version"), std::vector<std::string>{std::to_string(sqlite::kSchemaVersion)});
   add("after");
   expect_recount("a device added after the migration");
 }

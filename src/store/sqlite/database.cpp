@@ -86,6 +86,21 @@ Database::Reader Database::reader() {
   return Reader(*this, std::move(conn));
 }
 
+// One caller's work inside the shared transaction: its failure undoes only
+// its own writes and is kept for that caller; the others' work stays. A
+// failure that ends the whole transaction (SQLite rolls back on some I/O
+// errors) makes the ROLLBACK TO throw, which fails the batch.
+void Database::run_in_savepoint(Connection& conn, QueuedWork& queued) {
+  conn.exec("SAVEPOINT queued_work");
+  try {
+    (*queued.work)(conn);
+  } catch (...) {
+    queued.error = std::current_exception();
+    conn.exec("ROLLBACK TO queued_work");
+  }
+  conn.exec("RELEASE queued_work");
+}
+
 void Database::commit_grouped(const std::function<void(Connection&)>& work) {
   QueuedWork mine{&work, false, nullptr};
   {
@@ -101,7 +116,11 @@ void Database::commit_grouped(const std::function<void(Connection&)>& work) {
     }
     try {
       Transaction tx(*conn);
-      for (QueuedWork* queued : batch) (*queued->work)(*conn);
+      if (batch.size() == 1) {
+        (*batch.front()->work)(*conn);  // alone: the transaction is its savepoint
+      } else {
+        for (QueuedWork* queued : batch) run_in_savepoint(*conn, *queued);
+      }
       tx.commit();
     } catch (...) {
       for (QueuedWork* queued : batch) queued->error = std::current_exception();

@@ -79,8 +79,9 @@ class Database {
   // work other callers queued meanwhile. Every caller queues its work, then
   // takes the writer; the first to get it commits all queued work in one
   // transaction, the others find theirs done when they get the writer in
-  // turn. Nobody returns before its work is committed, and a failed commit
-  // throws from every caller whose work was in it.
+  // turn. Nobody returns before its work is committed. Work that throws is
+  // undone alone (a savepoint each) and throws from its own caller only; a
+  // failed commit throws from every caller whose work was in it.
   void commit_grouped(const std::function<void(Connection&)>& work);
 
   // This thread's own connection: no lock shared between threads.
@@ -94,6 +95,8 @@ class Database {
     bool done = false;
     std::exception_ptr error;
   };
+
+  static void run_in_savepoint(Connection& conn, QueuedWork& queued);
 
   std::string path_;
   std::string vfs_;

@@ -97,7 +97,9 @@ Conditions filters(const DeviceQuery& q, bool use_seen_index, Source source = So
   }
   if (q.version) c.add(" AND d.version_key = ?", *q.version);
   if (q.channel) c.add(" AND d.channel = ?", *q.channel);
-  if (q.blocked) c.add(" AND d.blocked = ?", std::int64_t{*q.blocked ? 1 : 0});
+  // Named, not bound: blocked devices have a partial index (schema.cpp,
+  // kSchemaV14) that only a literal `blocked = 1` lets SQLite use.
+  if (q.blocked) c.sql += *q.blocked ? " AND d.blocked = 1" : " AND d.blocked = 0";
   const std::string seen = use_seen_index ? "d.last_seen_key" : "+d.last_seen_key";
   if (q.seen_after) c.add(" AND " + seen + " >= ?", std::max<std::int64_t>(*q.seen_after, 0));
   if (q.seen_before) {

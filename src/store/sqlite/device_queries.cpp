@@ -45,6 +45,29 @@ std::optional<DeviceRecord> find_device_on(Connection& conn, std::string_view de
   return device_with_attempts(stmt);
 }
 
+RegisterResult register_on(Connection& conn, const DeviceRecord& d, std::int64_t max_devices) {
+  if (auto existing = find_device_on(conn, d.device_id)) {
+    return {RegisterOutcome::Exists, std::move(*existing)};
+  }
+  {
+    auto count = conn.prepare("SELECT device_count FROM projects WHERE id = ?");
+    count.bind(1, d.project_id);
+    if (count.step() && count.int64(0) >= max_devices) return {RegisterOutcome::PlanLimitReached, d};
+  }
+  {
+    auto insert = conn.prepare(
+        "INSERT INTO devices (device_id, project_id, secret_salt, secret_hash, channel, blocked, registered_at, "
+        "firmware_version, version_at, last_seen_at, last_address) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)");
+    insert.bind(1, d.device_id).bind(2, d.project_id).bind(3, d.secret_salt).bind(4, d.secret_hash);
+    insert.bind(5, d.channel).bind(6, d.registered_at).bind(7, d.firmware_version).bind(8, d.registered_at);
+    insert.bind(9, d.last_seen_at).bind(10, d.last_address);
+    insert.run();
+  }
+  DeviceRecord created = d;
+  created.row_id = conn.last_insert_rowid();
+  return {RegisterOutcome::Created, std::move(created)};
+}
+
 }  // namespace
 
 const std::string& select_devices_with_attempts() {
@@ -62,30 +85,13 @@ DeviceRecord device_with_attempts(const Statement& s) {
   return d;
 }
 
+// Registrations arrive from many devices at once: they share group commits
+// (each one a transaction of its own would write every index page it touches
+// once per device).
 RegisterResult SqliteStore::register_device(const DeviceRecord& d, std::int64_t max_devices) {
-  auto writer = db_.writer();
-  Transaction tx(*writer);
-  if (auto existing = find_device_on(*writer, d.device_id)) {
-    return {RegisterOutcome::Exists, std::move(*existing)};
-  }
-  {
-    auto count = writer->prepare("SELECT device_count FROM projects WHERE id = ?");
-    count.bind(1, d.project_id);
-    if (count.step() && count.int64(0) >= max_devices) return {RegisterOutcome::PlanLimitReached, d};
-  }
-  {
-    auto insert = writer->prepare(
-        "INSERT INTO devices (device_id, project_id, secret_salt, secret_hash, channel, blocked, registered_at, "
-        "firmware_version, version_at, last_seen_at, last_address) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)");
-    insert.bind(1, d.device_id).bind(2, d.project_id).bind(3, d.secret_salt).bind(4, d.secret_hash);
-    insert.bind(5, d.channel).bind(6, d.registered_at).bind(7, d.firmware_version).bind(8, d.registered_at);
-    insert.bind(9, d.last_seen_at).bind(10, d.last_address);
-    insert.run();
-  }
-  DeviceRecord created = d;
-  created.row_id = writer->last_insert_rowid();
-  tx.commit();
-  return {RegisterOutcome::Created, std::move(created)};
+  RegisterResult result;
+  db_.commit_grouped([&](Connection& conn) { result = register_on(conn, d, max_devices); });
+  return result;
 }
 
 DeviceStore::ImportResult SqliteStore::import_devices(std::span<const DeviceRecord> devices,

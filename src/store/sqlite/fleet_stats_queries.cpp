@@ -23,8 +23,8 @@ std::string placeholders(std::size_t first, std::size_t count) {
 
 // devices_by_last_seen (project_id, last_seen_key, device_id; schema V9:
 // last_seen_key is last_seen_at, -1 when never seen) for the seen and never-seen
-// counts, devices_audience (project_id, blocked, ...) for blocked, and the
-// project's trigger-kept device_count for the total.
+// counts, devices_blocked (blocked devices only; schema V14) for blocked, and
+// the project's trigger-kept device_count for the total.
 FleetCounts SqliteStore::fleet_counts(std::string_view project_id, std::int64_t seen_since_hour,
                                       std::int64_t seen_since_day) {
   auto conn = db_.reader();
@@ -116,8 +116,8 @@ bool SqliteStore::has_open_attempt(std::int64_t release_id) {
 namespace {
 
 // The audience query of for_each_unblocked_device and count_unblocked_devices
-// selecting `what`: devices_audience (project_id, blocked, channel,
-// device_id) is a covering range per channel; a tag filter is the tags'
+// selecting `what`: devices_by_channel (project_id, channel, device_id,
+// blocked; schema V14) is a covering range per channel; a tag filter is the tags'
 // ranges of device_tags_by_tag (project_id, tag, device_id) as a list.
 // Parameters: ?1 the project, then the channels, then the tags.
 std::string audience_sql(std::string_view what, std::size_t channels, std::size_t tags) {

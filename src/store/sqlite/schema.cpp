@@ -406,6 +406,21 @@ void migrate_to_v13(Connection& conn) {
   conn.exec(kSchemaV13);
 }
 
+// Fewer device indexes, as each one costs a registration a written page:
+// the per-channel index carries `blocked`, so a release's audience (the
+// unblocked devices of its channels) is a covering range of it and
+// devices_audience goes; blocked devices, a few, get a partial index
+// (project_id, device_id) in place of one over every device, which serves
+// the blocked count and the list's blocked=true filter (its SQL names the
+// value, so SQLite can use the partial index). Written to be run again.
+constexpr const char* kSchemaV14 = R"sql(
+DROP INDEX IF EXISTS devices_audience;
+DROP INDEX IF EXISTS devices_by_blocked;
+DROP INDEX IF EXISTS devices_by_channel;
+CREATE INDEX devices_by_channel ON devices(project_id, channel, device_id, blocked);
+CREATE INDEX IF NOT EXISTS devices_blocked ON devices(project_id, device_id) WHERE blocked = 1;
+)sql";
+
 }  // namespace
 
 std::int64_t schema_version(Connection& conn) {
@@ -433,6 +448,7 @@ void migrate(Connection& conn) {
   if (version < 11) conn.exec(kSchemaV11);
   if (version < 12) conn.exec(kSchemaV12);
   if (version < 13) migrate_to_v13(conn);
+  if (version < 14) conn.exec(kSchemaV14);
   sync_cache_triggers(conn);
   conn.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
   tx.commit();

@@ -8,7 +8,7 @@
 
 namespace apiota::store::sqlite {
 
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 void migrate(Connection& conn);
 std::int64_t schema_version(Connection& conn);
