@@ -11,22 +11,19 @@
 //   APIOTA_BINARY=build/apiota APIOTA_IMAGE_TOOL=build/tests/make_esp_image node --test tests/browser/
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Device, bearer, call, launchBrowser, makeImage, ok, shotsDir, startServer, watchedContext,
+  Device, bearer, call, makeImage, ok, openConsoleTest, publishFirmware,
 } from './harness.mjs';
 
 const DEVICES = 120; // at a 10 % share, P(no device in the cohort) = 0.9^120 ≈ 3e-6
 const BASE_VERSION = '1.0.0';
 const NEW_VERSION = '1.1.0';
 
+let opened;
 let server;
-let browser;
 let watch;
 let page;
-let work;
 let shots;
 let newImage;
 let provisioningKey;
@@ -37,26 +34,14 @@ const devices = [];
 const offered = [];
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'apiota-browser-flow-'));
-  shots = await shotsDir();
-  server = await startServer();
-  // The release a rollback goes back to, published as a script would.
-  const base = await makeImage(work, BASE_VERSION, 200000);
-  const form = new FormData();
-  form.append('version', BASE_VERSION);
-  form.append('file', new Blob([await readFile(base)]), `fw-${BASE_VERSION}.bin`);
-  await ok(server.url, 'POST', '/api/firmware/upload', { form, headers: bearer(server.adminKey) });
-  newImage = await makeImage(work, NEW_VERSION, 1500000);
-  browser = await launchBrowser();
-  watch = await watchedContext(browser);
-  page = await watch.context.newPage();
+  opened = await openConsoleTest('flow', async (t) => {
+    await publishFirmware(t, BASE_VERSION, 200000); // the release a rollback goes back to
+    newImage = await makeImage(t.work, NEW_VERSION, 1500000);
+  });
+  ({ server, watch, page, shots } = opened);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+after(() => opened?.close());
 
 function step(name, fn) {
   test(name, async (t) => {

@@ -8,38 +8,28 @@
 //   APIOTA_BINARY=build/apiota APIOTA_IMAGE_TOOL=build/tests/make_esp_image node --test tests/browser/
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Device, axeSource, bearer, launchBrowser, makeImage, ok, shotsDir, startServer, watchedContext,
+  Device, axeSource, bearer, ok, openConsoleTest, publishFirmware,
 } from './harness.mjs';
 
+let opened;
 let server;
-let browser;
 let watch;
 let page;
-let work;
 let shots;
 let axe;
 let releaseId;
 let device; // a device that installed 1.1.0: its page has history and a log
 
-async function upload(version, fields) {
-  const form = new FormData();
-  form.append('version', version);
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append('file', new Blob([await readFile(await makeImage(work, version, 200000))]), `fw-${version}.bin`);
-  return ok(server.url, 'POST', '/api/firmware/upload', { form, headers: bearer(server.adminKey) });
-}
-
 // Something on every page: devices on three channels, tagged, one blocked,
 // one with its own config; 1.0.0 everywhere and 1.1.0 in a 50 % rollout that
 // some devices installed, one failed and one is still flashing.
-async function seed() {
+async function seed(t) {
+  server = t.server;
   const admin = bearer(server.adminKey);
   const provision = await ok(server.url, 'POST', '/api/admin/keys', { body: { role: 'provision', label: 'factory line 1' }, headers: admin });
-  await upload('1.0.0', { notes: 'First field release.' });
+  await publishFirmware(t, '1.0.0', 200000, { notes: 'First field release.' });
   const channels = ['stable', 'stable', 'stable', 'beta', 'dev'];
   const devices = [];
   for (let i = 1; i <= 36; i++) { // ~22 on stable: P(none offered at 50 %) ≈ 2e-7
@@ -50,7 +40,7 @@ async function seed() {
     if (i % 3 === 0) await ok(server.url, 'PUT', `/api/admin/devices/${d.id}/tags`, { body: { tags: ['canary', 'floor-2'] }, headers: admin });
     if (channel === 'stable') devices.push(d);
   }
-  const release = await upload('1.1.0', { rollout_percent: '50', notes: 'Sensor calibration fix; faster Wi-Fi reconnect.' });
+  const release = await publishFirmware(t, '1.1.0', 200000, { rollout_percent: '50', notes: 'Sensor calibration fix; faster Wi-Fi reconnect.' });
   releaseId = release.id;
   await ok(server.url, 'PUT', '/api/admin/config', { body: { interval: 300, log_level: 'info' }, headers: admin });
   let n = 0;
@@ -72,22 +62,13 @@ async function seed() {
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'apiota-browser-pages-'));
-  shots = await shotsDir();
   axe = await axeSource();
-  server = await startServer();
-  await seed();
-  browser = await launchBrowser();
-  watch = await watchedContext(browser);
-  page = await watch.context.newPage();
+  opened = await openConsoleTest('pages', seed);
+  ({ server, watch, page, shots } = opened);
   console.log(`screenshots: ${shots}`);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  if (work) await rm(work, { recursive: true, force: true });
-});
+after(() => opened?.close());
 
 // Waits for the page's heading and for every section's data, then runs axe
 // and saves the screenshot; answers what is wrong.

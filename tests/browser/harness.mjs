@@ -215,3 +215,44 @@ export async function watchedContext(browser, options = {}) {
     },
   };
 }
+
+// publishFirmware: a make_esp_image image of `bytes` bytes carrying
+// `version`, uploaded as a script would (POST /api/firmware/upload with the
+// admin key) with the extra form `fields`; answers the new release.
+export async function publishFirmware(test, version, bytes, fields = {}) {
+  const form = new FormData();
+  form.append('version', version);
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append('file', new Blob([await readFile(await makeImage(test.work, version, bytes))]), `fw-${version}.bin`);
+  return ok(test.server.url, 'POST', '/api/firmware/upload', { form, headers: bearer(test.server.adminKey) });
+}
+
+// What every browser test file starts with: a work folder (`work`), the
+// screenshot folder (`shots`), a running server, and — after `seed(test)`
+// has filled the server — Chromium with one watched page (`browser`,
+// `watch`, `page`). close() ends all of it, whatever was opened; call it
+// from after().
+export async function openConsoleTest(name, seed = async () => {}) {
+  const opened = []; // how to end each thing opened, in opening order
+  const test = {
+    close: async () => {
+      while (opened.length) await opened.pop()();
+    },
+  };
+  try {
+    test.work = await mkdtemp(join(tmpdir(), `apiota-browser-${name}-`));
+    opened.push(() => rm(test.work, { recursive: true, force: true }));
+    test.shots = await shotsDir();
+    test.server = await startServer();
+    opened.push(() => test.server.stop());
+    await seed(test);
+    test.browser = await launchBrowser();
+    opened.push(() => test.browser.close());
+    test.watch = await watchedContext(test.browser);
+    test.page = await test.watch.context.newPage();
+    return test;
+  } catch (e) {
+    await test.close();
+    throw e;
+  }
+}
