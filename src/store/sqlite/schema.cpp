@@ -409,16 +409,17 @@ void migrate_to_v13(Connection& conn) {
 // Fewer device indexes, as each one costs a registration a written page:
 // the per-channel index carries `blocked`, so a release's audience (the
 // unblocked devices of its channels) is a covering range of it and
-// devices_audience goes; blocked devices, a few, get a partial index
-// (project_id, device_id) in place of one over every device, which serves
-// the blocked count and the list's blocked=true filter (its SQL names the
-// value, so SQLite can use the partial index). Written to be run again.
+// devices_audience goes; blocked devices, a few, get a partial index in
+// place of one over every device, which serves the blocked count and the
+// list's blocked=true filter (its SQL names the value, so SQLite can use the
+// partial index; `blocked` is in its columns so that a count reads the index
+// alone, never the channel index). Written to be run again.
 constexpr const char* kSchemaV14 = R"sql(
 DROP INDEX IF EXISTS devices_audience;
 DROP INDEX IF EXISTS devices_by_blocked;
 DROP INDEX IF EXISTS devices_by_channel;
 CREATE INDEX devices_by_channel ON devices(project_id, channel, device_id, blocked);
-CREATE INDEX IF NOT EXISTS devices_blocked ON devices(project_id, device_id) WHERE blocked = 1;
+CREATE INDEX IF NOT EXISTS devices_blocked ON devices(project_id, blocked, device_id) WHERE blocked = 1;
 )sql";
 
 }  // namespace
