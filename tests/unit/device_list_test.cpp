@@ -452,7 +452,8 @@ TEST(DeviceListsMigration, ASchema12DatabaseGetsTheProjectOfEachTagRow) {
 // A database of schema 13 (an index over every device's blocked flag, and
 // devices_audience beside the channel index) is brought to 14: the two go,
 // as each index costs every registration a written page; the channel index
-// carries the flag and blocked devices get a partial index. Audience counts,
+// carries the flag, the version index channel and flag, and blocked devices
+// get a partial index. Audience counts,
 // the blocked count and the blocked filter answer as before.
 TEST(DeviceListsMigration, ASchema13DatabaseKeepsItsAnswersWithFewerDeviceIndexes) {
   testing::TempFolder dir("apiota-schema-14");
@@ -473,6 +474,8 @@ TEST(DeviceListsMigration, ASchema13DatabaseKeepsItsAnswersWithFewerDeviceIndexe
                "CREATE INDEX devices_by_channel ON devices(project_id, channel, device_id); "
                "CREATE INDEX devices_by_blocked ON devices(project_id, blocked, device_id); "
                "CREATE INDEX devices_audience ON devices(project_id, blocked, channel, device_id); "
+               "DROP INDEX devices_by_version; "
+               "CREATE INDEX devices_by_version ON devices(project_id, version_key, device_id); "
                "PRAGMA user_version = 13;");
 
   sqlite::SqliteStore store(path);
@@ -491,6 +494,8 @@ TEST(DeviceListsMigration, ASchema13DatabaseKeepsItsAnswersWithFewerDeviceIndexe
                                "WHERE type = 'index' AND tbl_name = 'devices' ORDER BY name)"),
             "devices_blocked devices_by_channel devices_by_last_seen devices_by_project devices_by_registered "
             "devices_by_version sqlite_autoindex_devices_1");
+  EXPECT_EQ(text_on_file(path, "SELECT sql FROM sqlite_master WHERE name = 'devices_by_version'"),
+            "CREATE INDEX devices_by_version ON devices(project_id, version_key, device_id, channel, blocked)");
 }
 
 }  // namespace

@@ -4,7 +4,8 @@
 // OTA report, attempt start, end, supersede, revocation, release deletion)
 // and after the migration's backfill, each counter table equals a recount
 // from the devices and update_attempts tables, and the FleetStatsStore
-// answers read from them equal the same recount.
+// answers and the changelog's release outcomes read from them equal the
+// same recount.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -101,6 +102,21 @@ class FleetCounters : public ::testing::Test {
                                              "outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back') "
                                              "GROUP BY b, outcome ORDER BY b || '|' || outcome"));
       }
+    }
+    for (const char* project : {"default", "other"}) {
+      std::vector<std::string> outcomes;
+      for (const ReleaseOutcomes& o : store_->release_outcomes(project)) {
+        outcomes.push_back(std::to_string(o.release_id) + "|" + std::to_string(o.installs) + "|" +
+                           std::to_string(o.failures) + "|" + std::to_string(o.stuck) + "|" +
+                           std::to_string(o.rolled_back) + "|" + std::to_string(o.revoked));
+      }
+      EXPECT_EQ(outcomes, rows_of(db_, std::string("SELECT a.release_id, SUM(outcome = 'succeeded'), "
+                                                   "SUM(outcome = 'failed'), SUM(outcome = 'stuck'), "
+                                                   "SUM(outcome = 'rolled_back'), SUM(outcome = 'revoked') "
+                                                   "FROM update_attempts a JOIN releases r ON r.id = a.release_id "
+                                                   "WHERE r.project_id = '") +
+                                           project + "' AND outcome != '' GROUP BY a.release_id ORDER BY 1"))
+          << "release outcomes of " << project;
     }
     for (const std::string& id : rows_of(db_, "SELECT id FROM releases UNION SELECT release_id FROM update_attempts")) {
       const AttemptCounts c = store_->attempt_counts(std::stoll(id));
