@@ -82,6 +82,10 @@ def device_queries():
         ("seen_after=6d ago", "seen_after={now_6d}"),
         ("seen_before=1h ago", "seen_before={now_1h}"),
         ("seen_before=6d ago", "seen_before={now_6d}"),
+        ("version=1.2.0 channel=beta", "version=1.2.0&channel=beta"),
+        ("channel=beta blocked=true", "channel=beta&blocked=true"),
+        ("channel=stable seen_after=1h ago", "channel=stable&seen_after={now_1h}"),
+        ("version=1.4.0 sort=last_seen_at desc", "version=1.4.0&sort=last_seen_at&order=desc"),
     ]
     for name, param in filters:
         queries.append(Query(f"devices {name}", f"{q}&{param}", deep=True))
@@ -93,6 +97,7 @@ def other_queries():
         Query("device attempts", "/api/admin/devices/dev-0000042/attempts"),
         Query("audit", "/api/admin/audit?limit=100"),
         Query("audit action=key.create", "/api/admin/audit?action=key.create"),
+        Query("changelog", "/api/admin/changelog"),
     ]
 
 
