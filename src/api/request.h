@@ -23,6 +23,7 @@ struct Request {
   std::string body;
   std::string remote_address;
   std::string local_address;  // "host:port" the connection reached, IPv6 in brackets
+  bool secure = false;        // reached over TLS
 
   // First value of a query parameter / header (name matched exactly /
   // case-insensitively), or nullopt.

@@ -47,8 +47,9 @@ bool is_plain_host_port(std::string_view host) {
 
 std::string request_origin(const Request& req) {
   const std::optional<std::string_view> host = req.header("host");
-  if (host && is_plain_host_port(*host)) return "http://" + std::string(*host);
-  return "http://" + req.local_address;
+  const char* scheme = req.secure ? "https://" : "http://";
+  if (host && is_plain_host_port(*host)) return scheme + std::string(*host);
+  return scheme + req.local_address;
 }
 
 std::string download_base(const service::Settings& settings, const Request& req) {

@@ -1,5 +1,5 @@
 #pragma once
-// The origin ("http://" host[:port]) by which a client reached this server,
+// The origin ("http://" or "https://" host[:port]) by which a client reached this server,
 // for URLs handed back to it when no public URL is configured
 // (service/firmware_url.h): the device reached us there, so it can download there.
 //
@@ -9,9 +9,9 @@
 // port 1..65535 of at most 5 digits. Userinfo, a path, a query or fragment,
 // percent-encoding, spaces, control characters and an empty port are not.
 // Without a usable Host (HTTP/1.0, or an invalid one) the origin is the
-// address the connection reached (Request::local_address). The server speaks
-// plain HTTP only, so the scheme is always "http"; behind a TLS proxy the
-// operator configures the public URL.
+// address the connection reached (Request::local_address). The scheme is
+// "https" on a connection the server reached over TLS, else "http"; behind a
+// TLS proxy the operator configures the public URL.
 //
 // A URL built from the Host goes back only to the client that sent it: answers
 // are rendered per request, never shared. Both functions are pure and
@@ -28,8 +28,8 @@ namespace apiota::api {
 // True when `host` is a plain host[:port] as described above.
 bool is_plain_host_port(std::string_view host);
 
-// "http://" + the request's Host header when is_plain_host_port(), else
-// "http://" + req.local_address.
+// The scheme ("https://" when req.secure) + the request's Host header when
+// is_plain_host_port(), else + req.local_address.
 std::string request_origin(const Request& req);
 
 // What download URLs start with: the configured public URL, else the origin

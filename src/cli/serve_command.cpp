@@ -22,19 +22,20 @@ namespace {
 
 // Where an operator opens the web console: under the public URL when one is
 // set, else at `listen` (a HOST:PORT), with a wildcard host ("0.0.0.0", "[::]")
-// shown as localhost.
-std::string console_address(const std::string& bound, const std::string& public_url) {
+// shown as localhost; https:// when the server speaks TLS.
+std::string console_address(const std::string& bound, const std::string& public_url, bool tls) {
   if (!public_url.empty()) return public_url + "/console/";
   std::string address = bound;
   for (std::string_view wildcard : {"0.0.0.0:", "[::]:"}) {
     if (address.starts_with(wildcard)) address = "localhost:" + address.substr(wildcard.size());
   }
-  return "http://" + address + "/console/";
+  return (tls ? "https://" : "http://") + address + "/console/";
 }
 
 void serve(const ServeFlags& flags, bool start_over) {
   EnvLookup env = process_environment();
   ServeConfig config = resolve_serve_config(flags, env, read_config_file(flags, env));
+  const bool tls = !config.server.tls_cert_file.empty();
   DataFolder data = DataFolder::open(config.data_dir, start_over ? OnDamage::StartOver : OnDamage::Refuse);
   for (const auto& [from, to] : data.set_aside) {
     spdlog::warn("--init: moved {} aside to {}", domain::printable(from.string()), domain::printable(to.string()));
@@ -54,7 +55,7 @@ void serve(const ServeFlags& flags, bool start_over) {
   if (auto key = administration.bootstrap()) {
     std::cout << "First start: an admin key for project 'default' was created. It is shown only this once:\n"
               << "admin key: " << key->plaintext << "\n"
-              << "Open the web console at " << console_address(config.server.listen, config.settings.public_url)
+              << "Open the web console at " << console_address(config.server.listen, config.settings.public_url, tls)
               << " and sign in with it." << std::endl;
   }
 
@@ -63,10 +64,10 @@ void serve(const ServeFlags& flags, bool start_over) {
   const std::string download_urls = config.settings.public_url.empty()
                                         ? std::string("from the Host header of each request")
                                         : config.settings.public_url + " (public URL)";
-  spdlog::info("apiota {} listening on http://{} ({} I/O threads, data: {}, download URLs: {}, rate limit: {})",
-               APIOTA_VERSION, bound, server.io_threads(), data.path.string(), download_urls,
+  spdlog::info("apiota {} listening on {}://{} ({} I/O threads, data: {}, download URLs: {}, rate limit: {})",
+               APIOTA_VERSION, tls ? "https" : "http", bound, server.io_threads(), data.path.string(), download_urls,
                config.settings.rate_limit ? "on" : "off");
-  spdlog::info("web console: {} (sign in with an admin key)", console_address(bound, config.settings.public_url));
+  spdlog::info("web console: {} (sign in with an admin key)", console_address(bound, config.settings.public_url, tls));
   std::optional<http::AccessLog> access_log;
   if (config.server.access_log) access_log.emplace();
   server.run();
@@ -84,7 +85,7 @@ void add_data_option(CLI::App* command, std::string& target) {
 
 void add_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "run the OTA server");
-  auto raw = std::make_shared<std::array<std::string, 5>>();
+  auto raw = std::make_shared<std::array<std::string, 7>>();
   auto* listen = cmd->add_option("--listen", (*raw)[0], "HOST:PORT to listen on (default 0.0.0.0:8080)");
   auto* data = cmd->add_option("--data", (*raw)[1], "data folder (default ./data)");
   auto* url = cmd->add_option("--public-url", (*raw)[2],
@@ -92,6 +93,9 @@ void add_serve_command(CLI::App& app) {
                               "http:// + Host header)");
   auto* config = cmd->add_option("--config", (*raw)[3], "TOML config file");
   auto* rate = cmd->add_option("--rate-limit", (*raw)[4], "on|off (default on)");
+  auto* tls_cert = cmd->add_option("--tls-cert", (*raw)[5],
+                                   "PEM certificate chain: serve HTTPS only (with --tls-key; docs/tls.md)");
+  auto* tls_key = cmd->add_option("--tls-key", (*raw)[6], "PEM private key of --tls-cert");
   auto init = std::make_shared<bool>(false);
   cmd->add_flag("--init", *init,
                 "start over on a data folder apiota refuses to open: set its database aside, delete nothing "
@@ -101,7 +105,7 @@ void add_serve_command(CLI::App& app) {
       return opt->count() > 0 ? std::optional<std::string>(value) : std::nullopt;
     };
     ServeFlags flags{given(listen, (*raw)[0]), given(data, (*raw)[1]), given(url, (*raw)[2]), given(config, (*raw)[3]),
-                     given(rate, (*raw)[4])};
+                     given(rate, (*raw)[4]), given(tls_cert, (*raw)[5]), given(tls_key, (*raw)[6])};
     serve(flags, *init);
   });
 }

@@ -72,6 +72,11 @@ ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, 
   ServeConfig out;
   if (auto v = pick(flags.listen, env, "APIOTA_LISTEN", file, "listen")) out.server.listen = *v;
   if (auto v = pick(flags.data, env, "APIOTA_DATA", file, "data")) out.data_dir = *v;
+  if (auto v = pick(flags.tls_cert, env, "APIOTA_TLS_CERT", file, "tls_cert")) out.server.tls_cert_file = *v;
+  if (auto v = pick(flags.tls_key, env, "APIOTA_TLS_KEY", file, "tls_key")) out.server.tls_key_file = *v;
+  if (out.server.tls_cert_file.empty() != out.server.tls_key_file.empty()) {
+    throw std::invalid_argument("TLS needs both a certificate (--tls-cert) and its key (--tls-key)");
+  }
   if (auto v = pick(flags.public_url, env, "APIOTA_PUBLIC_URL", file, "public_url")) {
     std::string url = *v;
     while (!url.empty() && url.back() == '/') url.pop_back();

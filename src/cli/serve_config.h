@@ -14,7 +14,7 @@
 namespace apiota::cli {
 
 struct ServeFlags {
-  std::optional<std::string> listen, data, public_url, config_file, rate_limit;
+  std::optional<std::string> listen, data, public_url, config_file, rate_limit, tls_cert, tls_key;
 };
 
 struct ServeConfig {

@@ -10,6 +10,7 @@
 #include "http/access_log.h"
 #include "http/event_stream.h"
 #include "http/response_writer.h"
+#include "http/streams.h"
 #include "http/transfer_encoding.h"
 #include "http/upload_reader.h"
 #include "http/worker_call.h"
@@ -106,21 +107,20 @@ ReplyContext closing_reply() {
   return reply;
 }
 
-}  // namespace
-
-asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list, asio::ip::tcp::socket socket,
-                                       asio::ip::tcp::endpoint peer) {
+// The requests of one connection, plain or TLS (after its handshake), until
+// the client or the server ends it; closes it.
+template <class Stream>
+asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, Stream& stream,
+                                     const std::string& remote, const std::string& local, bool secure) {
   const ServerOptions& opts = state.options;
   boost::system::error_code ec;
-  const std::string remote = peer.address().to_string();
-  const std::string local = reached_address(socket, opts.listen);
   // Nagle only delays a reply on a connection that carries more than one
   // (or a header and then a file); a one-shot reply goes out whole at close.
   bool no_delay = false;
 
-  beast::tcp_stream stream(std::move(socket));
+  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
   ConnectionControl control;  // unlinks itself when the coroutine ends
-  control.stream = &stream;
+  control.stream = &tcp;
   beast::flat_buffer buffer;
   bool must_linger = false;
   bool first_request = true;
@@ -133,7 +133,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
       // firmware uploads); Beast's default 1 MiB must not refuse the head.
       head_parser.body_limit(boost::none);
       list.idle.push_back(control);
-      stream.expires_after(first_request ? opts.header_timeout : opts.idle_timeout);
+      tcp.expires_after(first_request ? opts.header_timeout : opts.idle_timeout);
       auto [read_ec, n] =
           co_await bhttp::async_read_header(stream, buffer, head_parser, asio::as_tuple(asio::use_awaitable));
       control.unlink();
@@ -178,6 +178,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
       RouteMatch match;
       if (parsed) match = state.router.match(head.method_string(), parsed->segments);
       api::Request req = make_request(head, parsed ? std::move(*parsed) : ParsedTarget{}, remote, local);
+      req.secure = secure;
       req.path_params = match.params;
 
       if (!transfer_encoding_acceptable(head)) {
@@ -223,7 +224,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
           // complete at once, but through a trip round the event loop.
           bhttp::request_parser<bhttp::string_body> body_parser{std::move(head_parser)};
           body_parser.body_limit(opts.max_json_body_bytes);
-          stream.expires_after(opts.body_read_timeout);
+          tcp.expires_after(opts.body_read_timeout);
           std::tie(body_ec, std::ignore) =
               co_await bhttp::async_read(stream, buffer, body_parser, asio::as_tuple(asio::use_awaitable));
           if (!body_ec) req.body = std::move(body_parser.get().body());
@@ -251,7 +252,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
       reply.range = req.header("range");
       reply.if_none_match = req.header("if-none-match");
       if (!no_delay && (reply.keep_alive || res.file)) {
-        stream.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+        tcp.socket().set_option(asio::ip::tcp::no_delay(true), ec);
         no_delay = true;
       }
       const Sent sent = co_await write_response(stream, res, reply, opts);
@@ -270,9 +271,36 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
   }
   control.unlink();
   if (must_linger) {
-    co_await linger_close(stream);
+    co_await linger_close(tcp);
   } else {
-    stream.close();  // the kernel sends what is queued, then FIN
+    tcp.close();  // the kernel sends what is queued, then FIN
+  }
+}
+
+}  // namespace
+
+asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list, asio::ip::tcp::socket socket,
+                                       asio::ip::tcp::endpoint peer) {
+  const std::string remote = peer.address().to_string();
+  const std::string local = reached_address(socket, state.options.listen);
+  if (!state.tls) {
+    PlainStream stream(std::move(socket));
+    co_await serve_requests(state, list, stream, remote, local, false);
+  } else {
+    TlsStream stream(std::move(socket), *state.tls);
+    // The handshake has the time a request head has (a client that stalls
+    // in it holds a connection as a slow head would). A failed one (plain
+    // HTTP sent here, an unknown CA, a timeout) is closed without a word:
+    // there is no TLS session to answer in.
+    auto& tcp = beast::get_lowest_layer(stream);
+    tcp.expires_after(state.options.header_timeout);
+    auto [handshake_ec] =
+        co_await stream.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+    if (handshake_ec) {
+      tcp.close();
+    } else {
+      co_await serve_requests(state, list, stream, remote, local, true);
+    }
   }
   state.release(peer.address());
 }

@@ -56,6 +56,9 @@ struct ServerState {
   ConnectionCaps caps;  // lowered by Server::bind() when the open-files limit is too low
   AddressConnections per_address;
   std::vector<std::unique_ptr<ConnectionList>> connection_lists;  // one per I/O thread
+  // Set when the server speaks TLS (ServerOptions::tls): every connection
+  // handshakes with it first.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 
   // Decides on a connection from `address` just accepted by I/O thread
   // `thread`, and counts it when Admitted; a refused one must be closed.

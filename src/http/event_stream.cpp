@@ -21,15 +21,18 @@ std::string stream_head(unsigned http_version) {
 }
 
 // Writes `text` whole; false when the client is gone or stopped reading.
-asio::awaitable<bool> write_text(beast::tcp_stream& stream, const std::string& text, std::chrono::seconds timeout) {
-  stream.expires_after(timeout);
+template <class Stream>
+asio::awaitable<bool> write_text(Stream& stream, const std::string& text, std::chrono::seconds timeout) {
+  auto& tcp = beast::get_lowest_layer(stream);
+  tcp.expires_after(timeout);
   auto written = co_await asio::async_write(stream, asio::buffer(text), asio::as_tuple(asio::use_awaitable));
-  stream.expires_never();
+  tcp.expires_never();
   co_return !std::get<0>(written);
 }
 
 // Waits up to kPollInterval; false when the client closed the connection or
-// sent something.
+// sent something (over TLS too: any bytes from the client, a close_notify
+// included, make its socket readable).
 asio::awaitable<bool> client_quiet(beast::tcp_stream& stream, asio::steady_timer& timer) {
   timer.expires_after(kPollInterval);
   auto& socket = stream.socket();
@@ -40,8 +43,9 @@ asio::awaitable<bool> client_quiet(beast::tcp_stream& stream, asio::steady_timer
 
 }  // namespace
 
-asio::awaitable<EventStreamResult> serve_event_stream(ServerState& state, beast::tcp_stream& stream,
-                                                      const api::Request& req, const ReplyContext& reply) {
+template <class Stream>
+asio::awaitable<EventStreamResult> serve_event_stream(ServerState& state, Stream& stream, const api::Request& req,
+                                                      const ReplyContext& reply) {
   std::optional<api::admin::EventStream> events;
   api::Response refusal = co_await call_handler(state.workers, [&] {
     events.emplace(api::admin::EventStream::open(state.ctx, req));
@@ -54,7 +58,7 @@ asio::awaitable<EventStreamResult> serve_event_stream(ServerState& state, beast:
   if (!co_await write_text(stream, stream_head(reply.http_version), timeout) || reply.head) co_return result;
   asio::steady_timer timer(stream.get_executor());
   auto last_write = std::chrono::steady_clock::now();
-  while (!state.stopping && co_await client_quiet(stream, timer)) {
+  while (!state.stopping && co_await client_quiet(beast::get_lowest_layer(stream), timer)) {
     std::string text = events->poll();
     const auto now = std::chrono::steady_clock::now();
     if (text.empty() && now - last_write >= kPingInterval) text = ": ping\n\n";
@@ -65,5 +69,10 @@ asio::awaitable<EventStreamResult> serve_event_stream(ServerState& state, beast:
   }
   co_return result;
 }
+
+template asio::awaitable<EventStreamResult> serve_event_stream(ServerState&, PlainStream&, const api::Request&,
+                                                               const ReplyContext&);
+template asio::awaitable<EventStreamResult> serve_event_stream(ServerState&, TlsStream&, const api::Request&,
+                                                               const ReplyContext&);
 
 }  // namespace apiota::http

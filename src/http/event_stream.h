@@ -20,6 +20,7 @@
 #include "http/beast_pch.h"
 #include "http/connection.h"
 #include "http/response_writer.h"
+#include "http/streams.h"
 
 namespace apiota::http {
 
@@ -31,7 +32,9 @@ struct EventStreamResult {
   Sent sent;                             // what was streamed, when it was
 };
 
-boost::asio::awaitable<EventStreamResult> serve_event_stream(ServerState& state, boost::beast::tcp_stream& stream,
+// For Stream = PlainStream and TlsStream (http/streams.h).
+template <class Stream>
+boost::asio::awaitable<EventStreamResult> serve_event_stream(ServerState& state, Stream& stream,
                                                              const api::Request& req, const ReplyContext& reply);
 
 }  // namespace apiota::http

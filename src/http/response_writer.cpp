@@ -2,9 +2,11 @@
 
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <vector>
 
 #include "api/error_response.h"
 #include "api/etag.h"
@@ -19,6 +21,8 @@ using namespace boost::asio::experimental::awaitable_operators;
 namespace {
 
 constexpr std::size_t kSendfileChunk = 1 << 20;
+// A file over TLS is read and encrypted this much at a time (four records).
+constexpr std::size_t kTlsFileChunk = 64 * 1024;
 
 template <class Message>
 void common_headers(Message& out, const api::Response& res, const ReplyContext& reply) {
@@ -87,8 +91,8 @@ asio::awaitable<void> send_all(asio::ip::tcp::socket& socket, std::string_view b
 
 // Streams [offset, offset+length) of `fd` to the socket with sendfile(),
 // waiting for writability when the socket buffer is full.
-asio::awaitable<std::uint64_t> sendfile_range(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset,
-                                              std::uint64_t length, std::chrono::seconds timeout) {
+asio::awaitable<void> sendfile_range(asio::ip::tcp::socket& socket, int fd, std::uint64_t offset,
+                                    std::uint64_t length, std::chrono::seconds timeout) {
   off_t position = static_cast<off_t>(offset);
   std::uint64_t remaining = length;
   while (remaining > 0) {
@@ -107,31 +111,38 @@ asio::awaitable<std::uint64_t> sendfile_range(asio::ip::tcp::socket& socket, int
       throw last_error();
     }
   }
-  co_return length;
 }
 
-}  // namespace
+// A reply ready for the wire: its head (and in-memory body) as bytes, then
+// optionally a range of a file.
+struct PlannedReply {
+  unsigned status = 0;
+  std::string bytes;
+  int file_fd = -1;  // >= 0: [file_offset, file_offset + body_bytes) of it follows `bytes`
+  std::uint64_t file_offset = 0;
+  std::uint64_t body_bytes = 0;
+};
 
-asio::awaitable<Sent> write_response(beast::tcp_stream& stream, api::Response& res, const ReplyContext& reply,
-                                     const ServerOptions& options) {
-  if (res.file) co_return co_await send_file(stream, res, reply, options);
+PlannedReply plan_file(api::Response& res, const ReplyContext& reply);
+
+PlannedReply plan_reply(api::Response& res, const ReplyContext& reply) {
+  if (res.file) return plan_file(res, reply);
   bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(res.status), reply.http_version};
   common_headers(out, res, reply);
-  std::uint64_t sent = 0;
+  PlannedReply plan;
+  plan.status = res.status;
   // 304 and 204 carry neither a body nor a Content-Length.
   if (res.status != 304 && res.status != 204) {
     out.set(bhttp::field::content_type, res.content_type);
     out.content_length(res.body.size());
-    if (!reply.head) sent = res.body.size();
+    if (!reply.head) plan.body_bytes = res.body.size();
   }
-  std::string bytes = header_bytes(out, sent);
-  bytes.append(res.body, 0, sent);
-  co_await send_all(stream.socket(), bytes, false, options.write_timeout);
-  co_return Sent{res.status, sent};
+  plan.bytes = header_bytes(out, plan.body_bytes);
+  plan.bytes.append(res.body, 0, plan.body_bytes);
+  return plan;
 }
 
-asio::awaitable<Sent> send_file(beast::tcp_stream& stream, api::Response& res, const ReplyContext& reply,
-                                const ServerOptions& options) {
+PlannedReply plan_file(api::Response& res, const ReplyContext& reply) {
   api::FileBody& file = *res.file;
   std::string etag = "\"" + file.etag + "\"";
   res.headers.emplace_back("ETag", etag);
@@ -142,7 +153,7 @@ asio::awaitable<Sent> send_file(beast::tcp_stream& stream, api::Response& res, c
     api::Response not_modified;
     not_modified.status = 304;
     not_modified.headers = std::move(res.headers);
-    co_return co_await write_response(stream, not_modified, reply, options);
+    return plan_reply(not_modified, reply);
   }
 
   const std::uint64_t file_size = file.blob->size;
@@ -151,7 +162,7 @@ asio::awaitable<Sent> send_file(beast::tcp_stream& stream, api::Response& res, c
     api::Response refused = api::error_response(service::ErrorCode::RangeNotSatisfiable,
                                                 "the range starts past the end of the file");
     refused.headers.emplace_back("Content-Range", unsatisfied_content_range_value(file_size));
-    co_return co_await write_response(stream, refused, reply, options);
+    return plan_reply(refused, reply);
   }
   std::uint64_t first = 0;
   std::uint64_t length = file_size;
@@ -167,13 +178,64 @@ asio::awaitable<Sent> send_file(beast::tcp_stream& stream, api::Response& res, c
   common_headers(out, res, reply);
   out.set(bhttp::field::content_type, res.content_type);
   out.content_length(length);
-  const bool body_follows = !reply.head && length > 0;
+  PlannedReply plan;
+  plan.status = static_cast<unsigned>(status);
+  plan.bytes = header_bytes(out, 0);
+  if (!reply.head && length > 0) {
+    plan.file_fd = file.blob->fd.get();
+    plan.file_offset = first;
+    plan.body_bytes = length;
+  }
+  return plan;
+}
+
+// Writes `bytes` whole through the TLS stream, each write bounded by `timeout`.
+asio::awaitable<void> tls_write(TlsStream& stream, asio::const_buffer bytes, std::chrono::seconds timeout) {
+  auto& tcp = beast::get_lowest_layer(stream);
+  tcp.expires_after(timeout);
+  co_await asio::async_write(stream, bytes, asio::use_awaitable);
+  tcp.expires_never();
+}
+
+// [offset, offset+length) of `fd` through the TLS stream, kTlsFileChunk at a time.
+asio::awaitable<void> tls_write_file(TlsStream& stream, int fd, std::uint64_t offset, std::uint64_t length,
+                                     std::chrono::seconds timeout) {
+  std::vector<char> chunk(std::min<std::uint64_t>(length, kTlsFileChunk));
+  while (length > 0) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length, chunk.size()));
+    ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw last_error();
+    // A file shorter than its recorded size cannot give a correct body.
+    if (n == 0) throw boost::system::system_error(asio::error::eof);
+    co_await tls_write(stream, asio::buffer(chunk.data(), static_cast<std::size_t>(n)), timeout);
+    offset += static_cast<std::uint64_t>(n);
+    length -= static_cast<std::uint64_t>(n);
+  }
+}
+
+}  // namespace
+
+asio::awaitable<Sent> write_response(PlainStream& stream, api::Response& res, const ReplyContext& reply,
+                                     const ServerOptions& options) {
+  const PlannedReply plan = plan_reply(res, reply);
   auto& socket = stream.socket();
-  co_await send_all(socket, header_bytes(out, 0), body_follows, options.write_timeout);
-  const Sent sent{static_cast<unsigned>(status), 0};
-  if (!body_follows) co_return sent;
-  co_return Sent{sent.status,
-                 co_await sendfile_range(socket, file.blob->fd.get(), first, length, options.write_timeout)};
+  const bool file_follows = plan.file_fd >= 0;
+  co_await send_all(socket, plan.bytes, file_follows, options.write_timeout);
+  if (file_follows) {
+    co_await sendfile_range(socket, plan.file_fd, plan.file_offset, plan.body_bytes, options.write_timeout);
+  }
+  co_return Sent{plan.status, plan.body_bytes};
+}
+
+asio::awaitable<Sent> write_response(TlsStream& stream, api::Response& res, const ReplyContext& reply,
+                                     const ServerOptions& options) {
+  const PlannedReply plan = plan_reply(res, reply);
+  co_await tls_write(stream, asio::buffer(plan.bytes), options.write_timeout);
+  if (plan.file_fd >= 0) {
+    co_await tls_write_file(stream, plan.file_fd, plan.file_offset, plan.body_bytes, options.write_timeout);
+  }
+  co_return Sent{plan.status, plan.body_bytes};
 }
 
 }  // namespace apiota::http

@@ -2,13 +2,14 @@
 // Writing an api::Response to the wire.
 //
 // JSON responses get an exact Content-Length; HEAD gets the same headers and
-// no body; 304 carries no body. File responses go through send_file(), which
-// applies If-None-Match, Range and HEAD and sends the bytes with sendfile()
-// (never chunked, never compressed). Both write to the socket directly
-// (non-blocking send/sendfile, waiting for writability only when the socket
-// buffer is full, up to ServerOptions::write_timeout per wait). Each returns
-// what went out (Sent), or throws boost::system::system_error when the client
-// goes away or a write times out.
+// no body; 304 carries no body. File responses apply If-None-Match, Range
+// and HEAD (never chunked, never compressed). On a plain connection replies
+// go to the
+// socket directly (non-blocking send/sendfile, waiting for writability only
+// when the socket buffer is full, up to ServerOptions::write_timeout per
+// wait); over TLS through the stream, the same timeout per write. Each
+// returns what went out (Sent), or throws boost::system::system_error when
+// the client goes away or a write times out.
 
 #include <cstdint>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "api/request.h"
 #include "http/beast_pch.h"
 #include "http/server.h"
+#include "http/streams.h"
 
 namespace apiota::http {
 
@@ -35,10 +37,11 @@ struct Sent {
   std::uint64_t body_bytes = 0;
 };
 
-boost::asio::awaitable<Sent> write_response(boost::beast::tcp_stream& stream, api::Response& res,
-                                            const ReplyContext& reply, const ServerOptions& options);
-
-boost::asio::awaitable<Sent> send_file(boost::beast::tcp_stream& stream, api::Response& res,
-                                       const ReplyContext& reply, const ServerOptions& options);
+// Writes `res` (plain: send() and sendfile(); TLS: the stream's writes, a
+// file read in 64 KiB pieces).
+boost::asio::awaitable<Sent> write_response(PlainStream& stream, api::Response& res, const ReplyContext& reply,
+                                            const ServerOptions& options);
+boost::asio::awaitable<Sent> write_response(TlsStream& stream, api::Response& res, const ReplyContext& reply,
+                                            const ServerOptions& options);
 
 }  // namespace apiota::http

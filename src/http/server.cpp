@@ -9,6 +9,7 @@
 
 #include "service/clock.h"
 #include "http/connection.h"
+#include "http/tls_context.h"
 #include "http/listen_claim.h"
 #include "http/open_files_limit.h"
 #include "http/throttled_warning.h"
@@ -231,6 +232,9 @@ Server::~Server() = default;
 // keeps out another apiota, and a plain bind first keeps out any other
 // program. A port 0 needs neither: the kernel picks a port nobody holds.
 std::string Server::bind() {
+  if (!impl_->options.tls_cert_file.empty()) {
+    impl_->state.tls = make_tls_context({impl_->options.tls_cert_file, impl_->options.tls_key_file});
+  }
   impl_->state.caps = connection_caps(fit_open_files_limit(impl_->options.max_connections));
   using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
   tcp::endpoint endpoint = parse_listen(impl_->io, impl_->options.listen);

@@ -44,6 +44,10 @@ struct ServerOptions {
   // on short connections hold few sockets at once (README: Configuration).
   std::size_t max_connections_per_address = 256;
   bool access_log = true;
+  // PEM files of the certificate chain and its key: set, the server speaks
+  // TLS only (http/tls_context.h); bind() refuses files that cannot serve.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 class Server {

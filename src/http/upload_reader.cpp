@@ -38,7 +38,8 @@ UploadResult refused(service::ErrorCode code, std::string_view message) {
 
 }  // namespace
 
-asio::awaitable<UploadResult> read_upload(ServerState& state, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+template <class Stream>
+asio::awaitable<UploadResult> read_upload(ServerState& state, Stream& stream, beast::flat_buffer& buffer,
                                           bhttp::request_parser<bhttp::empty_body>& head_parser,
                                           const api::Request& req) {
   std::optional<std::uint64_t> content_length;
@@ -57,7 +58,7 @@ asio::awaitable<UploadResult> read_upload(ServerState& state, beast::tcp_stream&
 
   if (auto expect = req.header("expect"); expect && beast::iequals(*expect, "100-continue")) {
     bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, head_parser.get().version()};
-    stream.expires_after(state.options.write_timeout);
+    beast::get_lowest_layer(stream).expires_after(state.options.write_timeout);
     co_await bhttp::async_write(stream, cont, asio::use_awaitable);
   }
 
@@ -71,7 +72,7 @@ asio::awaitable<UploadResult> read_upload(ServerState& state, beast::tcp_stream&
     while (!body_parser.is_done()) {
       body_parser.get().body().data = chunk->data();
       body_parser.get().body().size = chunk->size();
-      stream.expires_after(state.options.body_read_timeout);
+      beast::get_lowest_layer(stream).expires_after(state.options.body_read_timeout);
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, body_parser, asio::as_tuple(asio::use_awaitable));
       if (ec == bhttp::error::body_limit) {
         co_return refused(service::ErrorCode::PayloadTooLarge, "the upload is larger than the plan's firmware limit");
@@ -97,5 +98,10 @@ asio::awaitable<UploadResult> read_upload(ServerState& state, beast::tcp_stream&
   api::Response res = co_await call_handler(state.workers, [&] { return upload->finish(); });
   co_return UploadResult{std::move(res), true};
 }
+
+template asio::awaitable<UploadResult> read_upload(ServerState&, PlainStream&, beast::flat_buffer&,
+                                                  bhttp::request_parser<bhttp::empty_body>&, const api::Request&);
+template asio::awaitable<UploadResult> read_upload(ServerState&, TlsStream&, beast::flat_buffer&,
+                                                  bhttp::request_parser<bhttp::empty_body>&, const api::Request&);
 
 }  // namespace apiota::http

@@ -11,6 +11,7 @@
 #include "api/request.h"
 #include "http/beast_pch.h"
 #include "http/connection.h"
+#include "http/streams.h"
 
 namespace apiota::http {
 
@@ -19,8 +20,10 @@ struct UploadResult {
   bool body_consumed = false;
 };
 
+// For Stream = PlainStream and TlsStream (http/streams.h).
+template <class Stream>
 boost::asio::awaitable<UploadResult> read_upload(
-    ServerState& state, boost::beast::tcp_stream& stream, boost::beast::flat_buffer& buffer,
+    ServerState& state, Stream& stream, boost::beast::flat_buffer& buffer,
     boost::beast::http::request_parser<boost::beast::http::empty_body>& head_parser, const api::Request& req);
 
 }  // namespace apiota::http

@@ -137,6 +137,12 @@ void ServerProcess::start() {
     args.push_back(base_url());
   }
   for (const auto& a : setup_.extra_args) args.push_back(a);
+  if (setup_.tls) {
+    for (const std::string& a : {std::string("--tls-cert"), setup_.tls->cert_file, std::string("--tls-key"),
+                                 setup_.tls->key_file}) {
+      args.push_back(a);
+    }
+  }
   if (!setup_.config_toml.empty()) {
     auto config = root_ / "apiota.toml";
     std::ofstream(config) << setup_.config_toml;
@@ -155,7 +161,7 @@ void ServerProcess::wait_until_healthy() {
       pid_ = -1;
       throw std::runtime_error("apiota exited during start-up:\n" + log());
     }
-    httplib::Client c("127.0.0.1", port_);
+    httplib::Client c = client();
     c.set_connection_timeout(0, 200000);
     if (auto res = c.Get("/api/health"); res && res->status == 200) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
@@ -166,7 +172,8 @@ void ServerProcess::wait_until_healthy() {
 std::string ServerProcess::log() const { return read_file(log_path_); }
 
 httplib::Client ServerProcess::client() const {
-  httplib::Client c("127.0.0.1", port_);
+  httplib::Client c(base_url());
+  if (setup_.tls) c.set_ca_cert_path(setup_.tls->ca_file);
   c.set_connection_timeout(5);
   c.set_read_timeout(30);
   c.set_write_timeout(30);

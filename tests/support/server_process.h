@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "support/tls_files.h"
+
 namespace apiota::testing {
 
 // RLIMIT_NOFILE for the server process, set in the child before exec.
@@ -36,6 +38,9 @@ struct ServerSetup {
   int cpu = -1;             // >= 0: the server may run on this CPU only (its affinity mask)
   std::optional<OpenFilesLimit> open_files = std::nullopt;  // the server starts with this open-files limit
   bool public_url = true;  // false: no --public-url, download URLs follow each request's Host
+  // Set: the server speaks TLS with this certificate (--tls-cert, --tls-key),
+  // base_url() is https:// and client() trusts the files' CA.
+  std::optional<TlsFiles> tls = std::nullopt;
 };
 
 struct CommandResult {
@@ -51,13 +56,16 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   std::uint16_t port() const { return port_; }
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string base_url() const {
+    return (setup_.tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_);
+  }
   const std::string& admin_key() const { return admin_key_; }
   const std::filesystem::path& data_dir() const { return data_dir_; }
   std::string log() const;
   pid_t pid() const { return pid_; }
 
-  // A client for this server with short timeouts and keep-alive off.
+  // A client for this server with short timeouts and keep-alive off (over
+  // TLS when the server speaks it, verifying its certificate).
   httplib::Client client() const;
 
   // SIGTERM and wait; returns the exit status (-1 if it had to be killed).

@@ -37,6 +37,27 @@ TEST(ServeConfig, FlagBeatsEnvBeatsFileBeatsDefault) {
   EXPECT_FALSE(c.settings.rate_limit);
 }
 
+TEST(ServeConfig, TlsFilesFromFlagEnvAndFileComeAsAPair) {
+  ServeConfig plain = resolve_serve_config({}, env_of({}), "");
+  EXPECT_EQ(plain.server.tls_cert_file, "");
+  EXPECT_EQ(plain.server.tls_key_file, "");
+
+  ServeFlags flags;
+  flags.tls_cert = "/flag/cert.pem";
+  ServeConfig c = resolve_serve_config(flags, env_of({{"APIOTA_TLS_CERT", "/env/cert.pem"}}),
+                                       "tls_cert = \"/file/cert.pem\"\ntls_key = \"/file/key.pem\"\n");
+  EXPECT_EQ(c.server.tls_cert_file, "/flag/cert.pem");
+  EXPECT_EQ(c.server.tls_key_file, "/file/key.pem");
+
+  ServeConfig from_env = resolve_serve_config(
+      {}, env_of({{"APIOTA_TLS_CERT", "/env/cert.pem"}, {"APIOTA_TLS_KEY", "/env/key.pem"}}), "");
+  EXPECT_EQ(from_env.server.tls_cert_file, "/env/cert.pem");
+  EXPECT_EQ(from_env.server.tls_key_file, "/env/key.pem");
+
+  EXPECT_THROW(resolve_serve_config(flags, env_of({}), ""), std::invalid_argument);
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "tls_key = \"/file/key.pem\"\n"), std::invalid_argument);
+}
+
 TEST(ServeConfig, RateLimitSwitchFromFlagAndEnv) {
   ServeFlags off;
   off.rate_limit = "off";

@@ -15,10 +15,13 @@
 namespace apiota::api::console {
 namespace {
 
-std::string session_cookie(std::string_view token, std::chrono::seconds max_age, const service::Settings& settings) {
+// Secure when the console is reached over TLS: by this server's own TLS or
+// through an https:// public URL (a TLS proxy in front).
+std::string session_cookie(std::string_view token, std::chrono::seconds max_age, const service::Settings& settings,
+                           const Request& req) {
   std::string cookie = std::string(kSessionCookie) + "=" + std::string(token) +
                        "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(max_age.count());
-  if (settings.public_url.starts_with("https://")) cookie += "; Secure";
+  if (req.secure || settings.public_url.starts_with("https://")) cookie += "; Secure";
   return cookie;
 }
 
@@ -56,7 +59,7 @@ Response sign_in(Context& ctx, const Request& req) {
     const std::string key = required_param(req, &body, "key");
     service::OpenedConsoleSession opened = ctx.sessions.sign_in(key, req.remote_address);
     Response res = session_response(opened.session, 201);
-    res.headers.emplace_back("Set-Cookie", session_cookie(opened.token, opened.lifetime, ctx.settings));
+    res.headers.emplace_back("Set-Cookie", session_cookie(opened.token, opened.lifetime, ctx.settings, req));
     res.headers.emplace_back("Cache-Control", "no-store");
     return res;
   });
@@ -80,7 +83,7 @@ Response sign_out(Context& ctx, const Request& req) {
     refuse_cross_site(req, ctx.settings.public_url);
     if (auto token = request_cookie(req, kSessionCookie)) ctx.sessions.sign_out(*token);
     Response res = admin::json_response(boost::json::object{{"success", true}});
-    res.headers.emplace_back("Set-Cookie", session_cookie("", std::chrono::seconds(0), ctx.settings));
+    res.headers.emplace_back("Set-Cookie", session_cookie("", std::chrono::seconds(0), ctx.settings, req));
     return res;
   });
 }

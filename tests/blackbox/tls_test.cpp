@@ -1,0 +1,155 @@
+// The server's own TLS (--tls-cert, --tls-key; docs/tls.md) against the real
+// binary: the device API and the admin API over HTTPS with ECDSA and RSA
+// certificates (a full chain, verified against its test CA by the client),
+// download URLs that say https when no public URL is set, a firmware file
+// downloaded whole and by Range byte-identical, the console's session cookie
+// marked Secure; plain HTTP sent to the TLS port gets no HTTP answer and the
+// connection closed; a stalled handshake is dropped at the header timeout;
+// an expired certificate, one not valid yet and a key that
+// is not the certificate's are refused at start, naming the file and why.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "support/cli_run.h"
+#include "support/firmware_images.h"
+#include "support/fleet_records.h"
+#include "support/http_checks.h"
+#include "support/raw_connection.h"
+#include "support/server_process.h"
+#include "support/tls_files.h"
+
+namespace apiota::testing {
+namespace {
+
+constexpr const char* kSecret = "tls-secret-0123456789";
+
+ServerSetup tls_setup(const TlsFiles& files) {
+  ServerSetup setup;
+  setup.public_url = false;
+  setup.tls = files;
+  return setup;
+}
+
+class Tls : public ::testing::TestWithParam<TlsKeyType> {
+ protected:
+  Tls() : certs_("apiota-tls"), server_(tls_setup(make_tls_files(certs_.path(), "server", GetParam()))) {}
+
+  TempFolder certs_;
+  ServerProcess server_;
+};
+
+TEST_P(Tls, DevicesRegisterPollAndDownloadOverHttps) {
+  httplib::Client client = server_.client();
+  ASSERT_EQ(register_device(client, "tls-dev", kSecret, server_.admin_key()), 200);
+  const std::vector<std::uint8_t> image = firmware_image("1.1.0", 300000);
+  ASSERT_EQ(status_of(upload_firmware(client, server_.admin_key(), image, "1.1.0")), 200);
+
+  auto res = client.Get(check_update_path("tls-dev", "1.0.0", kSecret));
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  ASSERT_EQ(res->status, 200) << res->body;
+  const std::string url(json_of(res->body).at("url").as_string());
+  const std::string origin = "https://127.0.0.1:" + std::to_string(server_.port());
+  ASSERT_TRUE(url.starts_with(origin + "/")) << url;
+
+  auto file = client.Get(url.substr(origin.size()));
+  ASSERT_TRUE(file);
+  ASSERT_EQ(file->status, 200);
+  EXPECT_EQ(file->body, std::string(image.begin(), image.end()));
+
+  auto part = client.Get(url.substr(origin.size()), {{"Range", "bytes=70000-200000"}});
+  ASSERT_TRUE(part);
+  ASSERT_EQ(part->status, 206);
+  EXPECT_EQ(part->body, std::string(image.begin() + 70000, image.begin() + 200001));
+}
+
+TEST_P(Tls, TheConsoleSessionCookieIsSecure) {
+  httplib::Client client = server_.client();
+  const std::string origin = "https://127.0.0.1:" + std::to_string(server_.port());
+  auto res = client.Post("/api/console/session", {{"Origin", origin}, {"X-Apiota-Console", "1"}},
+                         R"({"key":")" + server_.admin_key() + R"("})", "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  const std::string cookie = res->get_header_value("Set-Cookie");
+  EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+}
+
+TEST_P(Tls, PlainHttpToTheTlsPortGetsNoHttpAnswerAndAClosedConnection) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string answer =
+      raw_exchange(server_.port(), "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", std::chrono::seconds(10));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5)) << "the connection stayed open";
+  EXPECT_FALSE(answer.starts_with("HTTP/")) << answer;
+  httplib::Client client = server_.client();
+  auto health = client.Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+// Slowloris on the handshake: a client that starts a ClientHello and stops
+// is dropped when the header timeout passes, and others are served meanwhile.
+TEST(TlsHandshake, AStalledHandshakeIsClosedAtTheHeaderTimeout) {
+  TempFolder certs("apiota-tls");
+  ServerSetup setup = tls_setup(make_tls_files(certs.path(), "server"));
+  setup.config_toml = "[limits]\nheader_timeout_seconds = 1\n";
+  ServerProcess server(setup);
+  RawConnection stalled(server.port());
+  ASSERT_TRUE(stalled.ok());
+  ASSERT_TRUE(stalled.send_all(std::string("\x16\x03\x01\x02\x00\x01", 6)));  // a ClientHello's first bytes
+  httplib::Client client = server.client();
+  auto health = client.Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_TRUE(stalled.closed_by_peer(std::chrono::seconds(4))) << "the stalled handshake was kept open";
+}
+
+INSTANTIATE_TEST_SUITE_P(KeyTypes, Tls, ::testing::Values(TlsKeyType::EcdsaP256, TlsKeyType::Rsa2048),
+                         [](const auto& info) { return info.param == TlsKeyType::EcdsaP256 ? "Ecdsa" : "Rsa"; });
+
+// `apiota serve` with `cert` and `key` on a free port, run to completion:
+// a certificate it refuses ends it at once.
+CliOutcome serve_with(const TempFolder& folder, const std::string& cert, const std::string& key) {
+  return run_cli({with_data({"serve", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", key},
+                            folder.path() / "data")});
+}
+
+TEST(TlsStart, AnExpiredCertificateIsRefusedNamingTheFile) {
+  TempFolder folder("apiota-tls-start");
+  const TlsFiles expired = make_tls_files(folder.path(), "expired", TlsKeyType::EcdsaP256, -30, -1);
+  const CliOutcome run = serve_with(folder, expired.cert_file, expired.key_file);
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find(expired.cert_file + ": the certificate has expired"), std::string::npos) << run.err;
+}
+
+TEST(TlsStart, ACertificateNotValidYetIsRefused) {
+  TempFolder folder("apiota-tls-start");
+  const TlsFiles early = make_tls_files(folder.path(), "early", TlsKeyType::EcdsaP256, 2, 30);
+  const CliOutcome run = serve_with(folder, early.cert_file, early.key_file);
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("the certificate is not valid yet"), std::string::npos) << run.err;
+}
+
+TEST(TlsStart, AKeyThatIsNotTheCertificatesIsRefused) {
+  TempFolder folder("apiota-tls-start");
+  const TlsFiles one = make_tls_files(folder.path(), "one");
+  const TlsFiles other = make_tls_files(folder.path(), "other");
+  const CliOutcome run = serve_with(folder, one.cert_file, other.key_file);
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find(other.key_file + ": the key is not the certificate's"), std::string::npos) << run.err;
+}
+
+TEST(TlsStart, ACertificateWithoutItsKeyIsAUsageError) {
+  TempFolder folder("apiota-tls-start");
+  const TlsFiles one = make_tls_files(folder.path(), "one");
+  const CliOutcome run = run_cli({with_data({"serve", "--listen", "127.0.0.1:0", "--tls-cert", one.cert_file},
+                                            folder.path() / "data")});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("TLS needs both a certificate (--tls-cert) and its key (--tls-key)"), std::string::npos)
+      << run.err;
+}
+
+}  // namespace
+}  // namespace apiota::testing
