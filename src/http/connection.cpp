@@ -101,6 +101,15 @@ asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
   stream.socket().close(ec);
 }
 
+// Whether a failed head read is the client's malformed HTTP (answered 400)
+// rather than the connection ending: closed, reset, timed out, closed by
+// the server while idle, or a TLS failure (a peer gone without close_notify
+// is "stream truncated").
+bool is_malformed_http(const boost::system::error_code& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+         ec != bhttp::error::end_of_stream;
+}
+
 ReplyContext closing_reply() {
   ReplyContext reply;
   reply.keep_alive = false;
@@ -145,11 +154,7 @@ asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, S
           refusal = api::error_response(service::ErrorCode::HeadersTooLarge, "request headers are too large");
         } else if (is_transfer_encoding_error(read_ec, head_parser.get())) {
           refusal = api::error_response(service::ErrorCode::InvalidParameter, kTransferEncodingRefusal);
-        } else if (read_ec != bhttp::error::end_of_stream &&
-                   // aborted or bad_descriptor: the server closed an idle connection
-                   read_ec != asio::error::operation_aborted && read_ec != asio::error::bad_descriptor &&
-                   read_ec != beast::error::timeout && read_ec != asio::error::eof &&
-                   read_ec != asio::error::connection_reset) {
+        } else if (is_malformed_http(read_ec)) {
           refusal = api::error_response(service::ErrorCode::InvalidParameter, "malformed HTTP request");
         }
         if (refusal) {

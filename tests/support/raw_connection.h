@@ -61,6 +61,9 @@ class RawConnection {
   RawConnection& operator=(const RawConnection&) = delete;
 
   bool ok() const { return fd_ >= 0; }
+  // The connected socket (blocking), for a client that speaks over it
+  // itself (a TLS library); it stays this object's to close.
+  int fd() const { return fd_; }
   int connect_errno() const { return connect_errno_; }
 
   // Sends all of `bytes`; false once the peer refuses more (closed, reset) or
