@@ -4,12 +4,11 @@
 // JSON responses get an exact Content-Length; HEAD gets the same headers and
 // no body; 304 carries no body. File responses apply If-None-Match, Range
 // and HEAD (never chunked, never compressed). On a plain connection replies
-// go to the
-// socket directly (non-blocking send/sendfile, waiting for writability only
-// when the socket buffer is full, up to ServerOptions::write_timeout per
-// wait); over TLS through the stream, the same timeout per write. Each
-// returns what went out (Sent), or throws boost::system::system_error when
-// the client goes away or a write times out.
+// go to the socket directly (non-blocking send/sendfile, waiting for
+// writability only when the socket buffer is full, up to
+// ServerOptions::write_timeout per wait); over TLS through the stream, the
+// same timeout per write. Each returns what went out (Sent), or throws
+// boost::system::system_error when the client goes away or a write times out.
 
 #include <cstdint>
 #include <optional>
