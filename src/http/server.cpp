@@ -9,10 +9,10 @@
 
 #include "service/clock.h"
 #include "http/connection.h"
-#include "http/tls_context.h"
 #include "http/listen_claim.h"
 #include "http/open_files_limit.h"
 #include "http/throttled_warning.h"
+#include "http/tls_context.h"
 #include "http/usable_cores.h"
 
 namespace apiota::http {
