@@ -7,7 +7,9 @@ same firmware file statically (sendfile), and drives both with wrk using the
 Lua scripts in bench/lua (every request a different device with its own
 secret). Scenarios are repeated and interleaved (apiota, nginx, apiota, ...)
 and the medians are printed as one table with the ratio to nginx and apiota's
-peak RSS. Everything listens on 127.0.0.1 and stops by itself.
+peak RSS. With --tls the same comparison runs over HTTPS, both servers
+terminating TLS with one certificate. Everything listens on 127.0.0.1 and
+stops by itself.
 
 The harness checks what it measures: a scenario whose answers are not the
 expected ones (wrong status codes, connection errors) or a write that wrk saw
@@ -21,9 +23,11 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import socket
 import sqlite3
+import ssl
 import statistics
 import subprocess
 import sys
@@ -39,6 +43,10 @@ LUA = os.path.join(HERE, "lua")
 FIRMWARE_BYTES = 1536 * 1024
 RANGE_CHUNK = 64 * 1024
 UPLOAD_BYTES = 16 * 1024 * 1024
+# apiota's TLS 1.2 suites in its order (src/http/tls_context.cpp), so nginx
+# negotiates the same ones.
+APIOTA_TLS12_CIPHERS = ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+                        "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305")
 
 
 def free_port():
@@ -68,10 +76,10 @@ def reset_peak_rss(pid):
         pass
 
 
-def http(method, url, body=None, headers=None, timeout=30):
+def http(method, url, body=None, headers=None, timeout=30, context=None):
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as res:
+        with urllib.request.urlopen(req, timeout=timeout, context=context) as res:
             return res.status, dict(res.headers), res.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
@@ -94,15 +102,17 @@ class Apiota:
 
     It runs with the default configuration, access log included: its standard
     output goes to a file, as in a deployment. Only the per-address rate limit
-    is off (see bench/README.md). access_log=False turns the log off.
+    is off (see bench/README.md). access_log=False turns the log off; `tls`
+    (a Certificate) makes it serve HTTPS with that chain and key.
     """
 
-    def __init__(self, binary, image_tool, root, devices, name, access_log=True):
+    def __init__(self, binary, image_tool, root, devices, name, access_log=True, tls=None):
         self.binary, self.name, self.root, self.devices = binary, name, os.path.join(root, name), devices
         self.data = os.path.join(self.root, "data")
         os.makedirs(self.root)
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        self.client_tls = tls.client if tls else None
         with open(os.path.join(self.root, "apiota.toml"), "w") as f:
             f.write(f'public_url = "{self.base}"\n')
             if not access_log:
@@ -110,12 +120,13 @@ class Apiota:
         self.log = open(os.path.join(self.root, "server.log"), "w")
         # Only `serve` makes a data folder: start it first, then enrol the
         # fleet with the CLI while it runs (as an operator would).
+        tls_args = ["--tls-cert", tls.chain, "--tls-key", tls.key] if tls else []
         self.proc = subprocess.Popen(
             [binary, "serve", "--data", self.data, "--listen", f"127.0.0.1:{self.port}", "--rate-limit", "off",
-             "--config", os.path.join(self.root, "apiota.toml")],
+             "--config", os.path.join(self.root, "apiota.toml"), *tls_args],
             stdout=self.log, stderr=subprocess.STDOUT)
         try:
-            wait_until_up(self.base + "/api/health", self.proc)
+            wait_until_up(self.base + "/api/health", self.proc, context=self.client_tls)
             self.enrol()
             self.publish_release(image_tool)
         except BaseException:
@@ -154,7 +165,8 @@ class Apiota:
 
     def admin(self, method, path, body):
         status, _, text = http(method, self.base + path, json.dumps(body).encode(),
-                               {"Authorization": f"Bearer {self.admin_key}", "Content-Type": "application/json"})
+                               {"Authorization": f"Bearer {self.admin_key}", "Content-Type": "application/json"},
+                               context=self.client_tls)
         if status != 200:
             raise RuntimeError(f"{method} {path}: {status} {text[:200]!r}")
         return json.loads(text)
@@ -162,7 +174,8 @@ class Apiota:
     def upload(self, image, version):
         body, content_type = multipart({"version": version}, image)
         status, _, text = http("POST", self.base + "/api/firmware/upload", body,
-                               {"Authorization": f"Bearer {self.admin_key}", "Content-Type": content_type})
+                               {"Authorization": f"Bearer {self.admin_key}", "Content-Type": content_type},
+                               context=self.client_tls)
         if status != 200:
             raise RuntimeError(f"upload {version}: {status} {text[:200]!r}")
         return json.loads(text)["id"]
@@ -173,7 +186,7 @@ class Apiota:
             if i % 4 == 0:
                 continue
             path = f"/api/check-update?device_id=bench-{i}&version=1.0.0&device_secret=bench-secret-{i}-0000"
-            status, _, body = http("GET", self.base + path)
+            status, _, body = http("GET", self.base + path, context=self.client_tls)
             if status == 200 and json.loads(body).get("update"):
                 return json.loads(body), body
         raise RuntimeError("no device was offered the release")
@@ -184,7 +197,8 @@ class Apiota:
         return answer["url"][len(self.base):]
 
     def config_answer(self):
-        status, headers, body = http("GET", self.base + "/api/config?device_id=bench-1&device_secret=bench-secret-1-0000")
+        path = "/api/config?device_id=bench-1&device_secret=bench-secret-1-0000"
+        status, headers, body = http("GET", self.base + path, context=self.client_tls)
         if status != 200:
             raise RuntimeError(f"config: {status}")
         return headers.get("ETag", ""), body
@@ -198,12 +212,15 @@ class Apiota:
 
 
 class Nginx:
-    """nginx serving apiota's answers as static files, with sendfile."""
+    """nginx serving apiota's answers as static files, with sendfile; with
+    `tls` (a Certificate), over HTTPS as apiota serves it (docs/tls.md): the
+    same chain and key, protocols, TLS 1.2 suites in the server's order,
+    groups, and session cache and tickets for 24 hours."""
 
     NO_WRITE = '{"success":true,"id":1,"status":"downloading","received_at":"2026-01-01T00:00:00Z"}'
 
-    def __init__(self, root, check_body, config_body, firmware_path, firmware):
-        self.root = os.path.join(root, "nginx")
+    def __init__(self, root, check_body, config_body, firmware_path, firmware, tls=None, name="nginx"):
+        self.root = os.path.join(root, name)
         static = os.path.join(self.root, "static")
         os.makedirs(os.path.join(static, os.path.dirname(firmware_path.lstrip("/"))))
         with open(os.path.join(static, "check.json"), "wb") as f:
@@ -213,7 +230,21 @@ class Nginx:
         with open(os.path.join(static, firmware_path.lstrip("/")), "wb") as f:
             f.write(firmware)
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
+        self.client_tls = tls.client if tls else None
+        # KTLS: OpenSSL then hands the record encryption to the kernel when
+        # it can, and nginx's sendfile works over TLS (bench/README.md).
+        tls_conf = f"""
+    ssl_certificate {tls.chain};
+    ssl_certificate_key {tls.key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers {APIOTA_TLS12_CIPHERS};
+    ssl_prefer_server_ciphers on;
+    ssl_ecdh_curve X25519:prime256v1:secp384r1;
+    ssl_session_cache shared:SSL:10m;
+    ssl_session_tickets on;
+    ssl_session_timeout 24h;
+    ssl_conf_command Options KTLS;""" if tls else ""
         conf = os.path.join(self.root, "nginx.conf")
         with open(conf, "w") as f:
             f.write(f"""
@@ -236,7 +267,7 @@ http {{
   uwsgi_temp_path {self.root}/uwsgi;
   scgi_temp_path {self.root}/scgi;
   server {{
-    listen 127.0.0.1:{self.port};
+    listen 127.0.0.1:{self.port}{" ssl" if tls else ""};{tls_conf}
     root {static};
     location = /api/check-update {{ default_type application/json; try_files /check.json =404; }}
     location = /api/config {{ default_type application/json; try_files /config.json =404; }}
@@ -249,13 +280,13 @@ http {{
         self.log = open(os.path.join(self.root, "stdout.log"), "w")
         self.proc = subprocess.Popen(["nginx", "-c", conf, "-p", self.root], stdout=self.log, stderr=subprocess.STDOUT)
         try:
-            wait_until_up(self.base + "/api/check-update", self.proc)
+            wait_until_up(self.base + "/api/check-update", self.proc, context=self.client_tls)
         except BaseException:
             self.stop()
             raise
 
     def etag(self):
-        _, headers, _ = http("GET", self.base + "/api/config")
+        _, headers, _ = http("GET", self.base + "/api/config", context=self.client_tls)
         return headers.get("ETag", "")
 
     def stop(self):
@@ -273,13 +304,13 @@ def stop_process(proc, log):
     log.close()
 
 
-def wait_until_up(url, proc, seconds=30):
+def wait_until_up(url, proc, seconds=30, context=None):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"{url}: the server exited with {proc.returncode}")
         try:
-            http("GET", url, timeout=2)
+            http("GET", url, timeout=2, context=context)
             return
         except OSError:
             time.sleep(0.1)
@@ -291,8 +322,11 @@ def wrk(base, script, args, connections, duration):
            os.path.join(LUA, script), base, "--", *[str(a) for a in args]]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env={**os.environ, "BENCH_LUA": LUA},
                          timeout=duration + 60).stdout
-    line = next(l for l in out.splitlines() if l.startswith("{"))
-    r = json.loads(line)
+    return with_rates(json.loads(next(l for l in out.splitlines() if l.startswith("{"))))
+
+
+def with_rates(r):
+    """A load generator's JSON line (lua/common.lua's fields) with its rates and error total."""
     r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
     r["mibps"] = r["bytes"] / (r["duration_us"] / 1e6) / 2**20
     r["errors"] = r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_timeout"]
@@ -547,6 +581,230 @@ def scale(binary, image_tool, root, sizes, reps, duration, problems):
             server.stop()
 
 
+class Certificate:
+    """An ECDSA P-256 certificate for 127.0.0.1 and localhost signed by a
+    private CA, made with the openssl command line. Both servers get `chain`
+    (the leaf, then the CA) and `key`; `client` trusts that CA alone, so the
+    harness's own requests check the chain each server sends."""
+
+    def __init__(self, root):
+        folder = os.path.join(root, "tls")
+        os.makedirs(folder)
+        ca, ca_key, leaf, csr, extensions = (os.path.join(folder, f) for f in
+                                             ("ca.pem", "ca-key.pem", "leaf.pem", "leaf.csr", "leaf.ext"))
+        self.chain, self.key = os.path.join(folder, "chain.pem"), os.path.join(folder, "key.pem")
+        p256 = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
+        run(["openssl", "req", "-x509", *p256, "-days", "2", "-subj", "/CN=apiota bench CA", "-keyout", ca_key,
+             "-out", ca])
+        run(["openssl", "req", *p256, "-subj", "/CN=127.0.0.1", "-keyout", self.key, "-out", csr])
+        with open(extensions, "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=critical,CA:FALSE\n"
+                    "keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n"
+                    "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n")
+        run(["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-days", "2",
+             "-extfile", extensions, "-out", leaf])
+        with open(self.chain, "w") as out:
+            for part in (leaf, ca):
+                with open(part) as f:
+                    out.write(f.read())
+        self.client = ssl.create_default_context(cafile=ca)
+
+
+def build_tls_client(root):
+    """Compiles bench/tls_client.c (the handshake driver) against OpenSSL."""
+    binary = os.path.join(root, "tls_client")
+    run(["cc", "-O2", "-o", binary, os.path.join(HERE, "tls_client.c"), "-lssl", "-lcrypto", "-lpthread"])
+    return binary
+
+
+def tls_polls(client, port, devices, connections, duration, resume, tls_max):
+    """check-update polls by bench/tls_client.c, a new TLS connection each:
+    every handshake full, or (resume) each resuming its slot's last session."""
+    cmd = [client, "--port", port, "--connections", connections, "--threads", 2, "--duration", duration,
+           "--devices", devices, "--tls-max", tls_max, "--timeout", 10, *(["--resume"] if resume else [])]
+    out = subprocess.run([str(a) for a in cmd], check=True, capture_output=True, text=True,
+                         timeout=duration + 60).stdout
+    return with_rates(json.loads(out))
+
+
+class TlsScenario:
+    """A scenario over TLS. `load(server)` measures once against apiota or
+    nginx and returns a with_rates() result; `handshakes` ("full" or
+    "resumed") marks the driver's scenarios, whose handshakes are checked."""
+
+    def __init__(self, name, target, connections, load, handshakes=None, throughput=False, smoke=False):
+        self.name, self.target, self.connections, self.load = name, target, connections, load
+        self.handshakes, self.throughput = handshakes, throughput
+        self.smoke = smoke  # run in --smoke: each TLS version, handshake kind and load generator once
+        self.apiota, self.nginx = [], []
+
+
+def tree_cpu_seconds(pid):
+    """cpu_seconds() of a process and its children (nginx: master and workers)."""
+    total = cpu_seconds(pid)
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                    total += cpu_seconds(int(entry))
+        except OSError:
+            pass  # it exited meanwhile
+    return total
+
+
+def client_cpu_seconds():
+    """User + system CPU time of the harness's finished children: the load
+    generator that just ran (wrk or the driver) is the one that changes it."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def ktls_connections():
+    """Connections whose sending the kernel has encrypted (kTLS), None when
+    the kernel has no kTLS (no /proc/net/tls_stat)."""
+    try:
+        with open("/proc/net/tls_stat") as f:
+            return sum(int(value) for name, value in (line.split() for line in f)
+                       if name in ("TlsTxSw", "TlsTxDevice"))
+    except OSError:
+        return None
+
+
+def measure_tls(scenarios, server, nginx, reps, problems):
+    """Runs each scenario against apiota then nginx, `reps` times; records
+    each server's CPU time per request, the load generator's, and kTLS use."""
+    for _ in range(reps):
+        for s in scenarios:
+            for label, target, runs in (("apiota", server, s.apiota), ("nginx", nginx, s.nginx)):
+                cpu, client_cpu, ktls = tree_cpu_seconds(target.proc.pid), client_cpu_seconds(), ktls_connections()
+                r = s.load(target)
+                requests = max(r["requests"], 1)
+                r["cpu_us"] = (tree_cpu_seconds(target.proc.pid) - cpu) / requests * 1e6
+                r["client_cpu_us"] = (client_cpu_seconds() - client_cpu) / requests * 1e6
+                r["ktls"] = None if ktls is None else ktls_connections() - ktls
+                runs.append(r)
+                if r["errors_status"] or r["errors"] or not r["requests"]:
+                    problems.append(f"{s.name}: {label} answered {r['requests']} requests, {r['errors_status']} "
+                                    f"error statuses, {r['errors']} socket errors/timeouts")
+                if s.handshakes == "full" and r["handshakes_resumed"]:
+                    problems.append(f"{s.name}: {label} resumed {r['handshakes_resumed']} sessions; every handshake "
+                                    f"should have been full")
+                if s.handshakes == "resumed" and r["handshakes_full"] > s.connections:
+                    problems.append(f"{s.name}: {label} made {r['handshakes_full']} full handshakes; only each "
+                                    f"connection's first ({s.connections}) should have been")
+
+
+def tls_table(scenarios):
+    """Medians, the throughput ratio apiota / nginx and the CPU ratio: each
+    server's requests per second of its own CPU time, apiota / nginx (the
+    client's share of the cores left out)."""
+    rows = ["| scenario | apiota | p50 ms | p99 ms | CPU µs/req | nginx | p50 ms | p99 ms | CPU µs/req | ratio | "
+            "CPU ratio | target |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in scenarios:
+        key, unit = ("mibps", "MiB/s") if s.throughput else ("rps", "req/s")
+        cells = [f"{median([r[key] for r in runs]):,.0f} {unit} | {fmt_ms(median([r['p50_us'] for r in runs]))} | "
+                 f"{fmt_ms(median([r['p99_us'] for r in runs]))} | {median([r['cpu_us'] for r in runs]):,.1f}"
+                 for runs in (s.apiota, s.nginx)]
+        ratio = median([r[key] for r in s.apiota]) / median([r[key] for r in s.nginx])
+        cpu_ratio = median([r["cpu_us"] for r in s.nginx]) / median([r["cpu_us"] for r in s.apiota])
+        rows.append(f"| {s.name} | {cells[0]} | {cells[1]} | {ratio:.2f} | {cpu_ratio:.2f} | ≥ {s.target:.2f} |")
+    return "\n".join(rows)
+
+
+def tls_client_table(scenarios):
+    """What each server's clients did: the handshakes the driver counted
+    (SSL_session_reused), what it negotiated, and the load generator's CPU."""
+    rows = ["| scenario | server | full handshakes | resumed | negotiated | client CPU µs/req |",
+            "|---|---|---:|---:|---|---:|"]
+    for s in scenarios:
+        for label, runs in (("apiota", s.apiota), ("nginx", s.nginx)):
+            if s.handshakes:
+                negotiated = " ".join(runs[0][k] for k in ("protocol", "cipher", "group"))
+                full, resumed = (sum(r[k] for r in runs) for k in ("handshakes_full", "handshakes_resumed"))
+                counts = f"{full:,} | {resumed:,} | {negotiated}"
+            else:
+                counts = "kept alive (wrk) | | "
+            rows.append(f"| {s.name} | {label} | {counts} | {median([r['client_cpu_us'] for r in runs]):,.1f} |")
+    return "\n".join(rows)
+
+
+def ktls_note(scenarios):
+    """Whether the kernel encrypted for either server (kTLS), or why it could not."""
+    runs = [r for s in scenarios for r in s.apiota + s.nginx]
+    if any(r["ktls"] is None for r in runs):
+        with open("/proc/sys/net/ipv4/tcp_available_ulp") as f:
+            ulps = f.read().strip() or "none"
+        return (f"kTLS: not in this kernel (no /proc/net/tls_stat, TCP ULPs: {ulps}); both servers encrypt in user "
+                f"space, and nginx reads the firmware rather than sendfile()s it")
+    apiota = sum(r["ktls"] for s in scenarios for r in s.apiota)
+    nginx = sum(r["ktls"] for s in scenarios for r in s.nginx)
+    return (f"kTLS: the kernel encrypted the sending of {apiota:,} connections during apiota's runs and {nginx:,} "
+            f"during nginx's (/proc/net/tls_stat TlsTxSw + TlsTxDevice)")
+
+
+def tls_comparison(args, root, problems):
+    """A fresh apiota serving HTTPS and nginx terminating TLS with the same
+    certificate, on the same devices and bodies as the plain scenarios; the
+    handshake scenarios use bench/tls_client.c (wrk resumes on reconnect)."""
+    cert = Certificate(root)
+    client = build_tls_client(root)
+    server = Apiota(args.apiota, args.image_tool, root, 2 * args.devices, "https", tls=cert)
+    nginx = None
+    try:
+        answer, check_body = server.offered_answer()
+        if not answer["url"].startswith(server.base + "/"):
+            raise RuntimeError(f"the TLS server hands out {answer['url']}, not an {server.base} URL")
+        download_path = answer["url"][len(server.base):]
+        _, config_body = server.config_answer()
+        nginx = Nginx(root, check_body, config_body, download_path.split("?")[0], server.firmware, tls=cert,
+                      name="nginx-https")
+        n, size, duration = args.devices, len(server.firmware), args.duration
+
+        def polls(resume, tls_max):
+            return lambda target: tls_polls(client, target.port, n, 32, duration, resume, tls_max)
+
+        def downloads(*chunk):
+            return lambda target: wrk(target.base, "download.lua", [download_path, size, *chunk], 16, duration)
+
+        scenarios = [
+            TlsScenario("TLS 1.3 check-update, full handshake per request, 32 conns", 0.9, 32, polls(False, "1.3"),
+                        handshakes="full", smoke=True),
+            TlsScenario("TLS 1.3 check-update, resumed session per request, 32 conns", 0.9, 32, polls(True, "1.3"),
+                        handshakes="resumed"),
+            TlsScenario("TLS 1.2 check-update, full handshake per request, 32 conns", 0.9, 32, polls(False, "1.2"),
+                        handshakes="full"),
+            TlsScenario("TLS 1.2 check-update, resumed session per request, 32 conns", 0.9, 32, polls(True, "1.2"),
+                        handshakes="resumed", smoke=True),
+            TlsScenario("TLS 1.3 check-update, keep-alive, 64 conns", 0.6, 64,
+                        lambda target: wrk(target.base, "check_update.lua", [n], 64, duration), smoke=True),
+            TlsScenario(f"TLS 1.3 download {size / 2**20:.1f} MiB, 16 conns", 0.85, 16, downloads(), throughput=True),
+            TlsScenario("TLS 1.3 download in 64 KiB Range chunks, 16 conns", 0.85, 16, downloads(RANGE_CHUNK),
+                        throughput=True, smoke=True),
+        ]
+        scenarios = [s for s in scenarios if args.only.lower() in s.name.lower() and (s.smoke or not args.smoke)]
+        if not scenarios:
+            return
+        # A fresh server's first polls load its cache from the database.
+        wrk(server.base, "check_update.lua", [n], 64, max(1, duration // 2))
+        measure_tls(scenarios, server, nginx, args.reps, problems)
+        openssl = run(["openssl", "version"]).strip()
+        print(f"\nTLS: apiota --tls-cert/--tls-key against nginx terminating TLS with the same ECDSA P-256 "
+              f"certificate and settings ({openssl}); medians of {args.reps} interleaved runs of {duration} s each; "
+              f"ratio = apiota / nginx; CPU = the server's CPU time per request; CPU ratio = requests per CPU "
+              f"second, apiota / nginx\n")
+        print(tls_table(scenarios))
+        print()
+        print(tls_client_table(scenarios))
+        print(f"\n{ktls_note(scenarios)}", flush=True)
+    finally:
+        for s in (nginx, server):
+            if s is not None:
+                s.stop()
+
+
 def machine():
     cpu = "unknown cpu"
     try:
@@ -568,7 +826,12 @@ def main():
     p.add_argument("--scale", default="1000,100000,1000000",
                    help="device counts for the scale scenario ('none' skips it)")
     p.add_argument("--smoke", action="store_true", help="a few seconds in all: proves the harness works")
-    p.add_argument("--only", default="", help="run only the main scenarios whose name contains this text")
+    p.add_argument("--only", default="",
+                   help="run only the main (and TLS) scenarios whose name contains this text, in any case; "
+                        "'--only tls' runs the TLS scenarios alone")
+    p.add_argument("--tls", action="store_true",
+                   help="then run the TLS scenarios: apiota serving HTTPS against nginx terminating TLS with the "
+                        "same certificate (full and resumed handshakes, keep-alive, downloads)")
     p.add_argument("--access-log-ab", action="store_true",
                    help="then run the check-update and config scenarios against the default server and a second "
                         "one with access_log = false, interleaved, and report the ratio")
@@ -580,8 +843,9 @@ def main():
                         "overview refetched after events) and with none, interleaved, and report the ratio (0 skips)")
     args = p.parse_args()
     if args.smoke:
-        args.devices, args.duration, args.reps, args.scale = 200, 1, 1, "100,1000"
-    for tool in ("wrk", "nginx"):
+        args.devices, args.duration, args.reps, args.scale, args.tls = 200, 1, 1, "100,1000", True
+    with_tls = args.tls or "tls" in args.only.lower()
+    for tool in ("wrk", "nginx", *(("openssl", "cc") if with_tls else ())):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed (bench/run.sh installs it)")
 
@@ -623,10 +887,11 @@ def main():
             Scenario("config with If-None-Match (304), 64 conns", "config.lua", lambda r, a: [n, apiota_etag],
                      lambda r: [n, nginx_etag], 64),
         ]
-        scenarios = [s for s in scenarios if args.only in s.name]
-        measure(scenarios, server, nginx, args.reps, args.duration, problems)
-        print(f"\nmedians of {args.reps} interleaved runs of {args.duration} s each; ratio = apiota / nginx\n")
-        print(table(scenarios))
+        scenarios = [s for s in scenarios if args.only.lower() in s.name.lower()]
+        if scenarios:
+            measure(scenarios, server, nginx, args.reps, args.duration, problems)
+            print(f"\nmedians of {args.reps} interleaved runs of {args.duration} s each; ratio = apiota / nginx\n")
+            print(table(scenarios))
         ab = [s for s in scenarios if s.ab]
         if args.access_log_ab and ab:
             off = Apiota(args.apiota, args.image_tool, root, 2 * args.devices, "no-access-log", access_log=False)
@@ -667,6 +932,8 @@ def main():
         server.stop()
         nginx.stop()
         server = nginx = None
+        if with_tls:
+            tls_comparison(args, root, problems)
         if args.scale != "none":
             sizes = [int(s) for s in args.scale.split(",")]
             print(f"\nscale: check-update, keep-alive, 64 conns, medians of {args.reps}\n", flush=True)

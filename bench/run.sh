@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark in one command: installs what it needs (wrk, nginx), builds
 # a Release binary in build-release/, and runs bench/run.py against it.
-# Arguments are passed to run.py (e.g. --smoke, --reps 5, --scale 1000,100000).
+# Arguments are passed to run.py (e.g. --smoke, --reps 5, --scale 1000,100000,
+# --only tls for the HTTPS comparison; run.py compiles its TLS driver itself).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

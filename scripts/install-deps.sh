@@ -13,6 +13,7 @@ packages=(
   nodejs
   chromium fonts-thai-tlwg-otf
   wrk nginx-light python3
+  libmbedtls-dev openssl
 )
 # The web console is built with node and npm (web/). Debian ships npm as a
 # package of its own; a NodeSource nodejs carries npm inside and conflicts

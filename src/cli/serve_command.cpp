@@ -1,3 +1,4 @@
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -67,6 +68,12 @@ void serve(const ServeFlags& flags, bool start_over) {
   spdlog::info("apiota {} listening on {}://{} ({} I/O threads, data: {}, download URLs: {}, rate limit: {})",
                APIOTA_VERSION, tls ? "https" : "http", bound, server.io_threads(), data.path.string(), download_urls,
                config.settings.rate_limit ? "on" : "off");
+  if (tls) spdlog::info("TLS certificate: {} (read again on SIGHUP and when its files change)", server.tls_certificate());
+  if (auto plain = server.plain_address(); !plain.empty()) spdlog::info("also listening on http://{} (plain HTTP)", plain);
+  if (!config.server.trusted_proxies.empty()) {
+    spdlog::info("trusted proxies: {}{}", fmt::join(config.server.trusted_proxies, ", "),
+                 config.server.proxy_protocol ? " (PROXY protocol)" : "");
+  }
   spdlog::info("web console: {} (sign in with an admin key)", console_address(bound, config.settings.public_url, tls));
   std::optional<http::AccessLog> access_log;
   if (config.server.access_log) access_log.emplace();
@@ -85,7 +92,7 @@ void add_data_option(CLI::App* command, std::string& target) {
 
 void add_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "run the OTA server");
-  auto raw = std::make_shared<std::array<std::string, 7>>();
+  auto raw = std::make_shared<std::array<std::string, 10>>();
   auto* listen = cmd->add_option("--listen", (*raw)[0], "HOST:PORT to listen on (default 0.0.0.0:8080)");
   auto* data = cmd->add_option("--data", (*raw)[1], "data folder (default ./data)");
   auto* url = cmd->add_option("--public-url", (*raw)[2],
@@ -96,6 +103,13 @@ void add_serve_command(CLI::App& app) {
   auto* tls_cert = cmd->add_option("--tls-cert", (*raw)[5],
                                    "PEM certificate chain: serve HTTPS only (with --tls-key; docs/tls.md)");
   auto* tls_key = cmd->add_option("--tls-key", (*raw)[6], "PEM private key of --tls-cert");
+  auto* plain_listen = cmd->add_option("--plain-listen", (*raw)[7],
+                                       "with TLS, also serve plain HTTP on HOST:PORT (default: none)");
+  auto* trusted = cmd->add_option("--trusted-proxies", (*raw)[8],
+                                  "addresses/CIDRs of proxies whose Forwarded / X-Forwarded-* headers are believed, "
+                                  "comma-separated (default: none; docs/tls.md)");
+  auto* proxy_protocol = cmd->add_option("--proxy-protocol", (*raw)[9],
+                                         "on|off: trusted proxies send a PROXY protocol v1/v2 header (default off)");
   auto init = std::make_shared<bool>(false);
   cmd->add_flag("--init", *init,
                 "start over on a data folder apiota refuses to open: set its database aside, delete nothing "
@@ -105,7 +119,8 @@ void add_serve_command(CLI::App& app) {
       return opt->count() > 0 ? std::optional<std::string>(value) : std::nullopt;
     };
     ServeFlags flags{given(listen, (*raw)[0]), given(data, (*raw)[1]), given(url, (*raw)[2]), given(config, (*raw)[3]),
-                     given(rate, (*raw)[4]), given(tls_cert, (*raw)[5]), given(tls_key, (*raw)[6])};
+                     given(rate, (*raw)[4]), given(tls_cert, (*raw)[5]), given(tls_key, (*raw)[6]),
+                     given(plain_listen, (*raw)[7]), given(trusted, (*raw)[8]), given(proxy_protocol, (*raw)[9])};
     serve(flags, *init);
   });
 }

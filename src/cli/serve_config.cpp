@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace apiota::cli {
 namespace {
@@ -16,6 +17,41 @@ std::optional<std::string> pick(const std::optional<std::string>& flag, const En
   if (auto value = env(env_name)) return value;
   if (auto value = file[key].value<std::string>()) return value;
   return std::nullopt;
+}
+
+// "a, b,c" as {"a", "b", "c"}; empty items are dropped.
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) items.push_back(std::move(item));
+    start = comma + 1;
+  }
+  return items;
+}
+
+// trusted_proxies from the flag or environment (a comma-separated list) or
+// the file (an array of strings, or one comma-separated string).
+std::vector<std::string> pick_trusted_proxies(const ServeFlags& flags, const EnvLookup& env, const toml::table& file) {
+  if (flags.trusted_proxies) return split_list(*flags.trusted_proxies);
+  if (auto value = env("APIOTA_TRUSTED_PROXIES")) return split_list(*value);
+  const auto node = file["trusted_proxies"];
+  if (!node) return {};
+  if (auto text = node.value<std::string>()) return split_list(*text);
+  const toml::array* entries = node.as_array();
+  if (entries == nullptr) throw std::invalid_argument("config: trusted_proxies must be an array of addresses");
+  std::vector<std::string> out;
+  for (const auto& entry : *entries) {
+    auto text = entry.value<std::string>();
+    if (!text) throw std::invalid_argument("config: trusted_proxies must be an array of strings");
+    out.push_back(*text);
+  }
+  return out;
 }
 
 bool parse_switch(const std::string& value, const char* name) {
@@ -76,6 +112,24 @@ ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, 
   if (auto v = pick(flags.tls_key, env, "APIOTA_TLS_KEY", file, "tls_key")) out.server.tls_key_file = *v;
   if (out.server.tls_cert_file.empty() != out.server.tls_key_file.empty()) {
     throw std::invalid_argument("TLS needs both a certificate (--tls-cert) and its key (--tls-key)");
+  }
+  if (auto v = pick(flags.plain_listen, env, "APIOTA_PLAIN_LISTEN", file, "plain_listen")) {
+    if (out.server.tls_cert_file.empty()) {
+      throw std::invalid_argument("plain_listen (--plain-listen) is a plain HTTP address besides a TLS one: it "
+                                  "needs --tls-cert and --tls-key (without TLS, --listen is plain HTTP already)");
+    }
+    out.server.plain_listen = *v;
+  }
+  out.server.trusted_proxies = pick_trusted_proxies(flags, env, file);
+  if (flags.proxy_protocol) {
+    out.server.proxy_protocol = parse_switch(*flags.proxy_protocol, "--proxy-protocol");
+  } else if (auto v = env("APIOTA_PROXY_PROTOCOL")) {
+    out.server.proxy_protocol = parse_switch(*v, "APIOTA_PROXY_PROTOCOL");
+  } else if (auto b = file["proxy_protocol"].value<bool>()) {
+    out.server.proxy_protocol = *b;
+  }
+  if (out.server.proxy_protocol && out.server.trusted_proxies.empty()) {
+    throw std::invalid_argument("proxy_protocol needs trusted_proxies: the PROXY header is read only from them");
   }
   if (auto v = pick(flags.public_url, env, "APIOTA_PUBLIC_URL", file, "public_url")) {
     std::string url = *v;

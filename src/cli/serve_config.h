@@ -14,7 +14,8 @@
 namespace apiota::cli {
 
 struct ServeFlags {
-  std::optional<std::string> listen, data, public_url, config_file, rate_limit, tls_cert, tls_key;
+  std::optional<std::string> listen, data, public_url, config_file, rate_limit, tls_cert, tls_key, plain_listen,
+      trusted_proxies, proxy_protocol;
 };
 
 struct ServeConfig {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <tuple>
+#include <type_traits>
 
 #include "api/error_response.h"
 #include "http/access_log.h"
@@ -108,6 +109,16 @@ asio::awaitable<void> linger_close(beast::tcp_stream& stream) {
 bool is_malformed_http(const boost::system::error_code& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
          ec != bhttp::error::end_of_stream;
+}
+
+// Ends the TLS session with close_notify, so the client knows the answer is
+// complete: without it an OpenSSL 3 client treats the close as an error and
+// will not resume the session. The client's own close_notify is not waited
+// for (marked received), as nginx does; a dead peer fails the write at once.
+asio::awaitable<void> send_close_notify(TlsStream& stream) {
+  SSL_set_shutdown(stream.native_handle(), SSL_RECEIVED_SHUTDOWN);
+  beast::get_lowest_layer(stream).expires_after(kDrainTime);
+  co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
 }
 
 ReplyContext closing_reply() {
@@ -275,6 +286,7 @@ asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, S
     // The client went away or a write timed out; nothing more can be sent.
   }
   control.unlink();
+  if constexpr (std::is_same_v<Stream, TlsStream>) co_await send_close_notify(stream);
   if (must_linger) {
     co_await linger_close(tcp);
   } else {
@@ -285,14 +297,16 @@ asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, S
 }  // namespace
 
 asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list, asio::ip::tcp::socket socket,
-                                       asio::ip::tcp::endpoint peer) {
+                                       asio::ip::tcp::endpoint peer, bool tls) {
   const std::string remote = peer.address().to_string();
   const std::string local = reached_address(socket, state.options.listen);
-  if (!state.tls) {
+  if (!tls) {
     PlainStream stream(std::move(socket));
     co_await serve_requests(state, list, stream, remote, local, false);
   } else {
-    TlsStream stream(std::move(socket), *state.tls);
+    // Kept to the end: a certificate reload never touches this connection.
+    const std::shared_ptr<asio::ssl::context> context = state.tls->current();
+    TlsStream stream(std::move(socket), *context);
     // The handshake has the time a request head has (a client that stalls
     // in it holds a connection as a slow head would). A failed one (plain
     // HTTP sent here, an unknown CA, a timeout) is closed without a word:

@@ -12,6 +12,7 @@
 #include "http/address_connections.h"
 #include "http/beast_pch.h"
 #include "http/connection_caps.h"
+#include "http/reloadable_tls_context.h"
 #include "http/router.h"
 #include "http/server.h"
 
@@ -56,9 +57,10 @@ struct ServerState {
   ConnectionCaps caps;  // lowered by Server::bind() when the open-files limit is too low
   AddressConnections per_address;
   std::vector<std::unique_ptr<ConnectionList>> connection_lists;  // one per I/O thread
-  // Set when the server speaks TLS (ServerOptions::tls): every connection
-  // handshakes with it first.
-  std::shared_ptr<boost::asio::ssl::context> tls;
+  // Set when the server speaks TLS (ServerOptions::tls_cert_file): a
+  // connection to the TLS address handshakes first, with the context
+  // current when it was accepted.
+  std::unique_ptr<ReloadableTlsContext> tls;
 
   // Decides on a connection from `address` just accepted by I/O thread
   // `thread`, and counts it when Admitted; a refused one must be closed.
@@ -74,10 +76,11 @@ struct ServerState {
 };
 
 // Serves HTTP requests on `socket` until the client or the server ends the
-// connection; `peer` is the client's address as accept() reported it, and
-// `list` the connection list of the thread that runs the coroutine.
+// connection, over TLS when `tls` (state.tls is then set); `peer` is the
+// client's address as accept() reported it, and `list` the connection list
+// of the thread that runs the coroutine.
 boost::asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
                                               boost::asio::ip::tcp::socket socket,
-                                              boost::asio::ip::tcp::endpoint peer);
+                                              boost::asio::ip::tcp::endpoint peer, bool tls);
 
 }  // namespace apiota::http

@@ -11,8 +11,8 @@
 #include "http/connection.h"
 #include "http/listen_claim.h"
 #include "http/open_files_limit.h"
+#include "http/reloadable_tls_context.h"
 #include "http/throttled_warning.h"
-#include "http/tls_context.h"
 #include "http/usable_cores.h"
 
 namespace apiota::http {
@@ -43,6 +43,15 @@ std::string format_endpoint(const tcp::endpoint& ep) {
 
 }  // namespace
 
+// The sockets one address listens on: one per I/O thread (acceptors[i] runs
+// on contexts[i]), and the claim that keeps another apiota off the address.
+struct Listener {
+  ListenClaim claim;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;
+  std::string bound;  // "HOST:PORT", the real port when 0 was asked for
+  bool tls = false;
+};
+
 struct Server::Impl {
   Impl(api::Context& ctx, ServerOptions opts)
       : options(std::move(opts)),
@@ -52,7 +61,9 @@ struct Server::Impl {
         workers(options.worker_threads),
         state(ctx, options, workers),
         signals(io, SIGINT, SIGTERM),
+        reload_signal(io, SIGHUP),
         shutdown_timer(io),
+        tls_check_timer(io),
         housekeeping_timer(io),
         sweep_timer(io) {
     for (auto& context : contexts) {
@@ -73,7 +84,8 @@ struct Server::Impl {
 
   // One per I/O thread, on its own acceptor: a new connection is served by
   // the thread that accepted it, and listed in that thread's connection list.
-  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::size_t thread) {
+  // `tls`: the connections it accepts speak TLS.
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, std::size_t thread, bool tls) {
     asio::steady_timer backoff(co_await asio::this_coro::executor);
     ThrottledWarning accept_failed(kWarningInterval);
     ThrottledWarning address_full(kWarningInterval);
@@ -107,7 +119,7 @@ struct Server::Impl {
         continue;
       }
       auto executor = socket.get_executor();
-      asio::co_spawn(executor, serve_connection(state, *state.connection_lists[thread], std::move(socket), peer),
+      asio::co_spawn(executor, serve_connection(state, *state.connection_lists[thread], std::move(socket), peer, tls),
                      [](std::exception_ptr e) {
                        if (!e) return;
                        try {
@@ -126,13 +138,16 @@ struct Server::Impl {
       return;
     }
     spdlog::info("shutting down: finishing {} open connections", state.connections.load());
-    for (auto& acceptor : acceptors) {
-      asio::post(acceptor->get_executor(), [&acceptor = *acceptor] {
-        boost::system::error_code ignored;
-        acceptor.close(ignored);
-      });
+    for (auto& listener : listeners) {
+      for (auto& acceptor : listener.acceptors) {
+        asio::post(acceptor->get_executor(), [&acceptor = *acceptor] {
+          boost::system::error_code ignored;
+          acceptor.close(ignored);
+        });
+      }
     }
     housekeeping_timer.cancel();
+    tls_check_timer.cancel();
     sweep_timer.cancel();
     state.close_idle_connections();
     shutdown_deadline = std::chrono::steady_clock::now() + options.shutdown_grace;
@@ -189,6 +204,64 @@ struct Server::Impl {
     });
   }
 
+  // SIGHUP: the TLS certificate is read again (on the worker pool: reading
+  // and checking the files is disk work).
+  void wait_for_reload_signal() {
+    reload_signal.async_wait([this](boost::system::error_code ec, int) {
+      if (ec) return;
+      if (state.tls) {
+        asio::post(workers, [this] { state.tls->reload("SIGHUP"); });
+      } else {
+        spdlog::info("SIGHUP: nothing to reload (TLS is off)");
+      }
+      wait_for_reload_signal();
+    });
+  }
+
+  // Every kTlsFileCheckInterval the certificate files are looked at, and
+  // read again once they have changed and settled.
+  void watch_tls_files() {
+    tls_check_timer.expires_after(kTlsFileCheckInterval);
+    tls_check_timer.async_wait([this](boost::system::error_code ec) {
+      if (ec || state.stopping) return;
+      asio::post(workers, [this] { state.tls->reload_if_changed(); });
+      watch_tls_files();
+    });
+  }
+
+  // Opens one listening socket per I/O thread on `address` (HOST:PORT).
+  // Every I/O thread listens on the same address (SO_REUSEPORT: the kernel
+  // spreads new connections over them). A second server on the address must
+  // fail to start instead of silently sharing its connections: the claim
+  // keeps out another apiota, and a plain bind first keeps out any other
+  // program. A port 0 needs neither: the kernel picks a port nobody holds.
+  Listener open_listener(const std::string& address, bool tls) {
+    using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+    Listener listener;
+    listener.tls = tls;
+    tcp::endpoint endpoint = parse_listen(io, address);
+    auto open_on = [&](asio::io_context& context, bool shared) {
+      auto acceptor = std::make_unique<tcp::acceptor>(context);
+      acceptor->open(endpoint.protocol());
+      acceptor->set_option(asio::socket_base::reuse_address(true));
+      if (shared) acceptor->set_option(reuse_port(true));
+      if (endpoint.address().is_v6()) acceptor->set_option(asio::ip::v6_only(false));
+      acceptor->bind(endpoint);
+      return acceptor;
+    };
+    if (endpoint.port() != 0) {
+      listener.claim = ListenClaim(format_endpoint(endpoint));
+      open_on(io, false)->close();
+    }
+    for (auto& context : contexts) {
+      listener.acceptors.push_back(open_on(*context, true));
+      listener.acceptors.back()->listen(asio::socket_base::max_listen_connections);
+      endpoint = listener.acceptors.back()->local_endpoint();  // a port 0 is chosen once
+    }
+    listener.bound = format_endpoint(endpoint);
+    return listener;
+  }
+
   void wait_for_signal() {
     signals.async_wait([this](boost::system::error_code ec, int) {
       if (ec) return;
@@ -205,12 +278,13 @@ struct Server::Impl {
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   asio::io_context& io;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
-  ListenClaim claim;
-  std::vector<std::unique_ptr<tcp::acceptor>> acceptors;  // acceptors[i] runs on contexts[i]
+  std::vector<Listener> listeners;  // `listen`, then `plain_listen` if set
   asio::thread_pool workers;
   ServerState state;
   asio::signal_set signals;
+  asio::signal_set reload_signal;
   asio::steady_timer shutdown_timer;
+  asio::steady_timer tls_check_timer;
   asio::steady_timer housekeeping_timer;
   asio::steady_timer sweep_timer;
   std::atomic<bool> sweeping{false};
@@ -226,37 +300,26 @@ Server::Server(store::Store& store, blob::BlobStore& blobs, const crypto::KeyedH
 
 Server::~Server() = default;
 
-// Every I/O thread listens on the same address (SO_REUSEPORT: the kernel
-// spreads new connections over them). A second server on the address must
-// fail to start instead of silently sharing its connections: the claim
-// keeps out another apiota, and a plain bind first keeps out any other
-// program. A port 0 needs neither: the kernel picks a port nobody holds.
 std::string Server::bind() {
-  if (!impl_->options.tls_cert_file.empty()) {
-    impl_->state.tls = make_tls_context({impl_->options.tls_cert_file, impl_->options.tls_key_file});
+  auto& impl = *impl_;
+  const bool tls = !impl.options.tls_cert_file.empty();
+  if (!tls && !impl.options.plain_listen.empty()) {
+    throw std::invalid_argument("a plain HTTP listener besides `listen` needs TLS on `listen`");
   }
-  impl_->state.caps = connection_caps(fit_open_files_limit(impl_->options.max_connections));
-  using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
-  tcp::endpoint endpoint = parse_listen(impl_->io, impl_->options.listen);
-  auto open_on = [&](asio::io_context& context, bool shared) {
-    auto acceptor = std::make_unique<tcp::acceptor>(context);
-    acceptor->open(endpoint.protocol());
-    acceptor->set_option(asio::socket_base::reuse_address(true));
-    if (shared) acceptor->set_option(reuse_port(true));
-    if (endpoint.address().is_v6()) acceptor->set_option(asio::ip::v6_only(false));
-    acceptor->bind(endpoint);
-    return acceptor;
-  };
-  if (endpoint.port() != 0) {
-    impl_->claim = ListenClaim(format_endpoint(endpoint));
-    open_on(impl_->io, false)->close();
+  if (tls) {
+    impl.state.tls =
+        std::make_unique<ReloadableTlsContext>(TlsFiles{impl.options.tls_cert_file, impl.options.tls_key_file});
   }
-  for (auto& context : impl_->contexts) {
-    impl_->acceptors.push_back(open_on(*context, true));
-    impl_->acceptors.back()->listen(asio::socket_base::max_listen_connections);
-    endpoint = impl_->acceptors.back()->local_endpoint();  // a port 0 is chosen once
-  }
-  return format_endpoint(endpoint);
+  impl.state.caps = connection_caps(fit_open_files_limit(impl.options.max_connections));
+  impl.listeners.push_back(impl.open_listener(impl.options.listen, tls));
+  if (!impl.options.plain_listen.empty()) impl.listeners.push_back(impl.open_listener(impl.options.plain_listen, false));
+  return impl.listeners.front().bound;
+}
+
+std::string Server::tls_certificate() const { return impl_->state.tls ? impl_->state.tls->describe() : std::string(); }
+
+std::string Server::plain_address() const {
+  return impl_->listeners.size() > 1 ? impl_->listeners.back().bound : std::string();
 }
 
 unsigned Server::io_threads() const { return impl_->io_threads; }
@@ -269,10 +332,15 @@ std::size_t Server::flush_device_observations() {
 
 void Server::run() {
   auto& impl = *impl_;
-  for (std::size_t i = 0; i < impl.acceptors.size(); ++i) {
-    asio::co_spawn(impl.acceptors[i]->get_executor(), impl.accept_loop(*impl.acceptors[i], i), asio::detached);
+  for (auto& listener : impl.listeners) {
+    for (std::size_t i = 0; i < listener.acceptors.size(); ++i) {
+      asio::co_spawn(listener.acceptors[i]->get_executor(), impl.accept_loop(*listener.acceptors[i], i, listener.tls),
+                     asio::detached);
+    }
   }
   impl.wait_for_signal();
+  impl.wait_for_reload_signal();
+  if (impl.state.tls) impl.watch_tls_files();
   impl.prune_rate_limiters();
   impl.sweep_rollouts();
   std::vector<std::thread> threads;

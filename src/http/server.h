@@ -13,16 +13,18 @@
 // connections are closed to make room for new ones (connection_caps.h).
 // bind() raises the open-files limit as far as max_connections needs, and
 // lowers the global cap, with a warning, when the hard limit is too low
-// (open_files_limit.h). run() blocks until SIGINT/SIGTERM, then stops
-// accepting, lets requests in flight finish (up to `shutdown_grace`), closes
-// idle connections and returns; the caller then flushes write-behind state
-// (flush_device_observations()) and closes the store.
+// (open_files_limit.h). SIGHUP reloads the TLS certificate. run() blocks
+// until SIGINT/SIGTERM, then stops accepting, lets requests in flight
+// finish (up to `shutdown_grace`), closes idle connections and returns; the
+// caller then flushes write-behind state (flush_device_observations()) and
+// closes the store.
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "api/context.h"
 
@@ -44,10 +46,21 @@ struct ServerOptions {
   // on short connections hold few sockets at once (README: Configuration).
   std::size_t max_connections_per_address = 256;
   bool access_log = true;
-  // PEM files of the certificate chain and its key: set, the server speaks
+  // PEM files of the certificate chain and its key: set, `listen` speaks
   // TLS only (http/tls_context.h); bind() refuses files that cannot serve.
+  // They are read again on SIGHUP and when they change
+  // (http/reloadable_tls_context.h).
   std::string tls_cert_file;
   std::string tls_key_file;
+  // With TLS: a second address serving plain HTTP too ("" for none).
+  std::string plain_listen;
+  // Addresses and CIDR blocks of the proxies in front (http/trusted_proxies.h):
+  // only from these peers are Forwarded / X-Forwarded-For /
+  // X-Forwarded-Proto believed (http/forwarded_client.h).
+  std::vector<std::string> trusted_proxies;
+  // Connections from a trusted proxy start with a PROXY protocol header
+  // (v1 or v2) naming the client (http/proxy_protocol.h).
+  bool proxy_protocol = false;
 };
 
 class Server {
@@ -62,9 +75,15 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds the listening socket; throws std::system_error on failure. Returns
-  // the bound "HOST:PORT" (with the real port when 0 was asked for).
+  // Binds the listening sockets; throws std::system_error on failure, and
+  // TlsSetupError for TLS files that cannot serve. Returns the bound
+  // "HOST:PORT" of `listen` (with the real port when 0 was asked for).
   std::string bind();
+  // After bind(): the bound "HOST:PORT" of `plain_listen`, "" without one.
+  std::string plain_address() const;
+  // After bind(): "SUBJECT, valid until DATE" of the TLS certificate
+  // served, "" without TLS.
+  std::string tls_certificate() const;
   // Serves until SIGINT or SIGTERM, then shuts down gracefully.
   void run();
   // How many I/O threads run() uses (ServerOptions::io_threads, or the

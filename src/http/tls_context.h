@@ -5,8 +5,10 @@
 // ChaCha20-Poly1305 (what ESP-IDF's mbedTLS offers by default), the server's
 // order preferred. Sessions resume by ticket and by the server's session
 // cache for kTlsSessionLifetime, so a device polling every few minutes skips
-// the full handshake. A client's Max Fragment Length extension is honoured
-// (OpenSSL does so for every server context).
+// the full handshake; tickets are sealed by the TlsTicketKeys given, which
+// every context of the server shares (a certificate reload keeps them). A
+// client's Max Fragment Length extension is honoured (OpenSSL does so for
+// every server context).
 //
 // One context serves every I/O thread (OpenSSL contexts are thread-safe), so
 // tickets and cached sessions work whichever thread a device reaches.
@@ -23,6 +25,10 @@ class context;
 namespace apiota::http {
 
 inline constexpr std::chrono::hours kTlsSessionLifetime{24};
+// How long one ticket key seals new tickets before the next takes over.
+inline constexpr std::chrono::hours kTlsTicketKeyRotation{12};
+
+class TlsTicketKeys;
 
 struct TlsFiles {
   std::string cert_file;  // PEM: the certificate, then its chain
@@ -37,7 +43,13 @@ class TlsSetupError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Builds the context from `files`; throws TlsSetupError.
-std::shared_ptr<boost::asio::ssl::context> make_tls_context(const TlsFiles& files);
+// Builds the context from `files`, sealing tickets with `tickets` (kept
+// alive by the context); throws TlsSetupError.
+std::shared_ptr<boost::asio::ssl::context> make_tls_context(const TlsFiles& files,
+                                                            std::shared_ptr<TlsTicketKeys> tickets);
+
+// "SUBJECT, valid until DATE" of the certificate `context` serves, for the
+// log (subject in OpenSSL's one-line form, e.g. "CN=ota.example.com").
+std::string describe_certificate(boost::asio::ssl::context& context);
 
 }  // namespace apiota::http

@@ -8,6 +8,9 @@ target=$1 seconds=$2 src=$(realpath "$3") out=$(realpath "$4")
 case "$target" in
   multipart) sources=("$src/tests/fuzz/multipart_fuzz.cpp" "$src/src/http/multipart_parser.cpp"); libs=() ;;
   esp_image) sources=("$src/tests/fuzz/esp_image_fuzz.cpp" "$src/src/domain/esp_image.cpp"); libs=(-lcrypto) ;;
+  proxy_header) sources=("$src/tests/fuzz/proxy_header_fuzz.cpp" "$src/src/http/proxy_protocol.cpp"
+                         "$src/src/http/forwarded_client.cpp" "$src/src/http/trusted_proxies.cpp"
+                         "$src/src/domain/printable.cpp"); libs=() ;;
   *) echo "unknown fuzz target $target" >&2; exit 2 ;;
 esac
 mkdir -p "$out/fuzz-$target/corpus"

@@ -78,6 +78,22 @@ void write_pem(const std::filesystem::path& file, const std::function<bool(FILE*
   check(ok, "PEM write failed");
 }
 
+void write_leaf(const TlsFiles& files, X509* cert, EVP_PKEY* key, X509* ca) {
+  write_pem(files.cert_file, [&](FILE* f) { return PEM_write_X509(f, cert) == 1 && PEM_write_X509(f, ca) == 1; });
+  write_pem(files.key_file,
+            [&](FILE* f) { return PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr) == 1; });
+}
+
+template <class T>
+T read_pem(const std::string& file, T (*read)(FILE*)) {
+  FILE* in = std::fopen(file.c_str(), "r");
+  check(in != nullptr, "cannot read a file");
+  T value = read(in);
+  std::fclose(in);
+  check(value != nullptr, "PEM read failed");
+  return value;
+}
+
 }  // namespace
 
 TlsFiles make_tls_files(const std::filesystem::path& folder, const std::string& name, TlsKeyType type,
@@ -89,13 +105,25 @@ TlsFiles make_tls_files(const std::filesystem::path& folder, const std::string& 
   Cert cert = new_cert(key.get(), "localhost", ca.get(), ca_key.get(), 2, valid_from_days, valid_to_days, false);
 
   TlsFiles files{(folder / (name + "-ca.pem")).string(), (folder / (name + "-cert.pem")).string(),
-                 (folder / (name + "-key.pem")).string()};
+                 (folder / (name + "-key.pem")).string(), (folder / (name + "-ca-key.pem")).string()};
   write_pem(files.ca_file, [&](FILE* f) { return PEM_write_X509(f, ca.get()) == 1; });
-  write_pem(files.cert_file,
-            [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1 && PEM_write_X509(f, ca.get()) == 1; });
-  write_pem(files.key_file, [&](FILE* f) {
-    return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
+  write_pem(files.ca_key_file, [&](FILE* f) {
+    return PEM_write_PrivateKey(f, ca_key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
   });
+  write_leaf(files, cert.get(), key.get(), ca.get());
+  return files;
+}
+
+TlsFiles renew_tls_files(const TlsFiles& issued, const std::filesystem::path& folder, const std::string& name,
+                         long serial) {
+  Cert ca(read_pem<X509*>(issued.ca_file, [](FILE* f) { return PEM_read_X509(f, nullptr, nullptr, nullptr); }));
+  Key ca_key(read_pem<EVP_PKEY*>(issued.ca_key_file,
+                                 [](FILE* f) { return PEM_read_PrivateKey(f, nullptr, nullptr, nullptr); }));
+  Key key = new_key(TlsKeyType::EcdsaP256);
+  Cert cert = new_cert(key.get(), "localhost", ca.get(), ca_key.get(), serial, -1, 30, false);
+  TlsFiles files{issued.ca_file, (folder / (name + "-cert.pem")).string(), (folder / (name + "-key.pem")).string(),
+                 issued.ca_key_file};
+  write_leaf(files, cert.get(), key.get(), ca.get());
   return files;
 }
 

@@ -58,6 +58,50 @@ TEST(ServeConfig, TlsFilesFromFlagEnvAndFileComeAsAPair) {
   EXPECT_THROW(resolve_serve_config({}, env_of({}), "tls_key = \"/file/key.pem\"\n"), std::invalid_argument);
 }
 
+TEST(ServeConfig, PlainListenerBesidesTlsOnly) {
+  const std::string tls_files = "tls_cert = \"/c.pem\"\ntls_key = \"/k.pem\"\n";
+  ServeFlags flags;
+  flags.plain_listen = "127.0.0.1:8080";
+  EXPECT_EQ(resolve_serve_config(flags, env_of({}), tls_files).server.plain_listen, "127.0.0.1:8080");
+  EXPECT_EQ(resolve_serve_config({}, env_of({{"APIOTA_PLAIN_LISTEN", "[::1]:80"}}), tls_files).server.plain_listen,
+            "[::1]:80");
+  EXPECT_EQ(resolve_serve_config({}, env_of({}), tls_files).server.plain_listen, "");
+  try {
+    resolve_serve_config(flags, env_of({}), "");
+    FAIL() << "a plain listener without TLS was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("needs --tls-cert"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ServeConfig, TrustedProxiesFromFlagEnvOrFileArray) {
+  EXPECT_TRUE(resolve_serve_config({}, env_of({}), "").server.trusted_proxies.empty());
+  ServeFlags flags;
+  flags.trusted_proxies = " 10.0.0.0/8, ::1 ,,127.0.0.1";
+  EXPECT_EQ(resolve_serve_config(flags, env_of({}), "").server.trusted_proxies,
+            (std::vector<std::string>{"10.0.0.0/8", "::1", "127.0.0.1"}));
+  EXPECT_EQ(resolve_serve_config({}, env_of({{"APIOTA_TRUSTED_PROXIES", "192.168.1.2"}}), "").server.trusted_proxies,
+            (std::vector<std::string>{"192.168.1.2"}));
+  EXPECT_EQ(resolve_serve_config({}, env_of({}), "trusted_proxies = [\"fd00::/8\", \"10.1.2.3\"]\n")
+                .server.trusted_proxies,
+            (std::vector<std::string>{"fd00::/8", "10.1.2.3"}));
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "trusted_proxies = [1, 2]\n"), std::invalid_argument);
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "trusted_proxies = 5\n"), std::invalid_argument);
+}
+
+TEST(ServeConfig, ProxyProtocolNeedsTrustedProxies) {
+  EXPECT_FALSE(resolve_serve_config({}, env_of({}), "").server.proxy_protocol);
+  EXPECT_TRUE(resolve_serve_config({}, env_of({{"APIOTA_PROXY_PROTOCOL", "on"}}), "trusted_proxies = [\"10.0.0.1\"]\n")
+                  .server.proxy_protocol);
+  ServeFlags flags;
+  flags.proxy_protocol = "off";
+  EXPECT_FALSE(resolve_serve_config(flags, env_of({}), "trusted_proxies = \"10.0.0.1\"\nproxy_protocol = true\n")
+                   .server.proxy_protocol);
+  EXPECT_THROW(resolve_serve_config({}, env_of({}), "proxy_protocol = true\n"), std::invalid_argument);
+  flags.proxy_protocol = "maybe";
+  EXPECT_THROW(resolve_serve_config(flags, env_of({}), "trusted_proxies = \"10.0.0.1\"\n"), std::invalid_argument);
+}
+
 TEST(ServeConfig, RateLimitSwitchFromFlagAndEnv) {
   ServeFlags off;
   off.rate_limit = "off";
