@@ -71,8 +71,8 @@ void serve(const ServeFlags& flags, bool start_over) {
   if (tls) spdlog::info("TLS certificate: {} (read again on SIGHUP and when its files change)", server.tls_certificate());
   if (auto plain = server.plain_address(); !plain.empty()) spdlog::info("also listening on http://{} (plain HTTP)", plain);
   if (!config.server.trusted_proxies.empty()) {
-    spdlog::info("trusted proxies: {}{}", fmt::join(config.server.trusted_proxies, ", "),
-                 config.server.proxy_protocol ? " (PROXY protocol)" : "");
+    spdlog::info("trusted proxies: {} (client named by {}{})", fmt::join(config.server.trusted_proxies, ", "),
+                 config.server.proxy_header, config.server.proxy_protocol ? " and the PROXY protocol" : "");
   }
   spdlog::info("web console: {} (sign in with an admin key)", console_address(bound, config.settings.public_url, tls));
   std::optional<http::AccessLog> access_log;
@@ -92,7 +92,7 @@ void add_data_option(CLI::App* command, std::string& target) {
 
 void add_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "run the OTA server");
-  auto raw = std::make_shared<std::array<std::string, 10>>();
+  auto raw = std::make_shared<std::array<std::string, 11>>();
   auto* listen = cmd->add_option("--listen", (*raw)[0], "HOST:PORT to listen on (default 0.0.0.0:8080)");
   auto* data = cmd->add_option("--data", (*raw)[1], "data folder (default ./data)");
   auto* url = cmd->add_option("--public-url", (*raw)[2],
@@ -108,6 +108,9 @@ void add_serve_command(CLI::App& app) {
   auto* trusted = cmd->add_option("--trusted-proxies", (*raw)[8],
                                   "addresses/CIDRs of proxies whose Forwarded / X-Forwarded-* headers are believed, "
                                   "comma-separated (default: none; docs/tls.md)");
+  auto* proxy_header = cmd->add_option("--proxy-header", (*raw)[10],
+                                       "x-forwarded-for|forwarded: the header trusted proxies name the client in "
+                                       "(default x-forwarded-for)");
   auto* proxy_protocol = cmd->add_option("--proxy-protocol", (*raw)[9],
                                          "on|off: trusted proxies send a PROXY protocol v1/v2 header (default off)");
   auto init = std::make_shared<bool>(false);
@@ -120,7 +123,8 @@ void add_serve_command(CLI::App& app) {
     };
     ServeFlags flags{given(listen, (*raw)[0]), given(data, (*raw)[1]), given(url, (*raw)[2]), given(config, (*raw)[3]),
                      given(rate, (*raw)[4]), given(tls_cert, (*raw)[5]), given(tls_key, (*raw)[6]),
-                     given(plain_listen, (*raw)[7]), given(trusted, (*raw)[8]), given(proxy_protocol, (*raw)[9])};
+                     given(plain_listen, (*raw)[7]), given(trusted, (*raw)[8]), given(proxy_header, (*raw)[10]),
+                     given(proxy_protocol, (*raw)[9])};
     serve(flags, *init);
   });
 }

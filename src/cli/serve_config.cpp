@@ -121,6 +121,12 @@ ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, 
     out.server.plain_listen = *v;
   }
   out.server.trusted_proxies = pick_trusted_proxies(flags, env, file);
+  if (auto v = pick(flags.proxy_header, env, "APIOTA_PROXY_HEADER", file, "proxy_header")) {
+    if (*v != "x-forwarded-for" && *v != "forwarded") {
+      throw std::invalid_argument("proxy_header must be \"x-forwarded-for\" or \"forwarded\", not '" + *v + "'");
+    }
+    out.server.proxy_header = *v;
+  }
   if (flags.proxy_protocol) {
     out.server.proxy_protocol = parse_switch(*flags.proxy_protocol, "--proxy-protocol");
   } else if (auto v = env("APIOTA_PROXY_PROTOCOL")) {

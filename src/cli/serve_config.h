@@ -15,7 +15,7 @@ namespace apiota::cli {
 
 struct ServeFlags {
   std::optional<std::string> listen, data, public_url, config_file, rate_limit, tls_cert, tls_key, plain_listen,
-      trusted_proxies, proxy_protocol;
+      trusted_proxies, proxy_header, proxy_protocol;
 };
 
 struct ServeConfig {

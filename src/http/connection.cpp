@@ -10,6 +10,8 @@
 #include "api/error_response.h"
 #include "http/access_log.h"
 #include "http/event_stream.h"
+#include "http/forwarded_client.h"
+#include "http/proxy_protocol.h"
 #include "http/response_writer.h"
 #include "http/streams.h"
 #include "http/transfer_encoding.h"
@@ -70,13 +72,48 @@ std::string reached_address(const asio::ip::tcp::socket& socket, const std::stri
   return host + ":" + std::to_string(local.port());
 }
 
-api::Request make_request(const bhttp::request_header<>& head, ParsedTarget target, const std::string& remote,
-                          const std::string& local) {
+// Who is at the other end of a connection: the TCP peer, and the client a
+// trusted proxy's PROXY header named (else the peer).
+struct ConnectionPeer {
+  asio::ip::address tcp;
+  bool trusted = false;  // a trusted proxy: its forwarding headers are believed
+  bool proxied = false;  // `client` comes from its PROXY header
+  std::string client;    // the address requests are counted, limited and logged under
+};
+
+// Every value of header `name` (lowercase) joined by ", ", "" when absent.
+std::string joined_header(const api::Request& req, std::string_view name) {
+  std::string joined;
+  for (const auto& [field, value] : req.headers) {
+    if (field != name) continue;
+    if (!joined.empty()) joined += ", ";
+    joined += value;
+  }
+  return joined;
+}
+
+// Sets the request's client address and scheme: the connection's own, or,
+// from a trusted proxy, what its forwarding header (options.proxy_header)
+// says (http/forwarded_client.h). Behind a PROXY header the address is the
+// one it named and the header gives only the scheme.
+void identify_client(const ServerState& state, const ConnectionPeer& peer, bool tls, api::Request& req) {
+  req.remote_address = peer.client;
+  req.secure = tls;
+  if (!peer.trusted) return;
+  const bool rfc7239 = state.options.proxy_header == "forwarded";
+  const std::string forwarded = rfc7239 ? joined_header(req, "forwarded") : std::string();
+  const std::string forwarded_for = rfc7239 || peer.proxied ? std::string() : joined_header(req, "x-forwarded-for");
+  const std::string forwarded_proto = rfc7239 ? std::string() : joined_header(req, "x-forwarded-proto");
+  const ForwardedClient client = forwarded_client(peer.tcp, state.trusted, forwarded, forwarded_for, forwarded_proto);
+  if (!peer.proxied) req.remote_address = client.address.to_string();
+  req.secure = client.secure.value_or(tls);
+}
+
+api::Request make_request(const bhttp::request_header<>& head, ParsedTarget target, const std::string& local) {
   api::Request req;
   req.method = std::string(head.method_string());
   req.path = std::move(target.path);
   req.query = std::move(target.query);
-  req.remote_address = remote;
   req.local_address = local;
   for (const auto& field : head) {
     std::string name(field.name_string());
@@ -121,6 +158,29 @@ asio::awaitable<void> send_close_notify(TlsStream& stream) {
   co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
 }
 
+// Reads the PROXY protocol header a trusted proxy starts its connection
+// with, within `limit`, and consumes it from `buffer`; the bytes after it
+// stay there. Not Complete: the header was malformed, or did not come.
+asio::awaitable<ProxyHeader> read_proxy_header(PlainStream& stream, beast::flat_buffer& buffer,
+                                               std::chrono::seconds limit) {
+  stream.expires_after(limit);
+  ProxyHeader header;
+  for (;;) {
+    const auto arrived = buffer.cdata();
+    header = parse_proxy_header({static_cast<const unsigned char*>(arrived.data()), arrived.size()});
+    if (header.status != ProxyHeader::Status::NeedMore) break;
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kMaxProxyHeaderBytes),
+                                                   asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      header.status = ProxyHeader::Status::Invalid;
+      break;
+    }
+    buffer.commit(n);
+  }
+  if (header.status == ProxyHeader::Status::Complete) buffer.consume(header.length);
+  co_return header;
+}
+
 ReplyContext closing_reply() {
   ReplyContext reply;
   reply.keep_alive = false;
@@ -131,7 +191,9 @@ ReplyContext closing_reply() {
 // the client or the server ends it; closes it.
 template <class Stream>
 asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, Stream& stream,
-                                     const std::string& remote, const std::string& local, bool secure) {
+                                     beast::flat_buffer buffer, const ConnectionPeer& peer, const std::string& local,
+                                     bool secure) {
+  const std::string& remote = peer.client;
   const ServerOptions& opts = state.options;
   boost::system::error_code ec;
   // Nagle only delays a reply on a connection that carries more than one
@@ -141,7 +203,6 @@ asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, S
   beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
   ConnectionControl control;  // unlinks itself when the coroutine ends
   control.stream = &tcp;
-  beast::flat_buffer buffer;
   bool must_linger = false;
   bool first_request = true;
 
@@ -193,8 +254,8 @@ asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, S
       auto parsed = parse_target(target);
       RouteMatch match;
       if (parsed) match = state.router.match(head.method_string(), parsed->segments);
-      api::Request req = make_request(head, parsed ? std::move(*parsed) : ParsedTarget{}, remote, local);
-      req.secure = secure;
+      api::Request req = make_request(head, parsed ? std::move(*parsed) : ParsedTarget{}, local);
+      identify_client(state, peer, secure, req);
       req.path_params = match.params;
 
       if (!transfer_encoding_acceptable(head)) {
@@ -217,7 +278,7 @@ asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, S
         if (!streamed.refusal) {
           if (opts.access_log) {
             auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-            log_request(remote, req.method, target, streamed.sent.status, streamed.sent.body_bytes, elapsed.count());
+            log_request(req.remote_address, req.method, target, streamed.sent.status, streamed.sent.body_bytes, elapsed.count());
           }
           break;
         }
@@ -274,7 +335,7 @@ asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, S
       const Sent sent = co_await write_response(stream, res, reply, opts);
       if (opts.access_log) {
         auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-        log_request(remote, req.method, target, sent.status, sent.body_bytes, elapsed.count());
+        log_request(req.remote_address, req.method, target, sent.status, sent.body_bytes, elapsed.count());
       }
       if (!body_consumed) {
         must_linger = true;
@@ -297,31 +358,50 @@ asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, S
 }  // namespace
 
 asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list, asio::ip::tcp::socket socket,
-                                       asio::ip::tcp::endpoint peer, bool tls) {
-  const std::string remote = peer.address().to_string();
+                                       asio::ip::tcp::endpoint peer_endpoint, bool tls) {
+  ConnectionPeer peer{peer_endpoint.address(), state.trusted.contains(peer_endpoint.address()), false,
+                      peer_endpoint.address().to_string()};
   const std::string local = reached_address(socket, state.options.listen);
+  PlainStream plain(std::move(socket));
+  beast::flat_buffer buffer;  // what arrived after a PROXY header
+  if (peer.trusted && state.options.proxy_protocol) {
+    const ProxyHeader header = co_await read_proxy_header(plain, buffer, state.options.header_timeout);
+    if (header.status != ProxyHeader::Status::Complete) {
+      list.bad_proxy_header.note(fmt::format(
+          "connection from trusted proxy {} closed: it did not start with a valid PROXY protocol header "
+          "(proxy_protocol is on)",
+          peer.client));
+      plain.close();
+      state.release(peer.tcp);
+      co_return;
+    }
+    if (header.source) {
+      peer.proxied = true;
+      peer.client = header.source->to_string();
+    }
+  }
   if (!tls) {
-    PlainStream stream(std::move(socket));
-    co_await serve_requests(state, list, stream, remote, local, false);
+    co_await serve_requests(state, list, plain, std::move(buffer), peer, local, false);
   } else {
     // Kept to the end: a certificate reload never touches this connection.
     const std::shared_ptr<asio::ssl::context> context = state.tls->current();
-    TlsStream stream(std::move(socket), *context);
+    TlsStream stream(std::move(plain), *context);
     // The handshake has the time a request head has (a client that stalls
     // in it holds a connection as a slow head would). A failed one (plain
     // HTTP sent here, an unknown CA, a timeout) is closed without a word:
-    // there is no TLS session to answer in.
+    // there is no TLS session to answer in. Bytes that came after a PROXY
+    // header are the handshake's first.
     auto& tcp = beast::get_lowest_layer(stream);
     tcp.expires_after(state.options.header_timeout);
-    auto [handshake_ec] =
-        co_await stream.async_handshake(asio::ssl::stream_base::server, asio::as_tuple(asio::use_awaitable));
+    auto [handshake_ec, used] = co_await stream.async_handshake(asio::ssl::stream_base::server, buffer.data(),
+                                                                asio::as_tuple(asio::use_awaitable));
     if (handshake_ec) {
       tcp.close();
     } else {
-      co_await serve_requests(state, list, stream, remote, local, true);
+      co_await serve_requests(state, list, stream, beast::flat_buffer(), peer, local, true);
     }
   }
-  state.release(peer.address());
+  state.release(peer.tcp);
 }
 
 }  // namespace apiota::http

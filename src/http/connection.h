@@ -14,6 +14,8 @@
 #include "http/connection_caps.h"
 #include "http/reloadable_tls_context.h"
 #include "http/router.h"
+#include "http/throttled_warning.h"
+#include "http/trusted_proxies.h"
 #include "http/server.h"
 
 namespace apiota::http {
@@ -35,6 +37,9 @@ struct ConnectionList {
   explicit ConnectionList(boost::asio::any_io_executor e) : executor(std::move(e)) {}
   boost::asio::any_io_executor executor;
   boost::intrusive::list<ConnectionControl, boost::intrusive::constant_time_size<false>> idle;
+  // Connections from a trusted proxy closed for a missing or malformed PROXY
+  // header (a proxy_protocol setting the proxy does not match).
+  ThrottledWarning bad_proxy_header{std::chrono::seconds(10)};
 };
 
 struct ServerState {
@@ -44,7 +49,8 @@ struct ServerState {
         router(make_api_router()),
         workers(w),
         caps(connection_caps(o.max_connections)),
-        per_address(o.max_connections_per_address) {}
+        per_address(o.max_connections_per_address),
+        trusted(TrustedProxies::parse(o.trusted_proxies)) {}
 
   enum class Admission { Admitted, AddressFull, ServerFull };
 
@@ -55,7 +61,10 @@ struct ServerState {
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> connections{0};
   ConnectionCaps caps;  // lowered by Server::bind() when the open-files limit is too low
-  AddressConnections per_address;
+  AddressConnections per_address;  // not counting trusted proxies
+  // The proxies whose forwarding headers (and PROXY headers, with
+  // options.proxy_protocol) name the client (ServerOptions::trusted_proxies).
+  const TrustedProxies trusted;
   std::vector<std::unique_ptr<ConnectionList>> connection_lists;  // one per I/O thread
   // Set when the server speaks TLS (ServerOptions::tls_cert_file): a
   // connection to the TLS address handshakes first, with the context

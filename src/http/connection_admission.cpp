@@ -34,20 +34,22 @@ void evict_on(ServerState& state, std::size_t thread, std::size_t hops) {
 
 ServerState::Admission ServerState::admit(std::size_t thread, const asio::ip::address& address) {
   // The address cap comes first: a client over its own cap must not make
-  // room for itself by closing other clients' idle connections.
-  if (!per_address.try_add(address)) return Admission::AddressFull;
+  // room for itself by closing other clients' idle connections. A trusted
+  // proxy carries a whole fleet's connections and has no address cap.
+  const bool capped = !trusted.contains(address);
+  if (capped && !per_address.try_add(address)) return Admission::AddressFull;
   std::size_t open = connections.fetch_add(1) + 1;
   if (open > caps.evict_above) evict_idle_connection(thread);
   if (open > caps.cap) {
     --connections;
-    per_address.remove(address);
+    if (capped) per_address.remove(address);
     return Admission::ServerFull;
   }
   return Admission::Admitted;
 }
 
 void ServerState::release(const asio::ip::address& address) {
-  per_address.remove(address);
+  if (!trusted.contains(address)) per_address.remove(address);
   --connections;
 }
 

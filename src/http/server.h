@@ -58,6 +58,10 @@ struct ServerOptions {
   // only from these peers are Forwarded / X-Forwarded-For /
   // X-Forwarded-Proto believed (http/forwarded_client.h).
   std::vector<std::string> trusted_proxies;
+  // Which header of a trusted proxy names the client: "x-forwarded-for"
+  // (with X-Forwarded-Proto) or "forwarded" (RFC 7239); the other is
+  // ignored, since a proxy passes on untouched what it does not set.
+  std::string proxy_header = "x-forwarded-for";
   // Connections from a trusted proxy start with a PROXY protocol header
   // (v1 or v2) naming the client (http/proxy_protocol.h).
   bool proxy_protocol = false;

@@ -6,7 +6,8 @@
 // marked Secure; plain HTTP sent to the TLS port gets no HTTP answer and the
 // connection closed; a client gone without close_notify is not answered 400; a stalled handshake is dropped at the header timeout;
 // an expired certificate, one not valid yet and a key that
-// is not the certificate's are refused at start, naming the file and why.
+// is not the certificate's are refused at start, naming the file and why;
+// --plain-listen serves plain HTTP beside TLS, and is refused without TLS.
 
 #include <gtest/gtest.h>
 
@@ -184,6 +185,48 @@ TEST(TlsStart, ACertificateWithoutItsKeyIsAUsageError) {
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.err.find("TLS needs both a certificate (--tls-cert) and its key (--tls-key)"), std::string::npos)
       << run.err;
+}
+
+TEST(TlsStart, APlainListenerWithoutTlsIsAUsageError) {
+  TempFolder folder("apiota-tls-start");
+  const CliOutcome run = run_cli(
+      {with_data({"serve", "--listen", "127.0.0.1:0", "--plain-listen", "127.0.0.1:0"}, folder.path() / "data")});
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("needs --tls-cert and --tls-key"), std::string::npos) << run.err;
+}
+
+// The port of the plain listener, from the start-up line "also listening on
+// http://127.0.0.1:PORT"; 0 when there is none.
+int plain_port(const ServerProcess& server) {
+  const std::string marker = "also listening on http://127.0.0.1:";
+  const std::string log = server.log();
+  const auto at = log.find(marker);
+  return at == std::string::npos ? 0 : std::stoi(log.substr(at + marker.size()));
+}
+
+TEST(TlsPlainListener, ServesTheSameApiInPlainHttpBesideTls) {
+  TempFolder certs("apiota-tls-plain");
+  ServerSetup setup = tls_setup(make_tls_files(certs.path(), "server"));
+  setup.extra_args = {"--rate-limit", "off", "--plain-listen", "127.0.0.1:0"};
+  ServerProcess server(setup);
+  const int port = plain_port(server);
+  ASSERT_GT(port, 0) << server.log();
+  ASSERT_NE(port, server.port());
+
+  httplib::Client secure = server.client();
+  ASSERT_EQ(register_device(secure, "plain-dev", kSecret, server.admin_key()), 200);
+  ASSERT_EQ(status_of(upload_firmware(secure, server.admin_key(), firmware_image("1.1.0", 20000), "1.1.0")), 200);
+
+  httplib::Client plain("127.0.0.1", port);
+  plain.set_connection_timeout(5);
+  auto res = plain.Get(check_update_path("plain-dev", "1.0.0", kSecret));
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  ASSERT_EQ(res->status, 200) << res->body;
+  const std::string url(json_of(res->body).at("url").as_string());
+  EXPECT_TRUE(url.starts_with("http://127.0.0.1:" + std::to_string(port) + "/")) << url;
+  // The TLS address still speaks TLS only.
+  EXPECT_EQ(raw_exchange(server.port(), "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n").find("HTTP/1.1"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -21,10 +21,18 @@ std::string openssl_error(const char* what) {
   return std::string(what) + ": " + text;
 }
 
-// A blocking TCP connection to 127.0.0.1:port with 10 s send/receive limits; -1 on failure.
-int connect_loopback(std::uint16_t port) {
+// A blocking TCP connection from `source` to 127.0.0.1:port with 10 s
+// send/receive limits; -1 on failure.
+int connect_loopback(const std::string& source, std::uint16_t port) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return -1;
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  if (::inet_pton(AF_INET, source.c_str(), &from.sin_addr) != 1 ||
+      ::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+    ::close(fd);
+    return -1;
+  }
   timeval limit{10, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
@@ -41,7 +49,8 @@ int connect_loopback(std::uint16_t port) {
 
 }  // namespace
 
-TlsProbe::TlsProbe(const std::string& ca_file) : ctx_(SSL_CTX_new(TLS_client_method())) {
+TlsProbe::TlsProbe(const std::string& ca_file, std::string source_address)
+    : ctx_(SSL_CTX_new(TLS_client_method())), source_address_(std::move(source_address)) {
   if (ctx_ == nullptr || SSL_CTX_load_verify_locations(ctx_, ca_file.c_str(), nullptr) != 1) {
     throw std::runtime_error(openssl_error("TlsProbe"));
   }
@@ -51,11 +60,19 @@ TlsProbe::TlsProbe(const std::string& ca_file) : ctx_(SSL_CTX_new(TLS_client_met
 
 TlsProbe::~TlsProbe() { SSL_CTX_free(ctx_); }
 
-TlsExchange TlsProbe::get(std::uint16_t port, const std::string& target, const TlsSessionPtr& session) const {
+TlsExchange TlsProbe::get(std::uint16_t port, const std::string& target, const TlsSessionPtr& session,
+                          const std::string& before_handshake) const {
   TlsExchange out;
-  const int fd = connect_loopback(port);
+  const int fd = connect_loopback(source_address_, port);
   if (fd < 0) {
     out.error = "connect failed";
+    return out;
+  }
+  if (!before_handshake.empty() &&
+      ::send(fd, before_handshake.data(), before_handshake.size(), MSG_NOSIGNAL) !=
+          static_cast<ssize_t>(before_handshake.size())) {
+    ::close(fd);
+    out.error = "sending the bytes before the handshake failed";
     return out;
   }
   std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx_), &SSL_free);

@@ -89,6 +89,14 @@ TEST(ServeConfig, TrustedProxiesFromFlagEnvOrFileArray) {
   EXPECT_THROW(resolve_serve_config({}, env_of({}), "trusted_proxies = 5\n"), std::invalid_argument);
 }
 
+TEST(ServeConfig, ProxyHeaderIsOneOfTwo) {
+  EXPECT_EQ(resolve_serve_config({}, env_of({}), "").server.proxy_header, "x-forwarded-for");
+  EXPECT_EQ(resolve_serve_config({}, env_of({}), "proxy_header = \"forwarded\"\n").server.proxy_header, "forwarded");
+  ServeFlags flags;
+  flags.proxy_header = "x-real-ip";
+  EXPECT_THROW(resolve_serve_config(flags, env_of({}), ""), std::invalid_argument);
+}
+
 TEST(ServeConfig, ProxyProtocolNeedsTrustedProxies) {
   EXPECT_FALSE(resolve_serve_config({}, env_of({}), "").server.proxy_protocol);
   EXPECT_TRUE(resolve_serve_config({}, env_of({{"APIOTA_PROXY_PROTOCOL", "on"}}), "trusted_proxies = [\"10.0.0.1\"]\n")
