@@ -68,8 +68,12 @@ void serve(const ServeFlags& flags, bool start_over) {
   spdlog::info("apiota {} listening on {}://{} ({} I/O threads, data: {}, download URLs: {}, rate limit: {})",
                APIOTA_VERSION, tls ? "https" : "http", bound, server.io_threads(), data.path.string(), download_urls,
                config.settings.rate_limit ? "on" : "off");
-  if (tls) spdlog::info("TLS certificate: {} (read again on SIGHUP and when its files change)", server.tls_certificate());
-  if (auto plain = server.plain_address(); !plain.empty()) spdlog::info("also listening on http://{} (plain HTTP)", plain);
+  if (tls) {
+    spdlog::info("TLS certificate: {} (read again on SIGHUP and when its files change)", server.tls_certificate());
+  }
+  if (auto plain = server.plain_address(); !plain.empty()) {
+    spdlog::info("also listening on http://{} (plain HTTP)", plain);
+  }
   if (!config.server.trusted_proxies.empty()) {
     spdlog::info("trusted proxies: {} (client named by {}{})", fmt::join(config.server.trusted_proxies, ", "),
                  config.server.proxy_header, config.server.proxy_protocol ? " and the PROXY protocol" : "");

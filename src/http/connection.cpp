@@ -278,7 +278,8 @@ asio::awaitable<void> serve_requests(ServerState& state, ConnectionList& list, S
         if (!streamed.refusal) {
           if (opts.access_log) {
             auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-            log_request(req.remote_address, req.method, target, streamed.sent.status, streamed.sent.body_bytes, elapsed.count());
+            log_request(req.remote_address, req.method, target, streamed.sent.status, streamed.sent.body_bytes,
+                        elapsed.count());
           }
           break;
         }

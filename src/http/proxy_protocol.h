@@ -45,7 +45,9 @@ namespace apiota::http {
 struct ProxyHeader {
   enum class Status { NeedMore, Invalid, Complete } status = Status::NeedMore;
   std::size_t length = 0;                          // bytes the header takes, when Complete
-  std::optional<boost::asio::ip::address> source;  // absent for v1 UNKNOWN, v2 LOCAL, or v2 families other than INET/INET6 (UNIX, UNSPEC)
+  // Absent for v1 UNKNOWN, v2 LOCAL, or v2 families other than INET/INET6
+  // (UNIX, UNSPEC).
+  std::optional<boost::asio::ip::address> source;
 };
 
 // v1 is at most 107 bytes; v2 is 16 plus at most 520 accepted.

@@ -312,7 +312,9 @@ std::string Server::bind() {
   }
   impl.state.caps = connection_caps(fit_open_files_limit(impl.options.max_connections));
   impl.listeners.push_back(impl.open_listener(impl.options.listen, tls));
-  if (!impl.options.plain_listen.empty()) impl.listeners.push_back(impl.open_listener(impl.options.plain_listen, false));
+  if (!impl.options.plain_listen.empty()) {
+    impl.listeners.push_back(impl.open_listener(impl.options.plain_listen, false));
+  }
   return impl.listeners.front().bound;
 }
 

@@ -62,7 +62,8 @@ bool use_mac_key(EVP_MAC_CTX* mac, const TicketKey& key) {
   char digest[] = "SHA256";
   auto* mac_key = const_cast<std::uint8_t*>(key.mac_key.data());
   OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, mac_key, key.mac_key.size()),
-                         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+                         OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                         OSSL_PARAM_construct_end()};
   return EVP_MAC_CTX_set_params(mac, params) == 1;
 }
 

@@ -4,7 +4,8 @@
 // download URLs that say https when no public URL is set, a firmware file
 // downloaded whole and by Range byte-identical, the console's session cookie
 // marked Secure; plain HTTP sent to the TLS port gets no HTTP answer and the
-// connection closed; a client gone without close_notify is not answered 400; a stalled handshake is dropped at the header timeout;
+// connection closed; a client gone without close_notify is not answered
+// 400; a stalled handshake is dropped at the header timeout;
 // an expired certificate, one not valid yet and a key that
 // is not the certificate's are refused at start, naming the file and why;
 // --plain-listen serves plain HTTP beside TLS, and is refused without TLS.

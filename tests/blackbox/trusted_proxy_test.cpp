@@ -129,7 +129,8 @@ TEST(TrustedProxy, XForwardedProtoFromTheProxyOnlySetsTheDownloadScheme) {
   ASSERT_EQ(register_device(admin, "scheme-1", kSecret, server.admin_key()), 200);
   ASSERT_EQ(status_of(upload_firmware(admin, server.admin_key(), firmware_image("1.1.0", 20000), "1.1.0")), 200);
   const std::string poll = "GET " + check_update_path("scheme-1", "1.0.0", kSecret) +
-                           " HTTP/1.1\r\nHost: ota.example.com\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n";
+                           " HTTP/1.1\r\nHost: ota.example.com\r\nX-Forwarded-Proto: https\r\n"
+                           "Connection: close\r\n\r\n";
   const RawResponse proxied = request_from(server, "127.0.0.1", poll);
   ASSERT_EQ(proxied.status, 200) << proxied.body;
   EXPECT_TRUE(std::string(json_of(proxied.body).at("url").as_string()).starts_with("https://ota.example.com/"))
