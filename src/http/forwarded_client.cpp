@@ -250,17 +250,19 @@ XForwardedForHops x_forwarded_for_hops(std::string_view header) {
   return result;
 }
 
-// X-Forwarded-Proto's say on the scheme: its value at `client_index` when it
-// has `x_forwarded_for_total` values, else its rightmost value.
+// X-Forwarded-Proto's say on the scheme: its value at `client_index` (npos:
+// the client is the peer) when it has `x_forwarded_for_total` values, else
+// its rightmost value. (An index, not an optional: GCC 12 at -O3 misreports
+// the optional as maybe uninitialized.)
 std::optional<bool> x_forwarded_proto_secure(std::string_view header, std::size_t x_forwarded_for_total,
-                                             std::optional<std::size_t> client_index) {
+                                             std::size_t client_index) {
   if (trim_ows(header).empty()) return std::nullopt;
   const std::size_t total = static_cast<std::size_t>(std::count(header.begin(), header.end(), ',')) + 1;
   const std::size_t last_comma = header.rfind(',');
   std::size_t start = last_comma == std::string_view::npos ? 0 : last_comma + 1;
-  if (client_index && total == x_forwarded_for_total) {
+  if (client_index != std::string_view::npos && total == x_forwarded_for_total) {
     start = 0;
-    for (std::size_t i = 0; i < *client_index; ++i) start = header.find(',', start) + 1;
+    for (std::size_t i = 0; i < client_index; ++i) start = header.find(',', start) + 1;
   }
   const std::size_t comma = header.find(',', start);
   const std::size_t end = comma == std::string_view::npos ? header.size() : comma;
@@ -296,8 +298,7 @@ ForwardedClient forwarded_client(const ip::address& peer, const TrustedProxies& 
   const XForwardedForHops chain = x_forwarded_for_hops(x_forwarded_for);
   const std::optional<std::size_t> client = client_index(chain.hops, trusted);
   const ip::address address = client ? *chain.hops[*client].address : peer;
-  const std::optional<std::size_t> index_in_header =
-      client ? std::optional<std::size_t>(chain.first_index + *client) : std::nullopt;
+  const std::size_t index_in_header = client ? chain.first_index + *client : std::string_view::npos;
   return {address, x_forwarded_proto_secure(x_forwarded_proto, chain.total, index_in_header)};
 }
 
