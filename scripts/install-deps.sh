@@ -12,7 +12,7 @@ packages=(
   curl
   nodejs
   chromium fonts-thai-tlwg-otf
-  wrk nginx-light python3
+  wrk nginx-light libnginx-mod-stream haproxy python3
   libmbedtls-dev openssl
 )
 # The web console is built with node and npm (web/). Debian ships npm as a

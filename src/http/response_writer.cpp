@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <vector>
+#include <cstring>
+#include <memory>
+#include <string_view>
 
 #include "api/error_response.h"
 #include "api/etag.h"
@@ -197,20 +199,26 @@ asio::awaitable<void> tls_write(TlsStream& stream, asio::const_buffer bytes, std
   tcp.expires_never();
 }
 
-// [offset, offset+length) of `fd` through the TLS stream, kTlsFileChunk at a time.
-asio::awaitable<void> tls_write_file(TlsStream& stream, int fd, std::uint64_t offset, std::uint64_t length,
-                                     std::chrono::seconds timeout) {
-  std::vector<char> chunk(std::min<std::uint64_t>(length, kTlsFileChunk));
+// `head`, then [offset, offset+length) of `fd`, through the TLS stream
+// kTlsFileChunk at a time; the head shares the first write with the start
+// of the file, so a small Range answer goes out as few full records.
+asio::awaitable<void> tls_write_file(TlsStream& stream, std::string_view head, int fd, std::uint64_t offset,
+                                     std::uint64_t length, std::chrono::seconds timeout) {
+  const std::size_t capacity = head.size() + static_cast<std::size_t>(std::min<std::uint64_t>(length, kTlsFileChunk));
+  const auto chunk = std::make_unique_for_overwrite<char[]>(capacity);
+  std::memcpy(chunk.get(), head.data(), head.size());
+  std::size_t filled = head.size();
   while (length > 0) {
-    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length, chunk.size()));
-    ssize_t n = ::pread(fd, chunk.data(), want, static_cast<off_t>(offset));
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(length, capacity - filled));
+    ssize_t n = ::pread(fd, chunk.get() + filled, want, static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) throw last_error();
     // A file shorter than its recorded size cannot give a correct body.
     if (n == 0) throw boost::system::system_error(asio::error::eof);
-    co_await tls_write(stream, asio::buffer(chunk.data(), static_cast<std::size_t>(n)), timeout);
+    co_await tls_write(stream, asio::buffer(chunk.get(), filled + static_cast<std::size_t>(n)), timeout);
     offset += static_cast<std::uint64_t>(n);
     length -= static_cast<std::uint64_t>(n);
+    filled = 0;
   }
 }
 
@@ -231,9 +239,11 @@ asio::awaitable<Sent> write_response(PlainStream& stream, api::Response& res, co
 asio::awaitable<Sent> write_response(TlsStream& stream, api::Response& res, const ReplyContext& reply,
                                      const ServerOptions& options) {
   const PlannedReply plan = plan_reply(res, reply);
-  co_await tls_write(stream, asio::buffer(plan.bytes), options.write_timeout);
-  if (plan.file_fd >= 0) {
-    co_await tls_write_file(stream, plan.file_fd, plan.file_offset, plan.body_bytes, options.write_timeout);
+  if (plan.file_fd >= 0 && plan.body_bytes > 0) {
+    co_await tls_write_file(stream, plan.bytes, plan.file_fd, plan.file_offset, plan.body_bytes,
+                            options.write_timeout);
+  } else {
+    co_await tls_write(stream, asio::buffer(plan.bytes), options.write_timeout);
   }
   co_return Sent{plan.status, plan.body_bytes};
 }
