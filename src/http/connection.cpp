@@ -95,17 +95,19 @@ std::string joined_header(const api::Request& req, std::string_view name) {
 // Sets the request's client address and scheme: the connection's own, or,
 // from a trusted proxy, what its forwarding header (options.proxy_header)
 // says (http/forwarded_client.h). Behind a PROXY header the address is the
-// one it named and the header gives only the scheme.
+// one it named and the headers count for nothing: a proxy that speaks the
+// PROXY protocol may pass the bytes through untouched (TCP mode), so they
+// are the client's own.
 void identify_client(const ServerState& state, const ConnectionPeer& peer, bool tls, api::Request& req) {
   req.remote_address = peer.client;
   req.secure = tls;
-  if (!peer.trusted) return;
+  if (!peer.trusted || peer.proxied) return;
   const bool rfc7239 = state.options.proxy_header == "forwarded";
   const std::string forwarded = rfc7239 ? joined_header(req, "forwarded") : std::string();
-  const std::string forwarded_for = rfc7239 || peer.proxied ? std::string() : joined_header(req, "x-forwarded-for");
+  const std::string forwarded_for = rfc7239 ? std::string() : joined_header(req, "x-forwarded-for");
   const std::string forwarded_proto = rfc7239 ? std::string() : joined_header(req, "x-forwarded-proto");
   const ForwardedClient client = forwarded_client(peer.tcp, state.trusted, forwarded, forwarded_for, forwarded_proto);
-  if (!peer.proxied) req.remote_address = client.address.to_string();
+  req.remote_address = client.address.to_string();
   req.secure = client.secure.value_or(tls);
 }
 

@@ -7,9 +7,11 @@
 // the device record, the access log and the per-address rate limit use,
 // and X-Forwarded-Proto the scheme of download URLs; from the untrusted
 // peer the same headers change nothing. With the PROXY protocol, v1 and v2
-// headers name the client, before plain HTTP and before a TLS handshake; a
-// trusted peer that sends none is closed, an untrusted one is served as
-// itself and its PROXY line is not believed.
+// headers name the client, before plain HTTP and before a TLS handshake,
+// and the forwarding headers after them count for nothing (a TCP-mode
+// proxy passes the client's own bytes); a trusted peer that sends none is
+// closed, an untrusted one is served as itself and its PROXY line is not
+// believed.
 
 #include <gtest/gtest.h>
 
@@ -199,6 +201,22 @@ TEST(TrustedProxy, ProxyProtocolHeadersNameTheClient) {
       request_from(server, kDirectClient, "PROXY TCP4 203.0.113.5 127.0.0.1 5555 80\r\n" + health_request(""));
   EXPECT_EQ(spoof.status, 400);
   EXPECT_EQ(server.log().find("203.0.113.5"), std::string::npos) << server.log();
+}
+
+TEST(TrustedProxy, BehindAProxyHeaderTheForwardingHeadersAreTheClientsOwn) {
+  ServerProcess server(behind_proxy("proxy_protocol = true\n", kProxyProtocolPeer));
+  httplib::Client admin = server.client();
+  ASSERT_EQ(register_device(admin, "tcp-mode-1", kSecret, server.admin_key()), 200);
+  ASSERT_EQ(status_of(upload_firmware(admin, server.admin_key(), firmware_image("1.1.0", 20000), "1.1.0")), 200);
+  const RawResponse r = request_from(
+      server, kProxyProtocolPeer,
+      "PROXY TCP4 198.51.100.61 127.0.0.1 5555 80\r\nGET " + check_update_path("tcp-mode-1", "1.0.0", kSecret) +
+          " HTTP/1.1\r\nHost: ota.example.com\r\nX-Forwarded-Proto: https\r\nX-Forwarded-For: 203.0.113.61\r\n"
+          "Connection: close\r\n\r\n");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_TRUE(std::string(json_of(r.body).at("url").as_string()).starts_with("http://ota.example.com/")) << r.body;
+  EXPECT_TRUE(access_logged(server, "198.51.100.61 \"GET /api/check-update")) << server.log();
+  EXPECT_EQ(server.log().find("203.0.113.61"), std::string::npos) << server.log();
 }
 
 TEST(TrustedProxy, ProxyProtocolComesBeforeTheTlsHandshake) {
