@@ -3,27 +3,14 @@
 #include <charconv>
 #include <system_error>
 
+#include "api/header_text.h"
+
 namespace apiota::http {
 
 namespace {
 
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
-}
+using api::iequals;
+using api::trim_ows;
 
 // One or more ASCII digits that fit in 64 bits. A number too large to be
 // a real position makes the whole header invalid rather than clamped.

@@ -6,11 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "api/header_text.h"
+
 namespace apiota::http {
 
 namespace {
 
 namespace ip = boost::asio::ip;
+using api::iequals;
+using api::is_ows;
+using api::trim_ows;
 
 constexpr std::size_t kMaxHops = 64;
 // A `Forwarded` value longer than this is no address or scheme; it is not
@@ -22,27 +27,9 @@ struct Hop {
   std::optional<bool> secure;          // `Forwarded` proto=, when given once and http/https
 };
 
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim_ows(std::string_view s) {
-  while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 std::size_t skip_ows(std::string_view s, std::size_t at) {
   while (at < s.size() && is_ows(s[at])) ++at;
   return at;
-}
-
-char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
-  }
-  return true;
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
