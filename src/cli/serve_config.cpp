@@ -60,6 +60,16 @@ bool parse_switch(const std::string& value, const char* name) {
   throw std::invalid_argument(std::string(name) + " must be on or off, not '" + value + "'");
 }
 
+// An on/off setting: the flag (`flag_name` in messages) or the environment
+// variable as on/off text, else the file's boolean `key`; nullopt when none
+// sets it.
+std::optional<bool> pick_switch(const std::optional<std::string>& flag, const char* flag_name, const EnvLookup& env,
+                                const char* env_name, const toml::table& file, const char* key) {
+  if (flag) return parse_switch(*flag, flag_name);
+  if (auto value = env(env_name)) return parse_switch(*value, env_name);
+  return file[key].value<bool>();
+}
+
 template <class T>
 void read_number(const toml::table& file, const char* section, const char* key, T& target, double min, double max) {
   auto node = section ? file[section][key] : file[key];
@@ -127,12 +137,9 @@ ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, 
     }
     out.server.proxy_header = *v;
   }
-  if (flags.proxy_protocol) {
-    out.server.proxy_protocol = parse_switch(*flags.proxy_protocol, "--proxy-protocol");
-  } else if (auto v = env("APIOTA_PROXY_PROTOCOL")) {
-    out.server.proxy_protocol = parse_switch(*v, "APIOTA_PROXY_PROTOCOL");
-  } else if (auto b = file["proxy_protocol"].value<bool>()) {
-    out.server.proxy_protocol = *b;
+  if (auto on = pick_switch(flags.proxy_protocol, "--proxy-protocol", env, "APIOTA_PROXY_PROTOCOL", file,
+                            "proxy_protocol")) {
+    out.server.proxy_protocol = *on;
   }
   if (out.server.proxy_protocol && out.server.trusted_proxies.empty()) {
     throw std::invalid_argument("proxy_protocol needs trusted_proxies: the PROXY header is read only from them");
@@ -145,12 +152,8 @@ ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, 
     }
     out.settings.public_url = url;
   }
-  if (flags.rate_limit) {
-    out.settings.rate_limit = parse_switch(*flags.rate_limit, "--rate-limit");
-  } else if (auto v = env("APIOTA_RATE_LIMIT")) {
-    out.settings.rate_limit = parse_switch(*v, "APIOTA_RATE_LIMIT");
-  } else if (auto b = file["rate_limit"].value<bool>()) {
-    out.settings.rate_limit = *b;
+  if (auto on = pick_switch(flags.rate_limit, "--rate-limit", env, "APIOTA_RATE_LIMIT", file, "rate_limit")) {
+    out.settings.rate_limit = *on;
   }
   if (auto v = file["download_auth"].value<std::string>()) {
     if (*v == "signed") {
