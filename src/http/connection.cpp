@@ -155,9 +155,8 @@ bool is_malformed_http(const boost::system::error_code& ec) {
 // will not resume the session. The client's own close_notify is not waited
 // for (marked received), as nginx does; a dead peer fails the write at once.
 asio::awaitable<void> send_close_notify(TlsStream& stream) {
-  SSL_set_shutdown(stream.native_handle(), SSL_RECEIVED_SHUTDOWN);
   beast::get_lowest_layer(stream).expires_after(kDrainTime);
-  co_await stream.async_shutdown(asio::as_tuple(asio::use_awaitable));
+  co_await stream.async_close_notify(asio::as_tuple(asio::use_awaitable));
 }
 
 // Reads the PROXY protocol header a trusted proxy starts its connection
@@ -388,7 +387,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
   } else {
     // Kept to the end: a certificate reload never touches this connection.
     const std::shared_ptr<asio::ssl::context> context = state.tls->current();
-    TlsStream stream(std::move(plain), *context);
+    TlsStream stream(std::move(plain), context->native_handle());
     // The handshake has the time a request head has (a client that stalls
     // in it holds a connection as a slow head would). A failed one (plain
     // HTTP sent here, an unknown CA, a timeout) is closed without a word:
@@ -396,8 +395,7 @@ asio::awaitable<void> serve_connection(ServerState& state, ConnectionList& list,
     // header are the handshake's first.
     auto& tcp = beast::get_lowest_layer(stream);
     tcp.expires_after(state.options.header_timeout);
-    auto [handshake_ec, used] = co_await stream.async_handshake(asio::ssl::stream_base::server, buffer.data(),
-                                                                asio::as_tuple(asio::use_awaitable));
+    auto [handshake_ec, unused] = co_await stream.async_handshake(buffer.data(), asio::as_tuple(asio::use_awaitable));
     if (handshake_ec) {
       tcp.close();
     } else {

@@ -1,0 +1,211 @@
+#pragma once
+// The server side of one TLS connection over a Beast TCP stream (whose
+// expiry bounds every read and write, as for plain connections). OpenSSL
+// runs over two buffers of the stream's own: records read from the socket
+// wait in `input` until OpenSSL takes them, and records OpenSSL makes
+// gather in `output` until the stream sends them, so a 64 KiB write leaves
+// in one send and a handshake flight in one. This replaces Asio's SSL
+// stream, whose BIO pair copied every record twice through four 17 KB
+// buffers per connection.
+//
+// Models Asio's AsyncReadStream and AsyncWriteStream; one read and one write
+// may be in flight, not two of either. Every operation completes through the
+// stream's executor, never inside the call that starts it. Errors: an
+// OpenSSL failure in asio::error::get_ssl_category(); the peer's close_notify
+// as asio::error::eof; the connection ending without one as
+// asio::ssl::error::stream_truncated; the TCP stream's own (a timeout).
+
+#include <openssl/ssl.h>
+
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "http/beast_pch.h"
+
+namespace apiota::http {
+
+// Where one call into OpenSSL left an operation.
+struct TlsProgress {
+  enum class Next { Done, NeedInput, Failed };
+  Next next = Next::Done;
+  std::size_t bytes = 0;              // plaintext read or written
+  bool flush = false;                 // Done: send what is in `output` before completing
+  boost::system::error_code error;    // Failed
+};
+
+class TlsStream {
+ public:
+  using executor_type = boost::beast::tcp_stream::executor_type;
+  using next_layer_type = boost::beast::tcp_stream;
+
+  // Takes over `tcp` for a session under `context` (the SSL object holds
+  // its own reference to it). Throws std::bad_alloc when OpenSSL cannot.
+  TlsStream(boost::beast::tcp_stream&& tcp, SSL_CTX* context);
+  ~TlsStream();
+  TlsStream(const TlsStream&) = delete;
+  TlsStream& operator=(const TlsStream&) = delete;
+
+  executor_type get_executor() noexcept { return tcp_.get_executor(); }
+  next_layer_type& next_layer() noexcept { return tcp_; }
+
+  // The handshake, as the server. `arrived`: bytes already read off the
+  // connection (after a PROXY header), the client's first; more than one
+  // read's worth fails with asio::error::message_size. Completes with
+  // (error_code, 0). A TLS 1.3 session's tickets wait for the first write.
+  template <class Token>
+  auto async_handshake(boost::asio::const_buffer arrived, Token&& token) {
+    const bool fits = preload(arrived);
+    return run([fits](TlsStream& s) { return fits ? s.handshake_step() : too_much_preloaded(); },
+               std::forward<Token>(token));
+  }
+
+  // Reads plaintext into the first non-empty buffer of `buffers`.
+  template <class MutableBuffers, class Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+    const boost::asio::mutable_buffer into = boost::beast::buffers_front(buffers);
+    return run([into](TlsStream& s) { return s.read_step(into); }, std::forward<Token>(token));
+  }
+
+  // Encrypts up to kMaxPlaintextPerWrite of `buffers` and sends it; completes
+  // once it has left (or failed).
+  template <class ConstBuffers, class Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+    return run(
+        [buffers, written = std::size_t{0}](TlsStream& s) mutable {
+          // Run again after waiting for input, it goes on where it stopped.
+          std::size_t skip = written;
+          for (boost::asio::const_buffer piece : boost::beast::buffers_range_ref(buffers)) {
+            if (written >= kMaxPlaintextPerWrite) break;
+            if (skip >= piece.size()) {
+              skip -= piece.size();
+              continue;
+            }
+            piece += skip;
+            skip = 0;
+            TlsProgress progress = s.write_step(piece, written);
+            if (progress.next != TlsProgress::Next::Done) return progress;
+          }
+          return TlsProgress{TlsProgress::Next::Done, written, true, {}};
+        },
+        std::forward<Token>(token));
+  }
+
+  // Sends close_notify without waiting for the peer's (one-sided, as nginx
+  // does). Nothing is sent after a failed handshake or a fatal error.
+  template <class Token>
+  auto async_close_notify(Token&& token) {
+    return run([](TlsStream& s) { return s.close_notify_step(); }, std::forward<Token>(token));
+  }
+
+  // The plaintext one write takes at most; asio::async_write loops for more.
+  static constexpr std::size_t kMaxPlaintextPerWrite = 128 * 1024;
+
+ private:
+  template <class Step>
+  class Operation;
+
+  template <class Step, class Token>
+  auto run(Step step, Token&& token) {
+    return boost::asio::async_compose<Token, void(boost::system::error_code, std::size_t)>(
+        Operation<Step>(*this, std::move(step)), token, tcp_);
+  }
+
+  // The steps: one call into OpenSSL each, repeated by Operation until Done.
+  TlsProgress handshake_step();
+  TlsProgress read_step(boost::asio::mutable_buffer into);
+  // Encrypts `piece` (at most what keeps `written` within
+  // kMaxPlaintextPerWrite) and adds it to `written`.
+  TlsProgress write_step(boost::asio::const_buffer piece, std::size_t& written);
+  TlsProgress close_notify_step();
+  static TlsProgress too_much_preloaded();
+  bool preload(boost::asio::const_buffer arrived);
+
+  boost::asio::mutable_buffer input_space();
+  void input_arrived(std::size_t n) { input_end_ += n; }
+  bool has_output() const { return !output_.empty(); }
+  boost::asio::const_buffer pending_output() const { return boost::asio::buffer(output_); }
+  void output_sent() { output_.clear(); }
+
+  // The BIO OpenSSL reads and writes records through (tls_stream.cpp).
+  friend struct TlsStreamBio;
+
+  boost::beast::tcp_stream tcp_;
+  SSL* ssl_ = nullptr;
+  bool failed_ = false;  // a fatal error: no close_notify may follow
+  std::unique_ptr<unsigned char[]> input_;
+  std::size_t input_begin_ = 0;
+  std::size_t input_end_ = 0;
+  std::vector<unsigned char> output_;
+};
+
+// Runs a step until it is Done or Failed: before waiting for input it sends
+// what OpenSSL wrote (a handshake flight), and after Done it sends the rest
+// when the step asks to.
+template <class Step>
+class TlsStream::Operation {
+ public:
+  Operation(TlsStream& stream, Step step) : stream_(stream), step_(std::move(step)) {}
+
+  template <class Self>
+  void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
+    switch (waiting_) {
+      case Waiting::Nothing:
+        break;
+      case Waiting::Posted:
+        return self.complete(progress_.error, progress_.bytes);
+      case Waiting::Output:
+        if (ec) return fail(self, ec);
+        stream_.output_sent();
+        if (progress_.next == TlsProgress::Next::Done) return self.complete({}, progress_.bytes);
+        return read_input(self);
+      case Waiting::Input:
+        if (ec == boost::asio::error::eof) ec = boost::asio::ssl::error::stream_truncated;
+        if (ec) return fail(self, ec);
+        stream_.input_arrived(n);
+        break;
+    }
+    const bool first_call = waiting_ == Waiting::Nothing;
+    progress_ = step_(stream_);
+    if (progress_.next == TlsProgress::Next::NeedInput) {
+      if (stream_.has_output()) return send_output(self);
+      return read_input(self);
+    }
+    if (progress_.next == TlsProgress::Next::Done && progress_.flush && stream_.has_output()) {
+      return send_output(self);
+    }
+    if (first_call) {
+      waiting_ = Waiting::Posted;
+      return boost::asio::post(stream_.get_executor(), std::move(self));
+    }
+    self.complete(progress_.error, progress_.bytes);
+  }
+
+ private:
+  enum class Waiting { Nothing, Posted, Output, Input };
+
+  template <class Self>
+  void send_output(Self& self) {
+    waiting_ = Waiting::Output;
+    boost::asio::async_write(stream_.tcp_, stream_.pending_output(), std::move(self));
+  }
+
+  template <class Self>
+  void read_input(Self& self) {
+    waiting_ = Waiting::Input;
+    stream_.tcp_.async_read_some(stream_.input_space(), std::move(self));
+  }
+
+  template <class Self>
+  void fail(Self& self, boost::system::error_code ec) {
+    stream_.failed_ = true;
+    self.complete(ec, 0);
+  }
+
+  TlsStream& stream_;
+  Step step_;
+  Waiting waiting_ = Waiting::Nothing;
+  TlsProgress progress_;
+};
+
+}  // namespace apiota::http
