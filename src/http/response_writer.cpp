@@ -239,6 +239,8 @@ asio::awaitable<Sent> write_response(PlainStream& stream, api::Response& res, co
 asio::awaitable<Sent> write_response(TlsStream& stream, api::Response& res, const ReplyContext& reply,
                                      const ServerOptions& options) {
   const PlannedReply plan = plan_reply(res, reply);
+  // The answer's last bytes then leave with close_notify (http/connection.cpp).
+  if (!reply.keep_alive) stream.closing_after_writes();
   if (plan.file_fd >= 0 && plan.body_bytes > 0) {
     co_await tls_write_file(stream, plan.bytes, plan.file_fd, plan.file_offset, plan.body_bytes,
                             options.write_timeout);

@@ -118,8 +118,6 @@ TlsStream::TlsStream(boost::beast::tcp_stream&& tcp, SSL_CTX* context)
   }
   BIO_set_data(bio, this);
   SSL_set_bio(ssl_, bio, bio);  // one reference, owned by the SSL object
-  // OpenSSL's own record buffers are freed while a connection idles.
-  SSL_set_mode(ssl_, SSL_MODE_RELEASE_BUFFERS);
   SSL_set_accept_state(ssl_);
 }
 
@@ -138,6 +136,10 @@ TlsProgress TlsStream::too_much_preloaded() {
 }
 
 asio::mutable_buffer TlsStream::input_space() {
+  // Not SSL_MODE_RELEASE_BUFFERS, which frees and allocates them for every
+  // record of a short connection.
+  if (answered_) SSL_free_buffers(ssl_);
+  answered_ = false;
   // OpenSSL asks for more only once it has taken everything.
   input_begin_ = 0;
   input_end_ = 0;
@@ -170,7 +172,7 @@ TlsProgress TlsStream::read_step(asio::mutable_buffer into) {
 
 TlsProgress TlsStream::write_step(asio::const_buffer piece, std::size_t& written) {
   const std::size_t length = std::min(piece.size(), kMaxPlaintextPerWrite - written);
-  if (length == 0) return TlsProgress{TlsProgress::Next::Done, written, true, {}};
+  if (length == 0) return TlsProgress{TlsProgress::Next::Done, written, send_after_write(), {}};
   const std::size_t records = (length + kRecordPlaintext - 1) / kRecordPlaintext;
   output_.reserve(output_.size() + length + records * kRecordOverhead);
   ERR_clear_error();
@@ -178,7 +180,8 @@ TlsProgress TlsStream::write_step(asio::const_buffer piece, std::size_t& written
   const int result = SSL_write_ex(ssl_, piece.data(), length, &n);
   if (result == 1) {
     written += n;
-    return TlsProgress{TlsProgress::Next::Done, written, true, {}};
+    answered_ = true;
+    return TlsProgress{TlsProgress::Next::Done, written, send_after_write(), {}};
   }
   TlsProgress progress = after(ssl_, result);
   if (progress.next == TlsProgress::Next::Failed) failed_ = true;

@@ -86,13 +86,18 @@ class TlsStream {
             TlsProgress progress = s.write_step(piece, written);
             if (progress.next != TlsProgress::Next::Done) return progress;
           }
-          return TlsProgress{TlsProgress::Next::Done, written, true, {}};
+          return TlsProgress{TlsProgress::Next::Done, written, s.send_after_write(), {}};
         },
         std::forward<Token>(token));
   }
 
+  // The connection closes after the coming writes: up to kMaxHeldOutput of
+  // what they encrypt waits and leaves with close_notify, in one send.
+  void closing_after_writes() { closing_ = true; }
+
   // Sends close_notify without waiting for the peer's (one-sided, as nginx
-  // does). Nothing is sent after a failed handshake or a fatal error.
+  // does), after anything still held. Nothing is sent after a failed
+  // handshake or a fatal error.
   template <class Token>
   auto async_close_notify(Token&& token) {
     return run([](TlsStream& s) { return s.close_notify_step(); }, std::forward<Token>(token));
@@ -100,6 +105,8 @@ class TlsStream {
 
   // The plaintext one write takes at most; asio::async_write loops for more.
   static constexpr std::size_t kMaxPlaintextPerWrite = 128 * 1024;
+  // The most output closing_after_writes() holds back.
+  static constexpr std::size_t kMaxHeldOutput = 64 * 1024;
 
  private:
   template <class Step>
@@ -121,9 +128,14 @@ class TlsStream {
   static TlsProgress too_much_preloaded();
   bool preload(boost::asio::const_buffer arrived);
 
+  // Where the next read from the socket goes. After an answer (a
+  // keep-alive connection waiting for its next request) OpenSSL's record
+  // buffers are freed first.
   boost::asio::mutable_buffer input_space();
   void input_arrived(std::size_t n) { input_end_ += n; }
   bool has_output() const { return !output_.empty(); }
+  // Whether a write sends its output now, or holds it for close_notify.
+  bool send_after_write() const { return !closing_ || output_.size() > kMaxHeldOutput; }
   boost::asio::const_buffer pending_output() const { return boost::asio::buffer(output_); }
   void output_sent() { output_.clear(); }
 
@@ -132,7 +144,9 @@ class TlsStream {
 
   boost::beast::tcp_stream tcp_;
   SSL* ssl_ = nullptr;
-  bool failed_ = false;  // a fatal error: no close_notify may follow
+  bool failed_ = false;    // a fatal error: no close_notify may follow
+  bool closing_ = false;   // closing_after_writes()
+  bool answered_ = false;  // a write since the last read from the socket
   std::unique_ptr<unsigned char[]> input_;
   std::size_t input_begin_ = 0;
   std::size_t input_end_ = 0;

@@ -3,7 +3,8 @@
 // certificates (a full chain, verified against its test CA by the client),
 // download URLs that say https when no public URL is set, a firmware file
 // downloaded whole and by Range byte-identical, the console's session cookie
-// marked Secure; plain HTTP sent to the TLS port gets no HTTP answer and the
+// marked Secure; the console's event stream delivers events; plain HTTP sent
+// to the TLS port gets no HTTP answer and the
 // connection closed; a client gone without close_notify is not answered
 // 400; a stalled handshake is dropped at the header timeout;
 // an expired certificate, one not valid yet and a key that
@@ -81,6 +82,26 @@ TEST_P(Tls, TheConsoleSessionCookieIsSecure) {
   const std::string cookie = res->get_header_value("Set-Cookie");
   EXPECT_NE(cookie.find("; Secure"), std::string::npos) << cookie;
   EXPECT_NE(cookie.find("HttpOnly"), std::string::npos) << cookie;
+}
+
+TEST_P(Tls, TheConsoleEventStreamDeliversEventsOverTls) {
+  httplib::Client events = server_.client();
+  std::string received;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::thread registration([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    httplib::Client client = server_.client();
+    EXPECT_EQ(register_device(client, "tls-live", kSecret, server_.admin_key()), 200);
+  });
+  auto res = events.Get("/api/admin/events",
+                        {{"Authorization", "Bearer " + server_.admin_key()}, {"Accept", "text/event-stream"}},
+                        [&](const char* data, std::size_t length) {
+                          received.append(data, length);
+                          return received.find("event: device\ndata: {}\n\n") == std::string::npos &&
+                                 std::chrono::steady_clock::now() < give_up;
+                        });
+  registration.join();
+  EXPECT_NE(received.find("event: device\ndata: {}\n\n"), std::string::npos) << received;
 }
 
 TEST_P(Tls, PlainHttpToTheTlsPortGetsNoHttpAnswerAndAClosedConnection) {
