@@ -2,8 +2,10 @@
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cstring>
 #include <new>
@@ -119,9 +121,47 @@ TlsStream::TlsStream(boost::beast::tcp_stream&& tcp, SSL_CTX* context)
   BIO_set_data(bio, this);
   SSL_set_bio(ssl_, bio, bio);  // one reference, owned by the SSL object
   SSL_set_accept_state(ssl_);
+  // Sends and receives are tried straight on the socket first.
+  boost::system::error_code ignored;
+  tcp_.socket().native_non_blocking(true, ignored);
 }
 
 TlsStream::~TlsStream() { SSL_free(ssl_); }
+
+TlsStream::Transfer TlsStream::send_now(boost::system::error_code& ec) {
+  while (has_output()) {
+    const ssize_t n = ::send(tcp_.socket().native_handle(), output_.data() + output_sent_,
+                             output_.size() - output_sent_, MSG_NOSIGNAL);
+    if (n > 0) {
+      output_sent_ += static_cast<std::size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return Transfer::WouldBlock;
+    } else {
+      ec = boost::system::error_code(errno, boost::system::system_category());
+      return Transfer::Failed;
+    }
+  }
+  output_sent();
+  return Transfer::Done;
+}
+
+TlsStream::Transfer TlsStream::receive_now(boost::system::error_code& ec) {
+  const asio::mutable_buffer space = input_space();
+  for (;;) {
+    const ssize_t n = ::recv(tcp_.socket().native_handle(), space.data(), space.size(), 0);
+    if (n > 0) {
+      input_arrived(static_cast<std::size_t>(n));
+      return Transfer::Done;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return Transfer::WouldBlock;
+    ec = n == 0 ? boost::system::error_code(asio::ssl::error::stream_truncated)
+                : boost::system::error_code(errno, boost::system::system_category());
+    return Transfer::Failed;
+  }
+}
 
 bool TlsStream::preload(asio::const_buffer arrived) {
   if (arrived.size() > kInputBytes) return false;

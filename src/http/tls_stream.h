@@ -133,11 +133,24 @@ class TlsStream {
   // buffers are freed first.
   boost::asio::mutable_buffer input_space();
   void input_arrived(std::size_t n) { input_end_ += n; }
-  bool has_output() const { return !output_.empty(); }
+  bool has_output() const { return output_sent_ < output_.size(); }
   // Whether a write sends its output now, or holds it for close_notify.
   bool send_after_write() const { return !closing_ || output_.size() > kMaxHeldOutput; }
-  boost::asio::const_buffer pending_output() const { return boost::asio::buffer(output_); }
-  void output_sent() { output_.clear(); }
+  boost::asio::const_buffer pending_output() const {
+    return boost::asio::buffer(output_.data() + output_sent_, output_.size() - output_sent_);
+  }
+  void output_sent() {
+    output_.clear();
+    output_sent_ = 0;
+  }
+
+  // One non-blocking send or receive on the socket, not waiting for it.
+  enum class Transfer { Done, WouldBlock, Failed };
+  // Sends what it can of the output; Done once all of it has left.
+  Transfer send_now(boost::system::error_code& ec);
+  // Receives into input_space(); Done when some bytes came. The connection
+  // closed is stream_truncated (a close_notify would have been read).
+  Transfer receive_now(boost::system::error_code& ec);
 
   // The BIO OpenSSL reads and writes records through (tls_stream.cpp).
   friend struct TlsStreamBio;
@@ -151,11 +164,15 @@ class TlsStream {
   std::size_t input_begin_ = 0;
   std::size_t input_end_ = 0;
   std::vector<unsigned char> output_;
+  std::size_t output_sent_ = 0;  // the first bytes of output_ already sent
 };
 
 // Runs a step until it is Done or Failed: before waiting for input it sends
 // what OpenSSL wrote (a handshake flight), and after Done it sends the rest
-// when the step asks to.
+// when the step asks to. Sends and reads go straight to the socket first;
+// only when it would block does the operation wait through the TCP stream
+// (whose expiry then bounds the wait), so an exchange the socket can take at
+// once costs no timer and no trip round the event loop.
 template <class Step>
 class TlsStream::Operation {
  public:
@@ -165,54 +182,93 @@ class TlsStream::Operation {
   void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
     switch (waiting_) {
       case Waiting::Nothing:
-        break;
+        return run(self, true);
       case Waiting::Posted:
         return self.complete(progress_.error, progress_.bytes);
       case Waiting::Output:
         if (ec) return fail(self, ec);
         stream_.output_sent();
         if (progress_.next == TlsProgress::Next::Done) return self.complete({}, progress_.bytes);
-        return read_input(self);
+        return read_then_run(self);
       case Waiting::Input:
         if (ec == boost::asio::error::eof) ec = boost::asio::ssl::error::stream_truncated;
         if (ec) return fail(self, ec);
         stream_.input_arrived(n);
-        break;
+        return run(self, false);
     }
-    const bool first_call = waiting_ == Waiting::Nothing;
-    progress_ = step_(stream_);
-    if (progress_.next == TlsProgress::Next::NeedInput) {
-      if (stream_.has_output()) return send_output(self);
-      return read_input(self);
-    }
-    if (progress_.next == TlsProgress::Next::Done && progress_.flush && stream_.has_output()) {
-      return send_output(self);
-    }
-    if (first_call) {
-      waiting_ = Waiting::Posted;
-      return boost::asio::post(stream_.get_executor(), std::move(self));
-    }
-    self.complete(progress_.error, progress_.bytes);
   }
 
  private:
   enum class Waiting { Nothing, Posted, Output, Input };
 
   template <class Self>
-  void send_output(Self& self) {
-    waiting_ = Waiting::Output;
-    boost::asio::async_write(stream_.tcp_, stream_.pending_output(), std::move(self));
+  void run(Self& self, bool first_call) {
+    for (;;) {
+      progress_ = step_(stream_);
+      const bool need_input = progress_.next == TlsProgress::Next::NeedInput;
+      const bool done_sending = progress_.next == TlsProgress::Next::Done && progress_.flush;
+      if ((need_input || done_sending) && stream_.has_output() && !send(self)) return;
+      if (!need_input) break;
+      if (!read(self)) return;
+    }
+    if (first_call) {
+      // Never complete inside the call that started the operation.
+      waiting_ = Waiting::Posted;
+      return boost::asio::post(stream_.get_executor(), std::move(self));
+    }
+    self.complete(progress_.error, progress_.bytes);
   }
 
   template <class Self>
-  void read_input(Self& self) {
+  void read_then_run(Self& self) {
+    if (read(self)) run(self, false);
+  }
+
+  // Sends the output; false when the operation goes on later (waiting for
+  // the socket) or has failed.
+  template <class Self>
+  bool send(Self& self) {
+    boost::system::error_code ec;
+    switch (stream_.send_now(ec)) {
+      case Transfer::Done:
+        return true;
+      case Transfer::Failed:
+        fail(self, ec);
+        return false;
+      case Transfer::WouldBlock:
+        break;
+    }
+    waiting_ = Waiting::Output;
+    boost::asio::async_write(stream_.tcp_, stream_.pending_output(), std::move(self));
+    return false;
+  }
+
+  // Reads more input; false when the operation goes on later or has failed.
+  template <class Self>
+  bool read(Self& self) {
+    boost::system::error_code ec;
+    switch (stream_.receive_now(ec)) {
+      case Transfer::Done:
+        return true;
+      case Transfer::Failed:
+        fail(self, ec);
+        return false;
+      case Transfer::WouldBlock:
+        break;
+    }
     waiting_ = Waiting::Input;
     stream_.tcp_.async_read_some(stream_.input_space(), std::move(self));
+    return false;
   }
 
   template <class Self>
   void fail(Self& self, boost::system::error_code ec) {
     stream_.failed_ = true;
+    if (waiting_ == Waiting::Nothing) {
+      progress_ = TlsProgress{TlsProgress::Next::Failed, 0, false, ec};
+      waiting_ = Waiting::Posted;
+      return boost::asio::post(stream_.get_executor(), std::move(self));
+    }
     self.complete(ec, 0);
   }
 
