@@ -119,7 +119,10 @@ ServerProcess::ServerProcess(ServerSetup setup) : setup_(std::move(setup)) {
   std::string text = log();
   static const std::regex kKey("admin key: (pk_live_[A-Za-z0-9]+)");
   if (std::regex_search(text, m, kKey)) admin_key_ = m[1];
-  if (admin_key_.empty()) throw std::runtime_error("server printed no admin key:\n" + text);
+  if (admin_key_.empty()) {
+    stop();
+    throw std::runtime_error("server printed no admin key:\n" + text);
+  }
 }
 
 ServerProcess::~ServerProcess() {
@@ -154,7 +157,7 @@ void ServerProcess::start() {
 }
 
 void ServerProcess::wait_until_healthy() {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  auto deadline = std::chrono::steady_clock::now() + setup_.start_timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -166,6 +169,7 @@ void ServerProcess::wait_until_healthy() {
     if (auto res = c.Get("/api/health"); res && res->status == 200) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
   }
+  stop();  // given up: nothing may outlive the failed start
   throw std::runtime_error("apiota did not become healthy:\n" + log());
 }
 

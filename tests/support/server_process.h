@@ -7,7 +7,8 @@
 // `apiota serve --listen 127.0.0.1:PORT --data DIR --public-url http://127.0.0.1:PORT`
 // (without --public-url when ServerSetup::public_url is false; plus
 // `extra_args`), and returns once /api/health answers, with the admin key the
-// server printed on first start. stdout and stderr go to
+// server printed on first start (a start given up stops the server it
+// began, so nothing is left running). stdout and stderr go to
 // DIR/../server.log. The destructor stops the server (SIGTERM, then SIGKILL
 // after 15 s) and deletes the folder. Only the child this object started is
 // ever signalled, by its PID.
@@ -16,6 +17,7 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -41,6 +43,9 @@ struct ServerSetup {
   // Set: the server speaks TLS with this certificate (--tls-cert, --tls-key),
   // base_url() is https:// and client() trusts the files' CA.
   std::optional<TlsFiles> tls = std::nullopt;
+  // How long the server has to answer /api/health; past it the start is
+  // given up and the server stopped.
+  std::chrono::seconds start_timeout{20};
 };
 
 struct CommandResult {
