@@ -165,7 +165,8 @@ TlsStream::Transfer TlsStream::receive_now(boost::system::error_code& ec) {
 
 bool TlsStream::preload(asio::const_buffer arrived) {
   if (arrived.size() > kInputBytes) return false;
-  std::memcpy(input_.get(), arrived.data(), arrived.size());
+  // An empty buffer may have no address at all, which memcpy must not get.
+  if (arrived.size() > 0) std::memcpy(input_.get(), arrived.data(), arrived.size());
   input_begin_ = 0;
   input_end_ = arrived.size();
   return true;

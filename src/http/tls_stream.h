@@ -1,12 +1,13 @@
 #pragma once
-// The server side of one TLS connection over a Beast TCP stream (whose
-// expiry bounds every read and write, as for plain connections). OpenSSL
+// The server side of one TLS connection over a Beast TCP stream. OpenSSL
 // runs over two buffers of the stream's own: records read from the socket
 // wait in `input` until OpenSSL takes them, and records OpenSSL makes
 // gather in `output` until the stream sends them, so a 64 KiB write leaves
-// in one send and a handshake flight in one. This replaces Asio's SSL
-// stream, whose BIO pair copied every record twice through four 17 KB
-// buffers per connection.
+// in one send and a handshake flight in one. Sends and reads are tried on
+// the socket at once; only a wait for the socket goes through the TCP
+// stream, whose expiry (set by the caller, as for plain connections) bounds
+// it. This replaces Asio's SSL stream, whose BIO pair copied every record
+// twice through four 17 KB buffers per connection.
 //
 // Models Asio's AsyncReadStream and AsyncWriteStream; one read and one write
 // may be in flight, not two of either. Every operation completes through the
