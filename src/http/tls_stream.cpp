@@ -147,8 +147,7 @@ TlsStream::Transfer TlsStream::send_now(boost::system::error_code& ec) {
   return Transfer::Done;
 }
 
-TlsStream::Transfer TlsStream::receive_now(boost::system::error_code& ec) {
-  const asio::mutable_buffer space = input_space();
+TlsStream::Transfer TlsStream::receive_now(asio::mutable_buffer space, boost::system::error_code& ec) {
   for (;;) {
     const ssize_t n = ::recv(tcp_.socket().native_handle(), space.data(), space.size(), 0);
     if (n > 0) {

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "http/beast_pch.h"
@@ -149,9 +150,9 @@ class TlsStream {
   enum class Transfer { Done, WouldBlock, Failed };
   // Sends what it can of the output; Done once all of it has left.
   Transfer send_now(boost::system::error_code& ec);
-  // Receives into input_space(); Done when some bytes came. The connection
-  // closed is stream_truncated (a close_notify would have been read).
-  Transfer receive_now(boost::system::error_code& ec);
+  // Receives into `space` (input_space()); Done when some bytes came. The
+  // connection closed is stream_truncated (a close_notify would have been read).
+  Transfer receive_now(boost::asio::mutable_buffer space, boost::system::error_code& ec);
 
   // The BIO OpenSSL reads and writes records through (tls_stream.cpp).
   friend struct TlsStreamBio;
@@ -183,19 +184,20 @@ class TlsStream::Operation {
   void operator()(Self& self, boost::system::error_code ec = {}, std::size_t n = 0) {
     switch (waiting_) {
       case Waiting::Nothing:
-        return run(self, true);
+        return run(self);
       case Waiting::Posted:
         return self.complete(progress_.error, progress_.bytes);
       case Waiting::Output:
         if (ec) return fail(self, ec);
         stream_.output_sent();
         if (progress_.next == TlsProgress::Next::Done) return self.complete({}, progress_.bytes);
-        return read_then_run(self);
+        if (read(self)) run(self);
+        return;
       case Waiting::Input:
         if (ec == boost::asio::error::eof) ec = boost::asio::ssl::error::stream_truncated;
         if (ec) return fail(self, ec);
         stream_.input_arrived(n);
-        return run(self, false);
+        return run(self);
     }
   }
 
@@ -203,7 +205,7 @@ class TlsStream::Operation {
   enum class Waiting { Nothing, Posted, Output, Input };
 
   template <class Self>
-  void run(Self& self, bool first_call) {
+  void run(Self& self) {
     for (;;) {
       progress_ = step_(stream_);
       const bool need_input = progress_.next == TlsProgress::Next::NeedInput;
@@ -212,17 +214,7 @@ class TlsStream::Operation {
       if (!need_input) break;
       if (!read(self)) return;
     }
-    if (first_call) {
-      // Never complete inside the call that started the operation.
-      waiting_ = Waiting::Posted;
-      return boost::asio::post(stream_.get_executor(), std::move(self));
-    }
-    self.complete(progress_.error, progress_.bytes);
-  }
-
-  template <class Self>
-  void read_then_run(Self& self) {
-    if (read(self)) run(self, false);
+    finish(self);
   }
 
   // Sends the output; false when the operation goes on later (waiting for
@@ -230,15 +222,7 @@ class TlsStream::Operation {
   template <class Self>
   bool send(Self& self) {
     boost::system::error_code ec;
-    switch (stream_.send_now(ec)) {
-      case Transfer::Done:
-        return true;
-      case Transfer::Failed:
-        fail(self, ec);
-        return false;
-      case Transfer::WouldBlock:
-        break;
-    }
+    if (auto went = went_at_once(self, stream_.send_now(ec), ec)) return *went;
     waiting_ = Waiting::Output;
     boost::asio::async_write(stream_.tcp_, stream_.pending_output(), std::move(self));
     return false;
@@ -247,30 +231,38 @@ class TlsStream::Operation {
   // Reads more input; false when the operation goes on later or has failed.
   template <class Self>
   bool read(Self& self) {
+    const boost::asio::mutable_buffer space = stream_.input_space();
     boost::system::error_code ec;
-    switch (stream_.receive_now(ec)) {
-      case Transfer::Done:
-        return true;
-      case Transfer::Failed:
-        fail(self, ec);
-        return false;
-      case Transfer::WouldBlock:
-        break;
-    }
+    if (auto went = went_at_once(self, stream_.receive_now(space, ec), ec)) return *went;
     waiting_ = Waiting::Input;
-    stream_.tcp_.async_read_some(stream_.input_space(), std::move(self));
+    stream_.tcp_.async_read_some(space, std::move(self));
     return false;
+  }
+
+  // A transfer tried on the socket at once: true when it went through,
+  // false when it failed (the operation then fails), nothing when the
+  // socket would block and the operation must wait for it.
+  template <class Self>
+  std::optional<bool> went_at_once(Self& self, Transfer transfer, boost::system::error_code ec) {
+    if (transfer == Transfer::WouldBlock) return std::nullopt;
+    if (transfer == Transfer::Failed) fail(self, ec);
+    return transfer == Transfer::Done;
   }
 
   template <class Self>
   void fail(Self& self, boost::system::error_code ec) {
     stream_.failed_ = true;
-    if (waiting_ == Waiting::Nothing) {
-      progress_ = TlsProgress{TlsProgress::Next::Failed, 0, false, ec};
-      waiting_ = Waiting::Posted;
-      return boost::asio::post(stream_.get_executor(), std::move(self));
-    }
-    self.complete(ec, 0);
+    progress_ = TlsProgress{TlsProgress::Next::Failed, 0, false, ec};
+    finish(self);
+  }
+
+  // Completes with progress_, through the executor when nothing has been
+  // waited for yet: never inside the call that started the operation.
+  template <class Self>
+  void finish(Self& self) {
+    if (waiting_ != Waiting::Nothing) return self.complete(progress_.error, progress_.bytes);
+    waiting_ = Waiting::Posted;
+    boost::asio::post(stream_.get_executor(), std::move(self));
   }
 
   TlsStream& stream_;
