@@ -28,6 +28,7 @@ void add_config_command(CLI::App& app);
 void add_releases_command(CLI::App& app);
 void add_pins_command(CLI::App& app);
 void add_audit_command(CLI::App& app);
+void add_migrate_schema_command(CLI::App& app);
 
 // Adds `--data DIR` (env APIOTA_DATA, default ./data) to a subcommand.
 void add_data_option(CLI::App* command, std::string& target);

@@ -18,6 +18,14 @@ class StoreFull : public StoreError {
   using StoreError::StoreError;
 };
 
+// The database cannot be reached now: the server refused or dropped the
+// connection, or is restarting. Nothing was written by the failed call (or
+// its transaction was rolled back); the caller may retry later.
+class StoreUnavailable : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
 // Opening a store failed. The message names the database. damaged() tells
 // a database that is there but unusable (not a database, corrupt, without
 // apiota's tables), which only a backup or starting over can fix, from one

@@ -1,7 +1,7 @@
-// Rows read by column name (store/sqlite/row_mapping.h) and the stored forms
-// of record fields (store/sqlite/column_values.h).
+// Rows read by column name (store/row_mapping.h) and the stored forms
+// of record fields (store/column_values.h).
 
-#include "store/sqlite/row_mapping.h"
+#include "store/row_mapping.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// The domain's enumerations in SQLite (store/sqlite/column_values.h): written
+// The domain's enumerations in SQLite (store/column_values.h): written
 // as the names earlier versions stored, byte for byte, and a name this binary
 // does not know read as the safe value its enumeration's header names.
 

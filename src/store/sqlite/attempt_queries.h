@@ -6,7 +6,7 @@
 
 #include "store/records.h"
 #include "store/sqlite/connection.h"
-#include "store/sqlite/row_mapping.h"
+#include "store/row_mapping.h"
 
 namespace apiota::store::sqlite {
 

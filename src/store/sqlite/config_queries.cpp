@@ -1,7 +1,7 @@
 // ConfigStore on SQLite: one JSON object per project and per device, each
 // kind in a table of its own keyed by its owner's id.
 
-#include "store/sqlite/row_mapping.h"
+#include "store/row_mapping.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {

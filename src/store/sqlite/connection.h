@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/row_values.h"
 #include "store/store_error.h"
 
 namespace apiota::store::sqlite {
@@ -45,7 +46,7 @@ struct PreparedStatement {
   std::vector<std::pair<std::uint64_t, std::vector<int>>> column_indexes;
 };
 
-class Statement {
+class Statement final : public RowValues {
  public:
   Statement(sqlite3* db, PreparedStatement& prepared) : db_(db), stmt_(prepared.stmt), prepared_(prepared) {}
   Statement(const Statement&) = delete;
@@ -73,19 +74,16 @@ class Statement {
   // Runs a statement that returns no rows.
   void run();
 
-  std::int64_t int64(int column) const;
-  double real(int column) const;
-  std::string text(int column) const;
+  std::int64_t int64(int column) const override;
+  double real(int column) const override;
+  std::string text(int column) const override;
   // The column's text without a copy: valid until the next step() or reset.
   std::string_view text_view(int column) const;
-  std::optional<std::string> optional_text(int column) const;
-  std::optional<std::int64_t> optional_int64(int column) const;
+  std::optional<std::string> optional_text(int column) const override;
+  std::optional<std::int64_t> optional_int64(int column) const override;
 
-  // The result index of each of `names`, in order. Resolved on the first call
-  // with `key` and kept with the prepared statement, so later calls cost no
-  // string comparison; `key` must stand for that one list of names. Throws
-  // StoreError naming the first name the statement's result lacks.
-  std::span<const int> column_indexes(std::uint64_t key, std::span<const std::string> names) const;
+  // RowValues::column_indexes: kept with the cached prepared statement.
+  std::span<const int> column_indexes(std::uint64_t key, std::span<const std::string> names) const override;
 
  private:
   sqlite3* db_;

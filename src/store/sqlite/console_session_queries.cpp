@@ -1,7 +1,7 @@
 // ConsoleSessionStore on SQLite: the console's sessions, read with the key
 // that opened each.
 
-#include "store/sqlite/row_mapping.h"
+#include "store/row_mapping.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {

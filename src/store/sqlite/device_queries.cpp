@@ -26,7 +26,7 @@ const RowMapping<DeviceRecord> kDevice{
 // The device's open attempt, selected beside the device as attempt_*.
 const RowMapping<AttemptRecord> kOpenAttempt = attempt_mapping().prefixed("attempt_");
 
-void read_open_attempt(const Statement& s, int attempt_id, DeviceRecord& d) {
+void read_open_attempt(const RowValues& s, int attempt_id, DeviceRecord& d) {
   if (s.optional_int64(attempt_id)) d.open_attempt = kOpenAttempt.read(s);
 }
 

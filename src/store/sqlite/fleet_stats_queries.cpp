@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "store/sqlite/column_values.h"
+#include "store/column_values.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {

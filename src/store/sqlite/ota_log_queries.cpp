@@ -2,7 +2,7 @@
 // devices, so they are written by group commit (Database::commit_grouped).
 
 #include "store/sqlite/attempt_queries.h"
-#include "store/sqlite/row_mapping.h"
+#include "store/row_mapping.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {

@@ -1,6 +1,6 @@
 // PinStore on SQLite.
 
-#include "store/sqlite/row_mapping.h"
+#include "store/row_mapping.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {

@@ -1,6 +1,6 @@
 // ProjectStore on SQLite: projects, API keys and the server key fingerprint.
 
-#include "store/sqlite/row_mapping.h"
+#include "store/row_mapping.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {

@@ -2,7 +2,7 @@
 // afterwards, written with its audit line.
 
 #include "store/sqlite/audit_queries.h"
-#include "store/sqlite/row_mapping.h"
+#include "store/row_mapping.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {

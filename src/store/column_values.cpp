@@ -1,10 +1,10 @@
-#include "store/sqlite/column_values.h"
+#include "store/column_values.h"
 
 #include <cinttypes>
 #include <cstdio>
 #include <string_view>
 
-namespace apiota::store::sqlite {
+namespace apiota::store {
 namespace {
 
 std::vector<std::string> split_list(std::string_view text) {
@@ -19,56 +19,56 @@ std::vector<std::string> split_list(std::string_view text) {
 
 }  // namespace
 
-void read_column(const Statement& s, int index, std::int64_t& out) { out = s.int64(index); }
+void read_column(const RowValues& s, int index, std::int64_t& out) { out = s.int64(index); }
 
-void read_column(const Statement& s, int index, double& out) { out = s.real(index); }
+void read_column(const RowValues& s, int index, double& out) { out = s.real(index); }
 
-void read_column(const Statement& s, int index, bool& out) { out = s.int64(index) != 0; }
+void read_column(const RowValues& s, int index, bool& out) { out = s.int64(index) != 0; }
 
-void read_column(const Statement& s, int index, std::string& out) { out = s.text(index); }
+void read_column(const RowValues& s, int index, std::string& out) { out = s.text(index); }
 
-void read_column(const Statement& s, int index, std::optional<std::string>& out) { out = s.optional_text(index); }
+void read_column(const RowValues& s, int index, std::optional<std::string>& out) { out = s.optional_text(index); }
 
-void read_column(const Statement& s, int index, std::optional<std::int64_t>& out) { out = s.optional_int64(index); }
+void read_column(const RowValues& s, int index, std::optional<std::int64_t>& out) { out = s.optional_int64(index); }
 
-void read_column(const Statement& s, int index, KeyRole& out) {
+void read_column(const RowValues& s, int index, KeyRole& out) {
   out = s.text(index) == "admin" ? KeyRole::Admin : KeyRole::Provision;
 }
 
-void read_column(const Statement& s, int index, domain::ReleaseState& out) {
+void read_column(const RowValues& s, int index, domain::ReleaseState& out) {
   out = domain::parse_release_state(s.text(index)).value_or(domain::ReleaseState::Paused);
 }
 
-void read_column(const Statement& s, int index, domain::Channel& out) {
+void read_column(const RowValues& s, int index, domain::Channel& out) {
   out = domain::parse_channel(s.text(index)).value_or(domain::Channel::Stable);
 }
 
-void read_release_channel(const Statement& s, int index, ReleaseRecord& out) {
+void read_release_channel(const RowValues& s, int index, ReleaseRecord& out) {
   out.channel = domain::parse_channel(s.text(index)).value_or(domain::Channel::Dev);
 }
 
-void read_column(const Statement& s, int index, domain::OtaStatus& out) {
+void read_column(const RowValues& s, int index, domain::OtaStatus& out) {
   out = domain::parse_ota_status(s.text(index)).value_or(domain::OtaStatus::Pending);
 }
 
-void read_column(const Statement& s, int index, std::optional<domain::AttemptEnd>& out) {
+void read_column(const RowValues& s, int index, std::optional<domain::AttemptEnd>& out) {
   const std::string text = s.text(index);
   out = text.empty() ? std::nullopt
                      : std::optional(domain::parse_attempt_end(text).value_or(domain::AttemptEnd::Superseded));
 }
 
-void read_column(const Statement& s, int index, domain::PinScope& out) {
+void read_column(const RowValues& s, int index, domain::PinScope& out) {
   out = domain::parse_pin_scope(s.text(index)).value_or(domain::PinScope::Device);
 }
 
-void read_column(const Statement& s, int index, std::vector<std::string>& out) { out = split_list(s.text(index)); }
+void read_column(const RowValues& s, int index, std::vector<std::string>& out) { out = split_list(s.text(index)); }
 
-void read_column(const Statement& s, int index, std::vector<std::int64_t>& out) {
+void read_column(const RowValues& s, int index, std::vector<std::int64_t>& out) {
   out.clear();
   for (const auto& item : split_list(s.text(index))) out.push_back(std::stoll(item));
 }
 
-void read_column(const Statement& s, int index, std::vector<RolloutStageRecord>& out) {
+void read_column(const RowValues& s, int index, std::vector<RolloutStageRecord>& out) {
   out.clear();
   for (const auto& item : split_list(s.text(index))) {
     RolloutStageRecord stage;
@@ -105,4 +105,4 @@ std::string_view stored_outcome(const std::optional<domain::AttemptEnd>& outcome
   return outcome ? domain::to_string(*outcome) : std::string_view("");  // '' (a null data() would bind NULL)
 }
 
-}  // namespace apiota::store::sqlite
+}  // namespace apiota::store

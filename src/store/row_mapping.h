@@ -3,16 +3,17 @@
 // name. One list of (column, field) pairs per record is the single source of
 // truth: select_list() writes a query's SELECT list from it and read() fills
 // a record from a row. Column names are resolved to result indexes once per
-// prepared statement (the Connection keeps them), so reading a row costs no
+// prepared statement (the connection keeps them), so reading a row costs no
 // string comparison. A column missing from a statement's result is a
-// StoreError naming the column and the SQL, on the first row read.
+// StoreError naming the column and the SQL, on the first row read. Shared
+// by the store implementations: each one's rows are RowValues (row_values.h).
 //
 //   const RowMapping<PinRecord> kPin{column<&PinRecord::project_id>("project_id"), ...};
 //   auto stmt = conn.prepare("SELECT " + kPin.select_list() + " FROM pins");
 //   while (stmt.step()) out.push_back(kPin.read(stmt));
 //
-// Mappings are namespace-scope constants: a Connection remembers what it
-// resolved for a mapping for as long as the connection lives.
+// Mappings are namespace-scope constants: a connection may remember what it
+// resolved for a mapping for as long as it lives.
 
 #include <cstdint>
 #include <initializer_list>
@@ -20,16 +21,16 @@
 #include <string_view>
 #include <vector>
 
-#include "store/sqlite/column_values.h"
+#include "store/column_values.h"
 #include "store/sqlite/connection.h"
 
-namespace apiota::store::sqlite {
+namespace apiota::store {
 
 // Reads one result column into one field of a Record.
 template <class Record>
 struct Column {
   std::string name;
-  void (*read)(const Statement& s, int index, Record& record);
+  void (*read)(const RowValues& s, int index, Record& record);
 };
 
 template <class Member>
@@ -45,13 +46,13 @@ struct MemberOf<Field Class::*> {
 template <auto First, auto... Rest>
 Column<typename MemberOf<decltype(First)>::type> column(std::string name) {
   using Record = typename MemberOf<decltype(First)>::type;
-  return {std::move(name), [](const Statement& s, int index, Record& record) {
+  return {std::move(name), [](const RowValues& s, int index, Record& record) {
             read_column(s, index, ((record.*First) .* ... .* Rest));
           }};
 }
 
 // A process-wide number for each mapping (and prefixed copy): the key under
-// which a Statement keeps the indexes of its column names.
+// which a result keeps the indexes of its column names.
 std::uint64_t next_row_mapping_key();
 
 template <class Record>
@@ -86,12 +87,12 @@ class RowMapping {
 
   // Reads the current row of `s` (after step() returned true) into a new
   // record, or into the mapped fields of `record`, leaving the others alone.
-  Record read(const Statement& s) const {
+  Record read(const RowValues& s) const {
     Record record;
     read(s, record);
     return record;
   }
-  void read(const Statement& s, Record& record) const {
+  void read(const RowValues& s, Record& record) const {
     const auto indexes = s.column_indexes(key_, names_);
     for (std::size_t i = 0; i < columns_.size(); ++i) columns_[i].read(s, indexes[i], record);
   }
@@ -103,4 +104,4 @@ class RowMapping {
   std::uint64_t key_ = next_row_mapping_key();
 };
 
-}  // namespace apiota::store::sqlite
+}  // namespace apiota::store
