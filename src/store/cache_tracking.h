@@ -21,9 +21,12 @@ class CacheTracking {
  public:
   virtual ~CacheTracking() = default;
 
-  // A number that changes whenever any process commits a change to the store.
-  // Values are comparable only between calls made on the same thread (each
-  // thread watches through its own connection, so the check takes no lock).
+  // A number that changes whenever cache_generations() moves, whichever
+  // process moved it (SQLite: on every commit of any process). Values are
+  // comparable only between calls made on the same thread (SQLite watches
+  // through one connection per thread, so the check takes no lock). Another
+  // process's change may take a moment to show (PostgreSQL: until its
+  // notification arrives, milliseconds after the commit).
   virtual std::uint64_t data_version() = 0;
   // A number that grows after every write this Store object made that moved
   // cache_generations() (committed or not): lock-free, so a cache can notice

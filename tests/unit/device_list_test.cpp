@@ -18,11 +18,12 @@
 
 #include "store/sqlite/sqlite_store.h"
 #include "support/fleet_records.h"
+#include "support/store_factories.h"
 
 namespace apiota::store {
 namespace {
 
-using StoreFactory = std::function<std::unique_ptr<Store>(const std::filesystem::path& dir)>;
+using testing::StoreFactory;
 
 constexpr DeviceSort kSorts[] = {DeviceSort::DeviceId, DeviceSort::LastSeenAt, DeviceSort::RegisteredAt,
                                  DeviceSort::FirmwareVersion};
@@ -370,9 +371,8 @@ TEST_P(DeviceLists, AuditFiltersCombineAndPageById) {
   EXPECT_EQ(second.front().at, first.back().at - 10);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, DeviceLists, ::testing::Values(StoreFactory([](const std::filesystem::path& dir) {
-                           return std::make_unique<sqlite::SqliteStore>((dir / "apiota.db").string());
-                         })));
+INSTANTIATE_TEST_SUITE_P(Sqlite, DeviceLists, ::testing::Values(testing::sqlite_store()));
+INSTANTIATE_TEST_SUITE_P(Postgres, DeviceLists, ::testing::Values(testing::postgres_store()));
 
 // A database of schema 8 gets the columns and indexes of schema 9 when
 // opened, and its devices list by every sort.

@@ -1,14 +1,14 @@
-// The trigger-kept fleet statistics counters of kSchemaV12
-// (store/sqlite/schema.cpp): after every kind of change the store makes
+// The trigger-kept fleet statistics counters (SQLite's kSchemaV12,
+// store/sqlite/schema.cpp; PostgreSQL's triggers, store/postgres/schema.cpp),
+// on both stores: after every kind of change the store makes
 // (register, import, delete, channel change, version change by poll and by an
 // OTA report, attempt start, end, supersede, revocation, release deletion)
-// and after the migration's backfill, each counter table equals a recount
+// and (SQLite) after the migration's backfill, each counter table equals a recount
 // from the devices and update_attempts tables, and the FleetStatsStore
 // answers and the changelog's release outcomes read from them equal the
 // same recount.
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -17,31 +17,14 @@
 #include <vector>
 
 #include "store/sqlite/schema.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/fleet_records.h"
+#include "support/store_factories.h"
 
 namespace apiota::store {
 namespace {
 
 using domain::AttemptEnd;
 using domain::OtaStatus;
-
-// Every row of `sql`, each row's columns as text joined by '|'.
-std::vector<std::string> rows_of(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  std::vector<std::string> out;
-  while (stmt && sqlite3_step(stmt) == SQLITE_ROW) {
-    std::string row;
-    for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
-      const unsigned char* text = sqlite3_column_text(stmt, i);
-      row += (i ? "|" : "") + (text ? std::string(reinterpret_cast<const char*>(text)) : std::string("NULL"));
-    }
-    out.push_back(row);
-  }
-  sqlite3_finalize(stmt);
-  return out;
-}
 
 // Each counter table next to its recount.
 struct CounterCheck {
@@ -51,7 +34,8 @@ struct CounterCheck {
 
 constexpr CounterCheck kChecks[] = {
     {"SELECT project_id, channel, known, version, n FROM device_version_counts ORDER BY 1, 2, 3, 4",
-     "SELECT project_id, channel, firmware_version IS NOT NULL, COALESCE(firmware_version, ''), COUNT(*) "
+     "SELECT project_id, channel, CASE WHEN firmware_version IS NULL THEN 0 ELSE 1 END, COALESCE(firmware_version, ''), "
+     "COUNT(*) "
      "FROM devices GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"},
     {"SELECT project_id, hour_start, outcome, n FROM attempt_outcome_hours ORDER BY 1, 2, 3",
      "SELECT project_id, (ended_at / 3600000) * 3600000, outcome, COUNT(*) FROM update_attempts "
@@ -63,21 +47,32 @@ constexpr CounterCheck kChecks[] = {
      "SELECT release_id, COUNT(DISTINCT device_row_id) FROM update_attempts GROUP BY 1 ORDER BY 1"},
 };
 
-class FleetCounters : public ::testing::Test {
+// The checks and the changes, on one store implementation.
+class FleetCounterChecks : public ::testing::Test {
  protected:
-  FleetCounters() : dir_("apiota-fleet-counters"), path_((dir_.path() / "apiota.db").string()) {
-    store_.emplace(path_);
+  explicit FleetCounterChecks(testing::StoreBackend backend)
+      : backend_(std::move(backend)), dir_("apiota-fleet-counters") {
+    open();
     store_->upsert_project({"default", "Default", domain::Plan{}, 1000});
     store_->upsert_project({"other", "Other", domain::Plan{}, 1000});
-    EXPECT_EQ(sqlite3_open(path_.c_str(), &db_), SQLITE_OK);
+    raw_ = backend_.raw(dir_.path());
   }
-  ~FleetCounters() override { sqlite3_close(db_); }
+
+  void open() { store_ = backend_.open(dir_.path()); }
+  std::vector<std::string> rows_of(const std::string& sql) { return raw_->rows(sql); }
+  // rows_of(), sorted: for recounts whose order the two databases would
+  // write differently.
+  std::vector<std::string> sorted_rows_of(const std::string& sql) {
+    auto rows = raw_->rows(sql);
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  }
 
   // Every counter equals its recount, and the store's answers too.
   void expect_recount(const std::string& after) {
     SCOPED_TRACE("after " + after);
     for (const CounterCheck& check : kChecks) {
-      EXPECT_EQ(rows_of(db_, check.counters), rows_of(db_, check.recount)) << check.counters;
+      EXPECT_EQ(rows_of(check.counters), rows_of(check.recount)) << check.counters;
     }
     for (const char* project : {"default", "other"}) {
       std::vector<std::string> versions;
@@ -85,7 +80,7 @@ class FleetCounters : public ::testing::Test {
         versions.push_back(std::string(domain::to_string(v.channel)) + "|" + v.version.value_or("NULL") + "|" +
                            std::to_string(v.devices));
       }
-      EXPECT_EQ(versions, rows_of(db_, std::string("SELECT channel, COALESCE(firmware_version, 'NULL'), COUNT(*) "
+      EXPECT_EQ(versions, rows_of(std::string("SELECT channel, COALESCE(firmware_version, 'NULL'), COUNT(*) "
                                                    "FROM devices WHERE project_id = '") +
                                            project + "' GROUP BY channel, firmware_version "
                                                      "ORDER BY channel, firmware_version IS NOT NULL, firmware_version"));
@@ -96,11 +91,11 @@ class FleetCounters : public ::testing::Test {
                              std::to_string(o.attempts));
         }
         std::sort(outcomes.begin(), outcomes.end());
-        EXPECT_EQ(outcomes, rows_of(db_, "SELECT (ended_at / " + std::to_string(width) + ") * " +
-                                             std::to_string(width) + " AS b, outcome, COUNT(*) FROM update_attempts "
-                                             "WHERE project_id = '" + project + "' AND ended_at IS NOT NULL AND "
-                                             "outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back') "
-                                             "GROUP BY b, outcome ORDER BY b || '|' || outcome"));
+        EXPECT_EQ(outcomes, sorted_rows_of("SELECT (ended_at / " + std::to_string(width) + ") * " +
+                                           std::to_string(width) + " AS b, outcome, COUNT(*) FROM update_attempts "
+                                           "WHERE project_id = '" + project + "' AND ended_at IS NOT NULL AND "
+                                           "outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back') "
+                                           "GROUP BY b, outcome"));
       }
     }
     for (const char* project : {"default", "other"}) {
@@ -110,19 +105,21 @@ class FleetCounters : public ::testing::Test {
                            std::to_string(o.failures) + "|" + std::to_string(o.stuck) + "|" +
                            std::to_string(o.rolled_back) + "|" + std::to_string(o.revoked));
       }
-      EXPECT_EQ(outcomes, rows_of(db_, std::string("SELECT a.release_id, SUM(outcome = 'succeeded'), "
-                                                   "SUM(outcome = 'failed'), SUM(outcome = 'stuck'), "
-                                                   "SUM(outcome = 'rolled_back'), SUM(outcome = 'revoked') "
+      EXPECT_EQ(outcomes, rows_of(std::string("SELECT a.release_id, COUNT(*) FILTER (WHERE outcome = 'succeeded'), "
+                                                   "COUNT(*) FILTER (WHERE outcome = 'failed'), "
+                                                   "COUNT(*) FILTER (WHERE outcome = 'stuck'), "
+                                                   "COUNT(*) FILTER (WHERE outcome = 'rolled_back'), "
+                                                   "COUNT(*) FILTER (WHERE outcome = 'revoked') "
                                                    "FROM update_attempts a JOIN releases r ON r.id = a.release_id "
                                                    "WHERE r.project_id = '") +
                                            project + "' AND outcome != '' GROUP BY a.release_id ORDER BY 1"))
           << "release outcomes of " << project;
     }
-    for (const std::string& id : rows_of(db_, "SELECT id FROM releases UNION SELECT release_id FROM update_attempts")) {
+    for (const std::string& id : rows_of("SELECT id FROM releases UNION SELECT release_id FROM update_attempts")) {
       const AttemptCounts c = store_->attempt_counts(std::stoll(id));
       EXPECT_EQ(std::to_string(c.devices) + "|" + std::to_string(c.open) + "|" + std::to_string(c.succeeded) + "|" +
                     std::to_string(c.failed) + "|" + std::to_string(c.stuck) + "|" + std::to_string(c.rolled_back),
-                rows_of(db_, "SELECT COUNT(DISTINCT device_row_id), COUNT(*) FILTER (WHERE outcome = ''), "
+                rows_of("SELECT COUNT(DISTINCT device_row_id), COUNT(*) FILTER (WHERE outcome = ''), "
                              "COUNT(*) FILTER (WHERE outcome = 'succeeded'), COUNT(*) FILTER (WHERE outcome = 'failed'), "
                              "COUNT(*) FILTER (WHERE outcome = 'stuck'), COUNT(*) FILTER (WHERE outcome = 'rolled_back') "
                              "FROM update_attempts WHERE release_id = " + id)
@@ -130,9 +127,7 @@ class FleetCounters : public ::testing::Test {
     }
   }
 
-  void exec(const std::string& sql) {
-    ASSERT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db_);
-  }
+  void exec(const std::string& sql) { raw_->exec(sql); }
 
   DeviceRecord add(const std::string& id, const std::string& project = "default") {
     return store_->register_device(testing::device_record(project, id), 100).device;
@@ -157,13 +152,24 @@ class FleetCounters : public ::testing::Test {
     EXPECT_TRUE(store_->apply_attempt_write(AttemptWrite{at, open->id, outcome, std::nullopt, std::nullopt}));
   }
 
+  testing::StoreBackend backend_;
   testing::TempFolder dir_;
-  std::string path_;
-  std::optional<sqlite::SqliteStore> store_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<testing::RawSql> raw_;
 };
 
-TEST_F(FleetCounters, DeviceVersionsFollowEveryDeviceChange) {
+class FleetCounters : public ::testing::WithParamInterface<testing::StoreBackend>, public FleetCounterChecks {
+ protected:
+  FleetCounters() : FleetCounterChecks(GetParam()) {}
+};
+
+// The migration's backfill: SQLite databases of earlier schema versions.
+class SqliteFleetCounters : public FleetCounterChecks {
+ protected:
+  SqliteFleetCounters() : FleetCounterChecks(testing::sqlite_backend()) {}
+};
+
+TEST_P(FleetCounters, DeviceVersionsFollowEveryDeviceChange) {
   const DeviceRecord a = add("a");
   add("b");
   DeviceRecord none = testing::device_record("default", "none");
@@ -218,7 +224,7 @@ TEST_F(FleetCounters, DeviceVersionsFollowEveryDeviceChange) {
   EXPECT_EQ(store_->delete_release("default", r.id, testing::upload_audit(r)), ReleaseStore::DeleteOutcome::InUse);
 }
 
-TEST_F(FleetCounters, AttemptCountsFollowEveryAttemptChange) {
+TEST_P(FleetCounters, AttemptCountsFollowEveryAttemptChange) {
   const DeviceRecord a = add("a"), b = add("b"), c = add("c"), x = add("x", "other");
   const ReleaseRecord r1 = release("1.1.0"), r2 = release("1.2.0");
   start(a, r1, 3'600'000);
@@ -252,12 +258,12 @@ TEST_F(FleetCounters, AttemptCountsFollowEveryAttemptChange) {
   expect_recount("release deleted");
   exec("DELETE FROM update_attempts");
   expect_recount("every attempt deleted");
-  EXPECT_EQ(rows_of(db_, "SELECT COUNT(*) FROM release_attempt_counts"), std::vector<std::string>{"0"});
+  EXPECT_EQ(rows_of("SELECT COUNT(*) FROM release_attempt_counts"), std::vector<std::string>{"0"});
 }
 
 // An existing database of schema 11 (no counters, B's indexes) is brought to
 // 12: the counters are filled from what is there, and the old indexes go.
-TEST_F(FleetCounters, TheMigrationBackfillsTheCountersAndDropsTheScanIndexes) {
+TEST_F(SqliteFleetCounters, TheMigrationBackfillsTheCountersAndDropsTheScanIndexes) {
   const DeviceRecord a = add("a");
   add("b");
   add("x", "other");
@@ -278,15 +284,18 @@ TEST_F(FleetCounters, TheMigrationBackfillsTheCountersAndDropsTheScanIndexes) {
   exec("INSERT INTO update_attempts (project_id, device_row_id, device_id, release_id, target_version, status, "
        "status_at, started_at, outcome, ended_at) VALUES ('default', 99, 'old', 5, '1.1.0', 'done', 1, 1, "
        "'failed', 7300000)");
-  store_.emplace(path_);
+  open();
   expect_recount("migration");
-  EXPECT_EQ(rows_of(db_, "SELECT COUNT(*) FROM sqlite_master WHERE name IN "
+  EXPECT_EQ(rows_of("SELECT COUNT(*) FROM sqlite_master WHERE name IN "
                          "('devices_by_channel_version', 'update_attempts_by_project_end')"),
             std::vector<std::string>{"0"});
-  EXPECT_EQ(rows_of(db_, "PRAGMA user_version"), std::vector<std::string>{std::to_string(sqlite::kSchemaVersion)});
+  EXPECT_EQ(rows_of("PRAGMA user_version"), std::vector<std::string>{std::to_string(sqlite::kSchemaVersion)});
   add("after");
   expect_recount("a device added after the migration");
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, FleetCounters, ::testing::Values(testing::sqlite_backend(), testing::postgres_backend()),
+                         testing::backend_name);
 
 }  // namespace
 }  // namespace apiota::store

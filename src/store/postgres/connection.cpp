@@ -181,7 +181,9 @@ void Connection::exec_script(std::string_view sql) {
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result.result_, "statement failed");
 }
 
-Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.exec_script("BEGIN"); }
+Transaction::Transaction(Connection& conn, Isolation isolation) : conn_(conn) {
+  conn_.exec_script(isolation == Isolation::Serializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN");
+}
 
 Transaction::~Transaction() {
   if (done_ || !conn_.usable()) return;

@@ -133,7 +133,8 @@ class Connection {
 
 class Transaction {
  public:
-  explicit Transaction(Connection& conn);
+  enum class Isolation { ReadCommitted, Serializable };
+  explicit Transaction(Connection& conn, Isolation isolation = Isolation::ReadCommitted);
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   ~Transaction();

@@ -12,7 +12,8 @@ namespace {
 // Counters kept by triggers, in the transaction of the change they count:
 // projects.device_count (the plan's device limit is an O(1) check),
 // device_version_counts, attempt_outcome_hours, release_attempt_counts and
-// release_offered_devices (store/fleet_stats_store.h). cache_generation
+// release_offered_devices (store/fleet_stats_store.h; the last with
+// release_device_attempts, see below). cache_generation
 // counts the changes in-memory caches depend on (store/cache_tracking.h;
 // the same tables and columns as store/sqlite/cache_triggers.cpp), and each
 // bump is also announced on the channel `apiota_cache`, delivered to
@@ -236,17 +237,31 @@ BEGIN
     ON CONFLICT (release_id, outcome) DO UPDATE SET n = release_attempt_counts.n + delta;
   DELETE FROM release_attempt_counts WHERE release_id = a.release_id AND outcome = a.outcome AND n <= 0;
 END $$;
--- A release's distinct devices with an attempt: `a` joined (delta 1) or
--- left (delta -1) the attempts of its release and device.
+-- A release's distinct devices with an attempt. release_device_attempts
+-- counts each (release, device)'s attempts; a pair's count going from 0 to 1
+-- adds the device to its release's, and back to 0 takes it away. Row
+-- triggers run after their whole statement here (unlike SQLite's), so the
+-- pair counts are kept by the same additive steps as every other counter
+-- rather than by looking at update_attempts, which already holds every row
+-- of the statement.
+CREATE TABLE release_device_attempts (
+  release_id BIGINT NOT NULL, device_row_id BIGINT NOT NULL, n BIGINT NOT NULL,
+  PRIMARY KEY (release_id, device_row_id));
 CREATE FUNCTION offered_device_add(a update_attempts, delta BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  pair_attempts BIGINT;
 BEGIN
-  IF EXISTS (SELECT 1 FROM update_attempts u WHERE u.release_id = a.release_id
-             AND u.device_row_id = a.device_row_id AND u.id <> a.id) THEN
-    RETURN;
+  INSERT INTO release_device_attempts VALUES (a.release_id, a.device_row_id, delta)
+    ON CONFLICT (release_id, device_row_id) DO UPDATE SET n = release_device_attempts.n + delta
+    RETURNING n INTO pair_attempts;
+  IF delta > 0 AND pair_attempts = delta THEN
+    INSERT INTO release_offered_devices VALUES (a.release_id, 1)
+      ON CONFLICT (release_id) DO UPDATE SET n = release_offered_devices.n + 1;
+  ELSIF delta < 0 AND pair_attempts <= 0 THEN
+    DELETE FROM release_device_attempts WHERE release_id = a.release_id AND device_row_id = a.device_row_id;
+    UPDATE release_offered_devices SET n = n - 1 WHERE release_id = a.release_id;
+    DELETE FROM release_offered_devices WHERE release_id = a.release_id AND n <= 0;
   END IF;
-  INSERT INTO release_offered_devices VALUES (a.release_id, delta)
-    ON CONFLICT (release_id) DO UPDATE SET n = release_offered_devices.n + delta;
-  DELETE FROM release_offered_devices WHERE release_id = a.release_id AND n <= 0;
 END $$;
 CREATE FUNCTION attempt_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

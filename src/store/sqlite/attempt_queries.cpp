@@ -1,40 +1,14 @@
 // OtaStore on SQLite, its update-attempt half: starting, moving and ending
 // attempts, and what rollout safety and auto-advance count from them.
 
+#include "store/record_columns.h"
 #include "store/sqlite/attempt_queries.h"
-
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {
-
-const RowMapping<AttemptRecord>& attempt_mapping() {
-  static const RowMapping<AttemptRecord> mapping{
-      column<&AttemptRecord::id>("id"),
-      column<&AttemptRecord::project_id>("project_id"),
-      column<&AttemptRecord::device_row_id>("device_row_id"),
-      column<&AttemptRecord::device_id>("device_id"),
-      column<&AttemptRecord::release_id>("release_id"),
-      column<&AttemptRecord::from_version>("from_version"),
-      column<&AttemptRecord::target_version>("target_version"),
-      column<&AttemptRecord::status>("status"),
-      column<&AttemptRecord::status_at>("status_at"),
-      column<&AttemptRecord::started_at>("started_at"),
-      column<&AttemptRecord::outcome>("outcome"),
-      column<&AttemptRecord::ended_at>("ended_at"),
-  };
-  return mapping;
-}
-
 namespace {
 
-const RowMapping<ReleaseOutcomes> kOutcomes{
-    column<&ReleaseOutcomes::release_id>("release_id"),
-    column<&ReleaseOutcomes::installs>("installs"),
-    column<&ReleaseOutcomes::failures>("failures"),
-    column<&ReleaseOutcomes::stuck>("stuck"),
-    column<&ReleaseOutcomes::rolled_back>("rolled_back"),
-    column<&ReleaseOutcomes::revoked>("revoked"),
-};
+const RowMapping<ReleaseOutcomes>& kOutcomes = release_outcomes_columns();
 
 }  // namespace
 
@@ -78,19 +52,19 @@ bool SqliteStore::apply_attempt_write(const AttemptWrite& write) {
 }
 
 std::vector<AttemptRecord> SqliteStore::device_attempts(std::string_view device_id, std::int64_t limit) {
-  static const std::string sql = "SELECT " + attempt_mapping().select_list("a") +
+  static const std::string sql = "SELECT " + attempt_columns().select_list("a") +
                                  " FROM devices d JOIN update_attempts a ON a.device_row_id = d.row_id "
                                  "WHERE d.device_id = ? ORDER BY a.id DESC LIMIT ?";
   auto conn = db_.reader();
   auto stmt = conn->prepare(sql);
   stmt.bind(1, device_id).bind(2, limit);
   std::vector<AttemptRecord> out;
-  while (stmt.step()) out.push_back(attempt_mapping().read(stmt));
+  while (stmt.step()) out.push_back(attempt_columns().read(stmt));
   return out;
 }
 
 std::vector<AttemptRecord> SqliteStore::stale_attempts(std::int64_t now) {
-  static const std::string sql = "SELECT " + attempt_mapping().select_list("a") +
+  static const std::string sql = "SELECT " + attempt_columns().select_list("a") +
                                  " FROM update_attempts a JOIN releases r ON r.id = a.release_id WHERE a.outcome = '' "
                                  "AND a.status IN ('downloading', 'verifying', 'flashing', 'rebooting') "
                                  "AND a.status_at < ? - r.stuck_after_s * 1000 ORDER BY a.status_at";
@@ -98,7 +72,7 @@ std::vector<AttemptRecord> SqliteStore::stale_attempts(std::int64_t now) {
   auto stmt = conn->prepare(sql);
   stmt.bind(1, now);
   std::vector<AttemptRecord> out;
-  while (stmt.step()) out.push_back(attempt_mapping().read(stmt));
+  while (stmt.step()) out.push_back(attempt_columns().read(stmt));
   return out;
 }
 

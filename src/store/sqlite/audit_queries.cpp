@@ -1,24 +1,15 @@
 // AuditStore on SQLite: the audit log, read with the label of the key that
 // made each entry.
 
+#include "store/record_columns.h"
 #include "store/sqlite/audit_queries.h"
 
-#include "store/row_mapping.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {
 namespace {
 
-const RowMapping<AuditRecord> kAudit{
-    column<&AuditRecord::id>("id"),
-    column<&AuditRecord::project_id>("project_id"),
-    column<&AuditRecord::actor>("actor"),
-    column<&AuditRecord::action>("action"),
-    column<&AuditRecord::subject>("subject"),
-    column<&AuditRecord::before>("before_json"),
-    column<&AuditRecord::after>("after_json"),
-    column<&AuditRecord::at>("at"),
-};
+const RowMapping<AuditRecord>& kAudit = audit_columns();
 
 const RowMapping<AuditRecord> kActorLabel{column<&AuditRecord::actor_label>("actor_label")};
 

@@ -1,16 +1,13 @@
 // ConfigStore on SQLite: one JSON object per project and per device, each
 // kind in a table of its own keyed by its owner's id.
 
-#include "store/row_mapping.h"
+#include "store/record_columns.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {
 namespace {
 
-const RowMapping<ConfigRecord> kConfig{
-    column<&ConfigRecord::json>("json"),
-    column<&ConfigRecord::updated_at>("updated_at"),
-};
+const RowMapping<ConfigRecord>& kConfig = config_columns();
 
 // The queries of one config table.
 struct ConfigTable {

@@ -1,31 +1,15 @@
 // ConsoleSessionStore on SQLite: the console's sessions, read with the key
 // that opened each.
 
-#include "store/row_mapping.h"
+#include "store/record_columns.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {
 namespace {
 
-const RowMapping<ConsoleSessionRecord> kSession{
-    column<&ConsoleSessionRecord::token_hash>("token_hash"),
-    column<&ConsoleSessionRecord::key_id>("key_id"),
-    column<&ConsoleSessionRecord::project_id>("project_id"),
-    column<&ConsoleSessionRecord::created_at>("created_at"),
-    column<&ConsoleSessionRecord::last_used_at>("last_used_at"),
-    column<&ConsoleSessionRecord::expires_at>("expires_at"),
-};
+const RowMapping<ConsoleSessionRecord>& kSession = console_session_columns();
 
-const RowMapping<KeyRecord> kSessionKey{
-    column<&KeyRecord::id>("key_id"),
-    column<&KeyRecord::project_id>("key_project_id"),
-    column<&KeyRecord::role>("key_role"),
-    column<&KeyRecord::hash>("key_hash"),
-    column<&KeyRecord::hint>("key_hint"),
-    column<&KeyRecord::created_at>("key_created_at"),
-    column<&KeyRecord::revoked_at>("key_revoked_at"),
-    column<&KeyRecord::label>("key_label"),
-};
+const RowMapping<KeyRecord> kSessionKey = key_columns().prefixed("key_");
 
 const std::string kFindSession =
     "SELECT " + kSession.select_list("s") +

@@ -9,6 +9,7 @@
 #include <functional>
 #include <vector>
 
+#include "store/record_columns.h"
 #include "store/sqlite/device_rows.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -61,13 +62,6 @@ struct Conditions {
   }
 };
 
-// The first id after every id starting with `prefix` (device ids are ASCII
-// from a set that excludes 0x7f, so the last byte can always grow by one).
-std::string prefix_end(std::string prefix) {
-  prefix.back() = static_cast<char>(prefix.back() + 1);
-  return prefix;
-}
-
 // `use_seen_index` false writes the last-seen range so SQLite will not read
 // it from its index (unary +), leaving the sort order's index to the plan.
 // A tag source (TagRows, TagOnly) needs q.tag.
@@ -84,7 +78,7 @@ Conditions filters(const DeviceQuery& q, bool use_seen_index, Source source = So
   if (!q.id_prefix.empty()) {
     // A bound the device_id cursor already passes is left out: SQLite seeks
     // the index by one lower (upper) bound only, and it must be the cursor.
-    const std::string end = prefix_end(q.id_prefix);
+    const std::string end = id_prefix_end(q.id_prefix);
     const bool by_id_after = q.after && q.sort == DeviceSort::DeviceId;
     if (!(by_id_after && !q.descending && q.after->device_id >= q.id_prefix)) {
       c.add(" AND " + id + " >= ?", q.id_prefix);
@@ -109,26 +103,11 @@ Conditions filters(const DeviceQuery& q, bool use_seen_index, Source source = So
   return c;
 }
 
-// The column a sort orders by before device_id ("" for DeviceId itself).
-std::string sort_key(DeviceSort sort) {
-  switch (sort) {
-    case DeviceSort::LastSeenAt:
-      return "d.last_seen_key";
-    case DeviceSort::RegisteredAt:
-      return "d.registered_at";
-    case DeviceSort::FirmwareVersion:
-      return "d.version_key";
-    case DeviceSort::DeviceId:
-      break;
-  }
-  return {};
-}
-
 // Starts the page after `after`, in the list's direction.
 void add_keyset(Conditions& c, const DeviceQuery& q, Source source) {
   const DevicePosition& p = *q.after;
   const char* op = q.descending ? " < " : " > ";
-  const std::string key = sort_key(q.sort);
+  const std::string key(device_sort_column(q.sort));
   if (key.empty()) {
     c.add(" AND " + id_column(source) + op + "?", p.device_id);
     return;
@@ -172,7 +151,7 @@ std::vector<DeviceRecord> SqliteStore::list_devices(const DeviceQuery& q) {
   Conditions c = filters(q, seen_index_fits(*conn, q), source);
   if (q.after) add_keyset(c, q, source);
   const std::string direction = q.descending ? " DESC" : "";
-  const std::string key = sort_key(q.sort);
+  const std::string key(device_sort_column(q.sort));
   std::string order = " ORDER BY ";
   if (!key.empty()) order += key + direction + ", ";
   // The page's rows are chosen from the indexes alone (row ids), and only

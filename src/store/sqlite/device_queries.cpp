@@ -1,6 +1,7 @@
 // DeviceStore on SQLite: enrolment, lookup, operator changes and
 // observations (tags: device_tag_queries.cpp; lists: device_list_queries.cpp).
 
+#include "store/record_columns.h"
 #include "store/sqlite/attempt_queries.h"
 #include "store/sqlite/device_rows.h"
 #include "store/sqlite/sqlite_store.h"
@@ -8,33 +9,7 @@
 namespace apiota::store::sqlite {
 namespace {
 
-const RowMapping<DeviceRecord> kDevice{
-    column<&DeviceRecord::row_id>("row_id"),
-    column<&DeviceRecord::device_id>("device_id"),
-    column<&DeviceRecord::project_id>("project_id"),
-    column<&DeviceRecord::secret_salt>("secret_salt"),
-    column<&DeviceRecord::secret_hash>("secret_hash"),
-    column<&DeviceRecord::channel>("channel"),
-    column<&DeviceRecord::blocked>("blocked"),
-    column<&DeviceRecord::blocked_reason>("blocked_reason"),
-    column<&DeviceRecord::registered_at>("registered_at"),
-    column<&DeviceRecord::firmware_version>("firmware_version"),
-    column<&DeviceRecord::last_seen_at>("last_seen_at"),
-    column<&DeviceRecord::last_address>("last_address"),
-};
-
-// The device's open attempt, selected beside the device as attempt_*.
-const RowMapping<AttemptRecord> kOpenAttempt = attempt_mapping().prefixed("attempt_");
-
-void read_open_attempt(const RowValues& s, int attempt_id, DeviceRecord& d) {
-  if (s.optional_int64(attempt_id)) d.open_attempt = kOpenAttempt.read(s);
-}
-
-// What find_device and list_devices read beyond the device's own row.
-const RowMapping<DeviceRecord> kDeviceAttempts{
-    Column<DeviceRecord>{"attempt_id", read_open_attempt},
-    column<&DeviceRecord::rolled_back_release_ids>("rolled_back_release_ids"),
-};
+const RowMapping<DeviceRecord>& kDevice = device_columns();
 
 const std::string kFindDevice = select_devices_with_attempts() + "WHERE d.device_id = ?";
 
@@ -72,7 +47,7 @@ RegisterResult register_on(Connection& conn, const DeviceRecord& d, std::int64_t
 
 const std::string& select_devices_with_attempts() {
   static const std::string sql =
-      "SELECT " + kDevice.select_list("d") + ", " + kOpenAttempt.select_list("a") +
+      "SELECT " + kDevice.select_list("d") + ", " + open_attempt_columns().select_list("a") +
       ", (SELECT group_concat(r.release_id) FROM update_attempts r WHERE r.device_row_id = d.row_id "
       "AND r.outcome = 'rolled_back') AS rolled_back_release_ids "
       "FROM devices d LEFT JOIN update_attempts a ON a.device_row_id = d.row_id AND a.outcome = '' ";
@@ -81,7 +56,7 @@ const std::string& select_devices_with_attempts() {
 
 DeviceRecord device_with_attempts(const Statement& s) {
   DeviceRecord d = kDevice.read(s);
-  kDeviceAttempts.read(s, d);
+  device_attempt_columns().read(s, d);
   return d;
 }
 

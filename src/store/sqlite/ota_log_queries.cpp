@@ -1,23 +1,14 @@
 // OtaStore on SQLite, its OTA-log half: reports arrive in bursts from many
 // devices, so they are written by group commit (Database::commit_grouped).
 
+#include "store/record_columns.h"
 #include "store/sqlite/attempt_queries.h"
-#include "store/row_mapping.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {
 namespace {
 
-const RowMapping<OtaLogRecord> kLog{
-    column<&OtaLogRecord::id>("id"),
-    column<&OtaLogRecord::device_id>("device_id"),
-    column<&OtaLogRecord::project_id>("project_id"),
-    column<&OtaLogRecord::status>("status"),
-    column<&OtaLogRecord::from_version>("from_version"),
-    column<&OtaLogRecord::to_version>("to_version"),
-    column<&OtaLogRecord::message>("message"),
-    column<&OtaLogRecord::received_at>("received_at"),
-};
+const RowMapping<OtaLogRecord>& kLog = ota_log_columns();
 
 const std::string kListLogs =
     "SELECT " + kLog.select_list() + " FROM ota_logs WHERE device_id = ? ORDER BY id DESC LIMIT ?";

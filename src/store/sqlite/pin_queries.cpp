@@ -1,18 +1,12 @@
 // PinStore on SQLite.
 
-#include "store/row_mapping.h"
+#include "store/record_columns.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {
 namespace {
 
-const RowMapping<PinRecord> kPin{
-    column<&PinRecord::project_id>("project_id"),
-    column<&PinRecord::scope>("scope"),
-    column<&PinRecord::subject>("subject"),
-    column<&PinRecord::version>("version"),
-    column<&PinRecord::created_at>("created_at"),
-};
+const RowMapping<PinRecord>& kPin = pin_columns();
 
 const std::string kListPins =
     "SELECT " + kPin.select_list() + " FROM pins WHERE project_id = ? ORDER BY scope, subject";

@@ -1,31 +1,14 @@
 // ProjectStore on SQLite: projects, API keys and the server key fingerprint.
 
-#include "store/row_mapping.h"
+#include "store/record_columns.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {
 namespace {
 
-const RowMapping<ProjectRecord> kProject{
-    column<&ProjectRecord::id>("id"),
-    column<&ProjectRecord::name>("name"),
-    column<&ProjectRecord::plan, &domain::Plan::max_devices>("max_devices"),
-    column<&ProjectRecord::plan, &domain::Plan::max_firmware_bytes>("max_firmware_bytes"),
-    column<&ProjectRecord::plan, &domain::Plan::device_requests_per_minute>("device_requests_per_minute"),
-    column<&ProjectRecord::plan, &domain::Plan::device_burst>("device_burst"),
-    column<&ProjectRecord::created_at>("created_at"),
-};
+const RowMapping<ProjectRecord>& kProject = project_columns();
 
-const RowMapping<KeyRecord> kKey{
-    column<&KeyRecord::id>("id"),
-    column<&KeyRecord::project_id>("project_id"),
-    column<&KeyRecord::role>("role"),
-    column<&KeyRecord::hash>("hash"),
-    column<&KeyRecord::hint>("hint"),
-    column<&KeyRecord::created_at>("created_at"),
-    column<&KeyRecord::revoked_at>("revoked_at"),
-    column<&KeyRecord::label>("label"),
-};
+const RowMapping<KeyRecord>& kKey = key_columns();
 
 const std::string kSelectProjects = "SELECT " + kProject.select_list() + " FROM projects ";
 const std::string kSelectKeys = "SELECT " + kKey.select_list() + " FROM api_keys ";

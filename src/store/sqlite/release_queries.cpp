@@ -1,49 +1,14 @@
 // ReleaseStore on SQLite: what was uploaded, and what operators change
 // afterwards, written with its audit line.
 
+#include "store/record_columns.h"
 #include "store/sqlite/audit_queries.h"
-#include "store/row_mapping.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::store::sqlite {
 namespace {
 
-const RowMapping<ReleaseRecord> kRelease{
-    column<&ReleaseRecord::id>("id"),
-    column<&ReleaseRecord::project_id>("project_id"),
-    column<&ReleaseRecord::version>("version"),
-    Column<ReleaseRecord>{"channel", read_release_channel},
-    column<&ReleaseRecord::filename>("filename"),
-    column<&ReleaseRecord::size>("size"),
-    column<&ReleaseRecord::sha256>("sha256"),
-    column<&ReleaseRecord::md5>("md5"),
-    column<&ReleaseRecord::chip>("chip"),
-    column<&ReleaseRecord::chip_id>("chip_id"),
-    column<&ReleaseRecord::image_project_name>("image_project_name"),
-    column<&ReleaseRecord::image_version>("image_version"),
-    column<&ReleaseRecord::secure_version>("secure_version"),
-    column<&ReleaseRecord::idf_version>("idf_version"),
-    column<&ReleaseRecord::signature>("signature"),
-    column<&ReleaseRecord::appended_sha256>("appended_sha256"),
-    column<&ReleaseRecord::elf_sha256>("elf_sha256"),
-    column<&ReleaseRecord::uploaded_by>("uploaded_by"),
-    column<&ReleaseRecord::uploaded_at>("uploaded_at"),
-    column<&ReleaseRecord::state>("state"),
-    column<&ReleaseRecord::state_reason>("state_reason"),
-    column<&ReleaseRecord::notes>("notes"),
-    column<&ReleaseRecord::rollout_percent>("rollout_percent"),
-    column<&ReleaseRecord::rollback_target_id>("rollback_target_id"),
-    column<&ReleaseRecord::rollout_tags>("rollout_tags"),
-    column<&ReleaseRecord::rollout_devices>("rollout_devices"),
-    column<&ReleaseRecord::max_failure_rate>("max_failure_rate"),
-    column<&ReleaseRecord::safety_window>("safety_window"),
-    column<&ReleaseRecord::min_attempts>("min_attempts"),
-    column<&ReleaseRecord::stuck_after_s>("stuck_after_s"),
-    column<&ReleaseRecord::rollout_stages>("rollout_stages"),
-    column<&ReleaseRecord::stage_index>("stage_index"),
-    column<&ReleaseRecord::stage_started_at>("stage_started_at"),
-    column<&ReleaseRecord::safety_since>("safety_since"),
-};
+const RowMapping<ReleaseRecord>& kRelease = release_columns();
 
 const std::string kSelectReleases = "SELECT " + kRelease.select_list() + " FROM releases ";
 const std::string kListReleases = kSelectReleases + "WHERE project_id = ? ORDER BY id DESC";

@@ -1,0 +1,177 @@
+// DeviceStore on PostgreSQL: enrolment, lookup, operator changes and
+// observations (tags: device_tag_queries.cpp; lists: device_list_queries.cpp).
+
+#include "store/postgres/device_rows.h"
+#include "store/postgres/postgres_store.h"
+#include "store/record_columns.h"
+
+namespace apiota::store::postgres {
+namespace {
+
+// Thrown out of an import's transaction to roll it back: the plan's limit
+// would be passed.
+struct ImportOverPlan {};
+
+const std::string kFindDevice = select_devices_with_attempts() + "WHERE d.device_id = $1";
+
+std::optional<DeviceRecord> find_device_on(Connection& conn, std::string_view device_id) {
+  Result r = conn.exec(kFindDevice, Params().add(device_id));
+  if (!r.next()) return std::nullopt;
+  return device_with_attempts(r);
+}
+
+// The project's device count, its row locked until the transaction ends:
+// enrolments in one project take turns at the plan's limit, on every node.
+std::int64_t lock_device_count(Connection& conn, std::string_view project_id) {
+  Result r = conn.exec("SELECT device_count FROM projects WHERE id = $1 FOR UPDATE", Params().add(project_id));
+  return r.next() ? r.int64(0) : 0;
+}
+
+RegisterResult register_on(Connection& conn, const DeviceRecord& d, std::int64_t max_devices) {
+  if (auto existing = find_device_on(conn, d.device_id)) return {RegisterOutcome::Exists, std::move(*existing)};
+  if (lock_device_count(conn, d.project_id) >= max_devices) return {RegisterOutcome::PlanLimitReached, d};
+  Result inserted = conn.exec(
+      "INSERT INTO devices (device_id, project_id, secret_salt, secret_hash, channel, blocked, registered_at, "
+      "firmware_version, version_at, last_seen_at, last_address) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $6, $8, $9) "
+      "ON CONFLICT (device_id) DO NOTHING RETURNING row_id",
+      Params()
+          .add(d.device_id)
+          .add(d.project_id)
+          .add(d.secret_salt)
+          .add(d.secret_hash)
+          .add(d.channel)
+          .add(d.registered_at)
+          .add(d.firmware_version)
+          .add(d.last_seen_at)
+          .add(d.last_address));
+  if (!inserted.next()) {
+    // Registered meanwhile (another project's enrolment, on another node).
+    if (auto existing = find_device_on(conn, d.device_id)) return {RegisterOutcome::Exists, std::move(*existing)};
+    throw StoreError("device " + d.device_id + " was neither inserted nor found");
+  }
+  DeviceRecord created = d;
+  created.row_id = inserted.int64(0);
+  return {RegisterOutcome::Created, std::move(created)};
+}
+
+}  // namespace
+
+const std::string& select_devices_with_attempts() {
+  static const std::string sql =
+      "SELECT " + device_columns().select_list("d") + ", " + open_attempt_columns().select_list("a") +
+      ", (SELECT string_agg(r.release_id::text, ',' ORDER BY r.id) FROM update_attempts r "
+      "WHERE r.device_row_id = d.row_id AND r.outcome = 'rolled_back') AS rolled_back_release_ids "
+      "FROM devices d LEFT JOIN update_attempts a ON a.device_row_id = d.row_id AND a.outcome = '' ";
+  return sql;
+}
+
+DeviceRecord device_with_attempts(const Result& r) {
+  DeviceRecord d = device_columns().read(r);
+  device_attempt_columns().read(r, d);
+  return d;
+}
+
+RegisterResult PostgresStore::register_device(const DeviceRecord& d, std::int64_t max_devices) {
+  return db_.write([&](Connection& conn) { return register_on(conn, d, max_devices); });
+}
+
+DeviceStore::ImportResult PostgresStore::import_devices(std::span<const DeviceRecord> devices,
+                                                        std::int64_t max_devices) {
+  if (devices.empty()) return {};
+  try {
+    return import_within_plan(devices, max_devices);
+  } catch (const ImportOverPlan&) {
+    return ImportResult{false, 0, 0};  // rolled back
+  }
+}
+
+DeviceStore::ImportResult PostgresStore::import_within_plan(std::span<const DeviceRecord> devices,
+                                                            std::int64_t max_devices) {
+  return db_.write([&](Connection& conn) {
+    ImportResult result;
+    lock_device_count(conn, devices.front().project_id);
+    for (const auto& d : devices) {
+      const std::int64_t inserted =
+          conn.exec(
+                  "INSERT INTO devices (device_id, project_id, secret_salt, secret_hash, channel, blocked, "
+                  "registered_at, firmware_version, version_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $6) "
+                  "ON CONFLICT (device_id) DO NOTHING",
+                  Params()
+                      .add(d.device_id)
+                      .add(d.project_id)
+                      .add(d.secret_salt)
+                      .add(d.secret_hash)
+                      .add(d.channel)
+                      .add(d.registered_at)
+                      .add(d.firmware_version))
+              .affected();
+      ++(inserted > 0 ? result.created : result.existing);
+    }
+    Result count = conn.exec("SELECT device_count FROM projects WHERE id = $1", Params().add(devices.front().project_id));
+    if (count.next() && count.int64(0) > max_devices) throw ImportOverPlan{};
+    return result;
+  });
+}
+
+std::optional<DeviceRecord> PostgresStore::find_device(std::string_view device_id) {
+  return db_.read([&](Connection& conn) { return find_device_on(conn, device_id); });
+}
+
+std::int64_t PostgresStore::count_devices(std::string_view project_id) {
+  return db_.read([&](Connection& conn) {
+    Result r = conn.exec("SELECT device_count FROM projects WHERE id = $1", Params().add(project_id));
+    return r.next() ? r.int64(0) : 0;
+  });
+}
+
+bool PostgresStore::set_device_blocked(std::string_view project_id, std::string_view device_id, bool blocked,
+                                       std::string_view reason) {
+  return db_.write(
+      [&](Connection& conn) {
+        return conn
+                   .exec("UPDATE devices SET blocked = $1, blocked_reason = $2 WHERE project_id = $3 AND device_id = $4",
+                         Params().add(blocked ? 1 : 0).add(reason).add(project_id).add(device_id))
+                   .affected() > 0;
+      },
+      Database::Caches::MayChange);
+}
+
+bool PostgresStore::set_device_channel(std::string_view project_id, std::string_view device_id,
+                                       domain::Channel channel) {
+  return db_.write(
+      [&](Connection& conn) {
+        return conn
+                   .exec("UPDATE devices SET channel = $1 WHERE project_id = $2 AND device_id = $3",
+                         Params().add(channel).add(project_id).add(device_id))
+                   .affected() > 0;
+      },
+      Database::Caches::MayChange);
+}
+
+// As on SQLite (store/sqlite/device_queries.cpp): a poll that reports the
+// version the device has is written without firmware_version, so the
+// version counter's trigger and index entries are left alone. Each UPDATE
+// re-reads its row once it holds the row's lock, so a concurrent OTA report
+// (READ COMMITTED) is never overwritten with an older observation.
+void PostgresStore::record_seen(std::span<const SeenUpdate> updates) {
+  if (updates.empty()) return;
+  db_.write([&](Connection& conn) {
+    for (const auto& u : updates) {
+      const Params params = Params().add(u.seen_at).add(u.address).add(u.reported_version).add(u.device_row_id);
+      const std::int64_t same = conn.exec(
+                                        "UPDATE devices SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $1), "
+                                        "last_address = $2, version_at = GREATEST(version_at, $1) "
+                                        "WHERE row_id = $4 AND firmware_version IS NOT DISTINCT FROM $3::text",
+                                        params)
+                                    .affected();
+      if (same > 0) continue;
+      conn.exec(
+          "UPDATE devices SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $1), last_address = $2, "
+          "firmware_version = CASE WHEN version_at <= $1 THEN $3::text ELSE firmware_version END, "
+          "version_at = GREATEST(version_at, $1) WHERE row_id = $4",
+          params);
+    }
+  });
+}
+
+}  // namespace apiota::store::postgres
