@@ -34,6 +34,7 @@ ErrorInfo describe(ErrorCode code) {
     case ErrorCode::HeadersTooLarge: return {"HEADERS_TOO_LARGE", 431};
     case ErrorCode::RateLimited: return {"RATE_LIMITED", 429};
     case ErrorCode::InternalError: return {"INTERNAL_ERROR", 500};
+    case ErrorCode::ServiceUnavailable: return {"SERVICE_UNAVAILABLE", 503};
     case ErrorCode::InsufficientStorage: return {"INSUFFICIENT_STORAGE", 507};
   }
   return {"INTERNAL_ERROR", 500};
@@ -48,7 +49,7 @@ Response error_response(ErrorCode code, std::string_view message, std::chrono::s
       {"message", message},
       {"status", info.status},
   });
-  if (code == ErrorCode::RateLimited) {
+  if (code == ErrorCode::RateLimited || code == ErrorCode::ServiceUnavailable) {
     const auto seconds = std::max<std::chrono::seconds::rep>(retry_after.count(), 1);
     res.headers.emplace_back("Retry-After", std::to_string(seconds));
   }

@@ -25,8 +25,8 @@ struct ErrorInfo {
 
 ErrorInfo describe(ErrorCode code);
 
-// The contract's error body for `code`. A 429 always carries Retry-After:
-// `retry_after` in whole seconds, at least 1.
+// The contract's error body for `code`. A 429 and a 503 always carry
+// Retry-After: `retry_after` in whole seconds, at least 1.
 Response error_response(ErrorCode code, std::string_view message,
                         std::chrono::seconds retry_after = kDefaultRetryAfter);
 // The same for a thrown error, with its own Retry-After.

@@ -44,7 +44,8 @@ std::string change_summary(const boost::json::value& before, const boost::json::
 
 void add_audit_command(CLI::App& app) {
   struct Args {
-    std::string data, project = std::string(service::kDefaultProjectId);
+    DataLocation data;
+    std::string project = std::string(service::kDefaultProjectId);
     std::int64_t limit = 100;
   };
   auto args = std::make_shared<Args>();

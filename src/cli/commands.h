@@ -10,6 +10,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/data_location.h"
+
 #include <stdexcept>
 #include <string>
 
@@ -30,7 +32,8 @@ void add_pins_command(CLI::App& app);
 void add_audit_command(CLI::App& app);
 void add_migrate_schema_command(CLI::App& app);
 
-// Adds `--data DIR` (env APIOTA_DATA, default ./data) to a subcommand.
-void add_data_option(CLI::App* command, std::string& target);
+// Adds `--data DIR` (env APIOTA_DATA, default ./data) and `--store URI`
+// (env APIOTA_STORE, default: SQLite in the data folder) to a subcommand.
+void add_data_option(CLI::App* command, DataLocation& target);
 
 }  // namespace apiota::cli

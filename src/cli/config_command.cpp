@@ -15,7 +15,8 @@ namespace apiota::cli {
 namespace {
 
 struct Args {
-  std::string data, project, device, json;
+  DataLocation data;
+  std::string project, device, json;
 };
 
 // JSON given inline, as @FILE, or as - for standard input.

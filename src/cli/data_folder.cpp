@@ -15,6 +15,7 @@
 #include "cli/server_key_file.h"
 #include "cli/start_refusal.h"
 #include "domain/printable.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace apiota::cli {
@@ -75,26 +76,65 @@ DataFolder open_checked(const std::filesystem::path& data, bool starting_over) {
   return folder;
 }
 
+// The folder beside a shared PostgreSQL store: the server key and the
+// firmware files, the store itself elsewhere (data_folder.h).
+DataFolder open_beside_postgres(const std::filesystem::path& data, const DataLocation& where) {
+  DataFolder folder;
+  folder.path = data;
+  std::optional<crypto::ServerKey> key = read_key_or_refuse(data);
+  try {
+    folder.store = std::make_unique<store::postgres::PostgresStore>(where.store, where.store_connections);
+  } catch (const store::StoreOpenError& e) {
+    throw std::runtime_error(std::string("cannot open the PostgreSQL store: ") + e.what());
+  }
+  const bool new_key = !key;
+  if (new_key) key = create_server_key(data / "secret.key");
+  folder.hasher = std::make_unique<crypto::KeyedHasher>(*key);
+  const std::string fingerprint = server_key_fingerprint(*folder.hasher);
+  if (!crypto::constant_time_equal(folder.store->claim_server_key_fingerprint(fingerprint), fingerprint)) {
+    if (new_key) std::filesystem::remove(data / "secret.key");
+    throw shared_key_mismatch(data, new_key);
+  }
+  folder.database_proven = true;
+  folder.blobs = std::make_unique<blob::BlobStore>(data);
+  return folder;
+}
+
 }  // namespace
+
+bool is_postgres_uri(std::string_view store) {
+  return store.starts_with("postgres://") || store.starts_with("postgresql://");
+}
 
 DataFolder::~DataFolder() {
   if (store && store->local_cache_changes() > 0) std::this_thread::sleep_for(service::kRecheckInterval);
 }
 
-DataFolder DataFolder::open_existing(const std::filesystem::path& path) {
+DataFolder DataFolder::open_existing(const DataLocation& where) {
+  const std::filesystem::path path = where.folder;
   std::error_code ec;
   if (!std::filesystem::is_directory(path, ec) ||
       [&] {
+        if (where.shared_store()) return !std::filesystem::exists(path / "secret.key", ec);
         const DataFolderSurvey survey = survey_data_folder(path);
         return !survey.has_database() && !survey.has_earlier_install();
       }()) {
     throw std::runtime_error("no apiota data folder at " + domain::printable(path.string()) +
                              " (give --data or APIOTA_DATA)");
   }
-  return open(path);
+  return open(where);
 }
 
-DataFolder DataFolder::open(const std::filesystem::path& path, OnDamage on_damage) {
+DataFolder DataFolder::open(const DataLocation& where, OnDamage on_damage) {
+  if (where.shared_store() && !is_postgres_uri(where.store)) {
+    throw std::invalid_argument("--store must be a PostgreSQL URI, postgres://USER@HOST/DATABASE (without it, the "
+                                "store is SQLite in the data folder)");
+  }
+  if (where.shared_store() && on_damage == OnDamage::StartOver) {
+    throw std::invalid_argument("--init starts over on a SQLite data folder; a PostgreSQL store is repaired with "
+                                "PostgreSQL's own tools (docs/operations.md)");
+  }
+  const std::filesystem::path path = where.folder;
   // Messages name the full path; "DIR/" and "DIR" are the same folder.
   auto data = std::filesystem::absolute(path).lexically_normal();
   if (data.filename().empty() && data.has_parent_path()) data = data.parent_path();
@@ -106,6 +146,7 @@ DataFolder DataFolder::open(const std::filesystem::path& path, OnDamage on_damag
   if (turn.get() < 0 || ::flock(turn.get(), LOCK_EX) != 0) {
     throw std::runtime_error("cannot lock " + domain::printable(data.string()) + ": " + std::strerror(errno));
   }
+  if (where.shared_store()) return open_beside_postgres(data, where);
   if (on_damage == OnDamage::Refuse) return open_checked(data, false);
   SetAside moved;
   try {

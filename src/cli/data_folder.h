@@ -29,6 +29,15 @@
 // a damaged folder only, and left in a service definition it must not
 // start over on some later day.
 //
+// With a PostgreSQL store (DataLocation::store) the folder keeps the server
+// key and a local copy of the firmware; the database holds the rest and is
+// shared by every node. The key must be the same on every node: a folder
+// without one gets a new key only while the database has none recorded,
+// and a key the database did not record is refused (copy secret.key from a
+// node of the cluster). The SQLite rules above about a missing database do
+// not apply, and OnDamage::StartOver is refused (a PostgreSQL database is
+// repaired with PostgreSQL's tools).
+//
 // A DataFolder that changed data the server caches waits service::kRecheckInterval when
 // it is destroyed, so that a CLI change applies to every request a running
 // server receives after the command returns (service/fleet_cache.h).
@@ -37,6 +46,7 @@
 #include <memory>
 
 #include "blob/blob_store.h"
+#include "cli/data_location.h"
 #include "cli/start_over.h"
 #include "crypto/keyed_hash.h"
 #include "store/store.h"
@@ -57,13 +67,13 @@ struct DataFolder {
   // What OnDamage::StartOver moved aside (empty otherwise).
   SetAside set_aside;
 
-  static DataFolder open(const std::filesystem::path& path, OnDamage on_damage = OnDamage::Refuse);
+  static DataFolder open(const DataLocation& where, OnDamage on_damage = OnDamage::Refuse);
   // open() for every command but `serve`, which alone creates a data folder:
   // a path that is not a folder, or a folder holding neither a database nor
   // anything an install leaves (secret.key, firmware), is refused with
   // std::runtime_error "no apiota data folder at PATH (give --data or
   // APIOTA_DATA)", PATH as given, and nothing is created.
-  static DataFolder open_existing(const std::filesystem::path& path);
+  static DataFolder open_existing(const DataLocation& where);
 
   DataFolder() = default;
   DataFolder(DataFolder&&) = default;

@@ -20,7 +20,8 @@ namespace apiota::cli {
 namespace {
 
 struct Args {
-  std::string data, id, channel, reason, project = std::string(service::kDefaultProjectId);
+  DataLocation data;
+  std::string id, channel, reason, project = std::string(service::kDefaultProjectId);
   std::int64_t limit = 100, offset = 0;
   std::vector<std::string> words, tags, add, remove;
   std::string tag, ids_from;

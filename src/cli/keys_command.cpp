@@ -25,7 +25,8 @@ void add_keys_command(CLI::App& app) {
   keys->require_subcommand(1);
 
   struct CreateArgs {
-    std::string data, role, label, project = std::string(service::kDefaultProjectId);
+    DataLocation data;
+    std::string role, label, project = std::string(service::kDefaultProjectId);
   };
   auto create_args = std::make_shared<CreateArgs>();
   auto* create = keys->add_subcommand("create", "create a key; prints it once, alone on the last line");
@@ -45,7 +46,8 @@ void add_keys_command(CLI::App& app) {
   });
 
   struct ListArgs {
-    std::string data, project;
+    DataLocation data;
+    std::string project;
   };
   auto list_args = std::make_shared<ListArgs>();
   auto* list = keys->add_subcommand("list", "list keys (never the keys themselves)");
@@ -61,7 +63,8 @@ void add_keys_command(CLI::App& app) {
   });
 
   struct RevokeArgs {
-    std::string data, key_id;
+    DataLocation data;
+    std::string key_id;
   };
   auto revoke_args = std::make_shared<RevokeArgs>();
   auto* revoke = keys->add_subcommand("revoke", "revoke a key by its id (key_..., any project)");

@@ -11,17 +11,11 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/data_location.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/schema.h"
 
 namespace apiota::cli {
-namespace {
-
-bool is_postgres_uri(std::string_view store) {
-  return store.starts_with("postgres://") || store.starts_with("postgresql://");
-}
-
-}  // namespace
 
 void add_migrate_schema_command(CLI::App& app) {
   struct Args {

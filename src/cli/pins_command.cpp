@@ -20,7 +20,8 @@ const std::vector<Column> kPinColumns = {
     {"DEVICE", "device_id"}, {"TAG", "tag"}, {"VERSION", "version"}, {"CREATED", "created_at"}};
 
 struct Args {
-  std::string data, project, device, tag, version;
+  DataLocation data;
+  std::string project, device, tag, version;
 };
 
 // The pin named by --device or --tag (exactly one) and its project: a

@@ -27,7 +27,8 @@ void add_projects_command(CLI::App& app) {
   projects->require_subcommand(1);
 
   struct Args {
-    std::string data, id, name;
+    DataLocation data;
+    std::string id, name;
     std::optional<std::int64_t> max_devices, max_firmware_bytes;
     std::optional<double> device_rpm, device_burst;
   };

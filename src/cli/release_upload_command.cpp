@@ -23,7 +23,8 @@ namespace {
 constexpr std::size_t kReadChunkBytes = 64 * 1024;
 
 struct UploadArgs {
-  std::string data, project = std::string(service::kDefaultProjectId), file, version, channel = "stable", notes;
+  DataLocation data;
+  std::string project = std::string(service::kDefaultProjectId), file, version, channel = "stable", notes;
   bool paused = false;
   double percent = 100;
   std::vector<std::string> stages;

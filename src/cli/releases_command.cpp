@@ -19,7 +19,8 @@ namespace apiota::cli {
 namespace {
 
 struct Args {
-  std::string data, project = std::string(service::kDefaultProjectId), notes, reason, channel;
+  DataLocation data;
+  std::string project = std::string(service::kDefaultProjectId), notes, reason, channel;
   std::string only_project;  // --project with a release id: a check, not a search scope
   std::int64_t id = 0;
   std::int64_t target = 0;

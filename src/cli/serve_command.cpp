@@ -37,7 +37,7 @@ void serve(const ServeFlags& flags, bool start_over) {
   EnvLookup env = process_environment();
   ServeConfig config = resolve_serve_config(flags, env, read_config_file(flags, env));
   const bool tls = !config.server.tls_cert_file.empty();
-  DataFolder data = DataFolder::open(config.data_dir, start_over ? OnDamage::StartOver : OnDamage::Refuse);
+  DataFolder data = DataFolder::open(config.data, start_over ? OnDamage::StartOver : OnDamage::Refuse);
   for (const auto& [from, to] : data.set_aside) {
     spdlog::warn("--init: moved {} aside to {}", domain::printable(from.string()), domain::printable(to.string()));
   }
@@ -65,8 +65,9 @@ void serve(const ServeFlags& flags, bool start_over) {
   const std::string download_urls = config.settings.public_url.empty()
                                         ? std::string("from the Host header of each request")
                                         : config.settings.public_url + " (public URL)";
-  spdlog::info("apiota {} listening on {}://{} ({} I/O threads, data: {}, download URLs: {}, rate limit: {})",
-               APIOTA_VERSION, tls ? "https" : "http", bound, server.io_threads(), data.path.string(), download_urls,
+  spdlog::info("apiota {} listening on {}://{} ({} I/O threads, data: {}{}, download URLs: {}, rate limit: {})",
+               APIOTA_VERSION, tls ? "https" : "http", bound, server.io_threads(), data.path.string(),
+               config.data.shared_store() ? " with a PostgreSQL store" : "", download_urls,
                config.settings.rate_limit ? "on" : "off");
   if (tls) {
     spdlog::info("TLS certificate: {} (read again on SIGHUP and when its files change)", server.tls_certificate());
@@ -89,16 +90,21 @@ void serve(const ServeFlags& flags, bool start_over) {
 
 }  // namespace
 
-void add_data_option(CLI::App* command, std::string& target) {
-  target = "./data";
-  command->add_option("--data", target, "data folder")->envname("APIOTA_DATA");
+void add_data_option(CLI::App* command, DataLocation& target) {
+  target = DataLocation{};
+  command->add_option("--data", target.folder, "data folder")->envname("APIOTA_DATA");
+  command->add_option("--store", target.store, "a PostgreSQL store, postgres://... (default: SQLite in the data folder)")
+      ->envname("APIOTA_STORE");
 }
 
 void add_serve_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("serve", "run the OTA server");
-  auto raw = std::make_shared<std::array<std::string, 11>>();
+  auto raw = std::make_shared<std::array<std::string, 12>>();
   auto* listen = cmd->add_option("--listen", (*raw)[0], "HOST:PORT to listen on (default 0.0.0.0:8080)");
   auto* data = cmd->add_option("--data", (*raw)[1], "data folder (default ./data)");
+  auto* store = cmd->add_option("--store", (*raw)[11],
+                                "a PostgreSQL store shared by several nodes, postgres://USER@HOST/DATABASE (default: "
+                                "SQLite in the data folder; docs/scale-out.md)");
   auto* url = cmd->add_option("--public-url", (*raw)[2],
                               "base of the download URLs handed to devices (default: none, each request's "
                               "http:// + Host header)");
@@ -128,7 +134,7 @@ void add_serve_command(CLI::App& app) {
     ServeFlags flags{given(listen, (*raw)[0]), given(data, (*raw)[1]), given(url, (*raw)[2]), given(config, (*raw)[3]),
                      given(rate, (*raw)[4]), given(tls_cert, (*raw)[5]), given(tls_key, (*raw)[6]),
                      given(plain_listen, (*raw)[7]), given(trusted, (*raw)[8]), given(proxy_header, (*raw)[10]),
-                     given(proxy_protocol, (*raw)[9])};
+                     given(proxy_protocol, (*raw)[9]), given(store, (*raw)[11])};
     serve(flags, *init);
   });
 }

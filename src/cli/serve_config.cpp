@@ -117,7 +117,17 @@ ServeConfig resolve_serve_config(const ServeFlags& flags, const EnvLookup& env, 
   }
   ServeConfig out;
   if (auto v = pick(flags.listen, env, "APIOTA_LISTEN", file, "listen")) out.server.listen = *v;
-  if (auto v = pick(flags.data, env, "APIOTA_DATA", file, "data")) out.data_dir = *v;
+  if (auto v = pick(flags.data, env, "APIOTA_DATA", file, "data")) out.data.folder = *v;
+  if (auto v = pick(flags.store, env, "APIOTA_STORE", file, "store")) {
+    if (!is_postgres_uri(*v)) {
+      throw std::invalid_argument("store must be a PostgreSQL URI, postgres://USER@HOST/DATABASE (leave it out for "
+                                  "SQLite in the data folder)");
+    }
+    out.data.store = *v;
+  }
+  double connections = static_cast<double>(out.data.store_connections);
+  read_number(file, nullptr, "store_connections", connections, 1, 1000);
+  out.data.store_connections = static_cast<std::size_t>(connections);
   if (auto v = pick(flags.tls_cert, env, "APIOTA_TLS_CERT", file, "tls_cert")) out.server.tls_cert_file = *v;
   if (auto v = pick(flags.tls_key, env, "APIOTA_TLS_KEY", file, "tls_key")) out.server.tls_key_file = *v;
   if (out.server.tls_cert_file.empty() != out.server.tls_key_file.empty()) {

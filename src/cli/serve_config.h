@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "cli/data_location.h"
 #include "service/settings.h"
 #include "http/server.h"
 
@@ -15,11 +16,13 @@ namespace apiota::cli {
 
 struct ServeFlags {
   std::optional<std::string> listen, data, public_url, config_file, rate_limit, tls_cert, tls_key, plain_listen,
-      trusted_proxies, proxy_header, proxy_protocol;
+      trusted_proxies, proxy_header, proxy_protocol, store;
 };
 
 struct ServeConfig {
-  std::string data_dir = "./data";
+  // The data folder and the store; a shared store's connections default to
+  // 8, enough for the worker pool and the write-behind recorder.
+  DataLocation data{"./data", "", 8};
   service::Settings settings;
   http::ServerOptions server;
 };

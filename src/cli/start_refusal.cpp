@@ -74,6 +74,16 @@ StartRefusal key_mismatch(const std::filesystem::path& data) {
                                "that belongs with this secret.key)"));
 }
 
+StartRefusal shared_key_mismatch(const std::filesystem::path& data, bool created) {
+  const std::string problem =
+      created ? "there is no server key in " + shown(data) + ", and the PostgreSQL store already belongs to one"
+              : shown(data / "secret.key") + " is not the server key the PostgreSQL store was made with (their "
+                                             "fingerprints differ)";
+  return StartRefusal(refusing(data) + problem +
+                      ". Every node of a store needs the same key: copy secret.key from a node that serves this "
+                      "store into " + shown(data) + " (mode 0600).");
+}
+
 std::runtime_error database_unreachable(const std::filesystem::path& data, std::string_view reason) {
   return std::runtime_error(std::string(reason) + "\napiota reads and writes " + shown(data) +
                             " and every file in it as uid " + std::to_string(::geteuid()) +

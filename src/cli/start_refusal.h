@@ -28,6 +28,9 @@ StartRefusal key_missing(const std::filesystem::path& data);
 StartRefusal key_malformed(const std::filesystem::path& data, std::string_view reason);
 // secret.key's fingerprint is not the one the database recorded.
 StartRefusal key_mismatch(const std::filesystem::path& data);
+// The key in `data` is not the one the shared PostgreSQL store recorded
+// (`created`: it was just made, for a folder that had none, and removed).
+StartRefusal shared_key_mismatch(const std::filesystem::path& data, bool created);
 
 // The database could not be reached (permissions, read-only folder, I/O, a
 // newer schema): fixed in place, never by starting over.

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <system_error>
 
+#include "http/throttled_warning.h"
 #include "store/store.h"
 
 namespace apiota::http {
@@ -10,6 +11,14 @@ namespace {
 
 bool is_disk_full(const std::system_error& e) {
   return e.code() == std::errc::no_space_on_device || e.code().value() == EDQUOT;
+}
+
+api::Response store_unavailable(const store::StoreUnavailable& e) {
+  thread_local ThrottledWarning warning(std::chrono::minutes(1));
+  warning.note(std::string("requests answered 503: the store cannot be reached: ") + e.what());
+  return api::error_response(service::ErrorCode::ServiceUnavailable,
+                             "the database cannot be reached just now; nothing was changed, retry later",
+                             service::kStoreUnavailableRetryAfter);
 }
 
 api::Response disk_full(const std::exception& e) {
@@ -27,6 +36,8 @@ api::Response response_for_exception(std::exception_ptr error) {
     return api::error_response(e);
   } catch (const store::StoreFull& e) {
     return disk_full(e);
+  } catch (const store::StoreUnavailable& e) {
+    return store_unavailable(e);
   } catch (const std::system_error& e) {
     if (is_disk_full(e)) return disk_full(e);
     spdlog::error("request failed: {}", e.what());

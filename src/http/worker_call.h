@@ -5,8 +5,11 @@
 // coroutine on its own executor with the Response. Any exception is mapped
 // here, at the API boundary: ApiError becomes its contract error body; a full
 // disk (ENOSPC, EDQUOT, SQLite's SQLITE_FULL) is logged and becomes 507
-// INSUFFICIENT_STORAGE; any other exception is logged and becomes a 500 that
-// reveals nothing.
+// INSUFFICIENT_STORAGE; a store that cannot be reached (StoreUnavailable: a
+// PostgreSQL server restarting or out of reach) becomes 503
+// SERVICE_UNAVAILABLE with Retry-After, logged at most once a minute per
+// thread; any other exception is logged and becomes a 500 that reveals
+// nothing.
 
 #include <spdlog/spdlog.h>
 

@@ -38,19 +38,24 @@ enum class ErrorCode {
   InvalidFirmware,
   RateLimited,
   InternalError,
+  ServiceUnavailable,
   InsufficientStorage,
 };
 
 // What a 429 tells a client to wait, unless the refusal knows better (a
 // lock-out says how long it has left).
 inline constexpr std::chrono::seconds kDefaultRetryAfter{60};
+// What a 503 tells a client to wait: the store was unreachable (a
+// PostgreSQL server restarting), which its connections retry by themselves.
+inline constexpr std::chrono::seconds kStoreUnavailableRetryAfter{5};
 
 class ApiError : public std::runtime_error {
  public:
   ApiError(ErrorCode code, const std::string& message, std::chrono::seconds retry_after = kDefaultRetryAfter)
       : std::runtime_error(message), code_(code), retry_after_(retry_after) {}
   ErrorCode code() const { return code_; }
-  // Sent as Retry-After with RATE_LIMITED; ignored for other codes.
+  // Sent as Retry-After with RATE_LIMITED and SERVICE_UNAVAILABLE; ignored
+  // for other codes.
   std::chrono::seconds retry_after() const { return retry_after_; }
 
  private:

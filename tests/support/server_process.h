@@ -6,9 +6,9 @@
 // test took it first), starts
 // `apiota serve --listen 127.0.0.1:PORT --data DIR --public-url http://127.0.0.1:PORT`
 // (without --public-url when ServerSetup::public_url is false; plus
-// `extra_args`), and returns once /api/health answers, with the admin key the
-// server printed on first start (a start given up stops the server it
-// began, so nothing is left running). stdout and stderr go to
+// `extra_args`; `--store` with ServerSetup::store), and returns once
+// /api/health answers, with the admin key the server printed on first start
+// (a start given up stops the server it began, so nothing is left running). stdout and stderr go to
 // DIR/../server.log. The destructor stops the server (SIGTERM, then SIGKILL
 // after 15 s) and deletes the folder. Only the child this object started is
 // ever signalled, by its PID.
@@ -46,6 +46,14 @@ struct ServerSetup {
   // How long the server has to answer /api/health; past it the start is
   // given up and the server stopped.
   std::chrono::seconds start_timeout{20};
+  // Set: a PostgreSQL store (--store) for the server and for cli().
+  std::string store = {};
+  // Set: copied into the data folder as secret.key before the first start (a
+  // further node of a shared store needs the first node's key).
+  std::optional<std::filesystem::path> server_key = std::nullopt;
+  // False for a node joining a store that has keys already: no admin key is
+  // printed then, and admin_key() is empty.
+  bool expect_admin_key = true;
 };
 
 struct CommandResult {
@@ -80,7 +88,7 @@ class ServerProcess {
   // Starts again on the same port and data folder (after stop/kill_hard).
   void start();
 
-  // Runs `apiota ARGS... --data DIR` to completion.
+  // Runs `apiota ARGS... --data DIR` (and `--store URI`) to completion.
   CommandResult cli(std::vector<std::string> args) const;
 
  private:

@@ -41,6 +41,7 @@ const Row kRows[] = {
     {ErrorCode::RateLimited, "RATE_LIMITED", 429},
     {ErrorCode::HeadersTooLarge, "HEADERS_TOO_LARGE", 431},
     {ErrorCode::InternalError, "INTERNAL_ERROR", 500},
+    {ErrorCode::ServiceUnavailable, "SERVICE_UNAVAILABLE", 503},
     {ErrorCode::InsufficientStorage, "INSUFFICIENT_STORAGE", 507},
 };
 
@@ -85,6 +86,11 @@ TEST(ApiError, AThrownRefusalSaysHowLongToWait) {
   // Never less than a second; the default stays the contract's 60.
   EXPECT_EQ(error_response(ApiError(ErrorCode::RateLimited, "x", std::chrono::seconds(0))).headers[0].second, "1");
   EXPECT_EQ(error_response(ApiError(ErrorCode::RateLimited, "x")).headers[0].second, "60");
+  // A 503 says when to come back too.
+  Response unavailable = error_response(ApiError(ErrorCode::ServiceUnavailable, "x", std::chrono::seconds(5)));
+  EXPECT_EQ(unavailable.status, 503u);
+  ASSERT_EQ(unavailable.headers.size(), 1u);
+  EXPECT_EQ(unavailable.headers[0].second, "5");
   // Other codes carry no Retry-After.
   EXPECT_TRUE(error_response(ApiError(ErrorCode::InvalidSecret, "x", std::chrono::seconds(5))).headers.empty());
 }

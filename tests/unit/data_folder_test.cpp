@@ -24,7 +24,7 @@ class DataFolderOpen : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("apiota-folder-" + std::to_string(std::random_device{}()));
-    DataFolder::open(dir_);  // a fresh install
+    DataFolder::open({dir_.string()});  // a fresh install
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -64,12 +64,12 @@ TEST_F(DataFolderOpen, ADatabaseFromBeforeFingerprintsGetsOneAndIsCheckedFromThe
   run_sql(
       "DROP TABLE IF EXISTS meta; ALTER TABLE devices DROP COLUMN blocked_reason; "
       "ALTER TABLE api_keys DROP COLUMN label; PRAGMA user_version = 6;");
-  ASSERT_NO_THROW(DataFolder::open(dir_));
+  ASSERT_NO_THROW(DataFolder::open({dir_.string()}));
   EXPECT_EQ(recorded_fingerprint().size(), 64u) << "no fingerprint recorded on the first open";
 
   std::ofstream(dir_ / "secret.key", std::ios::binary | std::ios::trunc) << std::string(32, 'k');
   try {
-    DataFolder::open(dir_);
+    DataFolder::open({dir_.string()});
     FAIL() << "a different key was accepted";
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("fingerprints differ"), std::string::npos) << e.what();
@@ -82,7 +82,7 @@ TEST_F(DataFolderOpen, AMalformedSchemaIsReportedPrintablyWithThePath) {
       "INSERT INTO sqlite_master (type, name, tbl_name, rootpage, sql) "
       "VALUES ('table', 'bad\xff\x1b[2J', 'bad', 0, 'CREATE TABLE bad\xfe(');");
   try {
-    DataFolder::open(dir_);
+    DataFolder::open({dir_.string()});
     FAIL() << "a malformed schema was accepted";
   } catch (const std::exception& e) {
     const std::string message = e.what();
@@ -106,7 +106,7 @@ TEST(DataFolderFreshStart, ConcurrentOpensOfAnEmptyFolderAllSucceed) {
     for (std::size_t i = 0; i < failures.size(); ++i) {
       threads.emplace_back([&, i] {
         try {
-          DataFolder::open(dir);
+          DataFolder::open({dir.string()});
         } catch (const std::exception& e) {
           failures[i] = e.what();
         }

@@ -18,7 +18,7 @@ EnvLookup env_of(std::map<std::string, std::string> values) {
 TEST(ServeConfig, DefaultsMatchTheContract) {
   ServeConfig c = resolve_serve_config({}, env_of({}), "");
   EXPECT_EQ(c.server.listen, "0.0.0.0:8080");
-  EXPECT_EQ(c.data_dir, "./data");
+  EXPECT_EQ(c.data.folder, "./data");
   // No public URL: download URLs follow each request's Host (api/request_origin.h).
   EXPECT_EQ(c.settings.public_url, "");
   EXPECT_TRUE(c.settings.rate_limit);
@@ -32,7 +32,7 @@ TEST(ServeConfig, FlagBeatsEnvBeatsFileBeatsDefault) {
   flags.listen = "3.3.3.3:3";
   ServeConfig c = resolve_serve_config(flags, env, file);
   EXPECT_EQ(c.server.listen, "3.3.3.3:3");
-  EXPECT_EQ(c.data_dir, "/env");
+  EXPECT_EQ(c.data.folder, "/env");
   EXPECT_EQ(c.settings.public_url, "http://file");
   EXPECT_FALSE(c.settings.rate_limit);
 }

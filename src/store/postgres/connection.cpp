@@ -132,7 +132,20 @@ std::span<const int> Result::column_indexes(std::uint64_t key, std::span<const s
   return column_indexes_.emplace_back(key, std::move(indexes)).second;
 }
 
-Connection::Connection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
+namespace {
+
+// Bounds on waiting for a server that is out of reach, which libpq leaves
+// unbounded by default; settings in the caller's conninfo come later and win.
+PGconn* connect(const std::string& conninfo) {
+  const char* const keys[] = {"connect_timeout", "tcp_user_timeout", "keepalives_idle", "keepalives_interval",
+                              "keepalives_count", "application_name", "dbname", nullptr};
+  const char* const values[] = {"5", "10000", "10", "5", "3", "apiota", conninfo.c_str(), nullptr};
+  return PQconnectdbParams(keys, values, 1);
+}
+
+}  // namespace
+
+Connection::Connection(const std::string& conninfo) : conn_(connect(conninfo)) {
   if (conn_ == nullptr) throw StoreError("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(conn_));

@@ -107,8 +107,10 @@ class Result final : public RowValues {
 
 class Connection {
  public:
-  // Connects with `conninfo` (a "postgres://..." URI or "key=value" words).
-  // Throws StoreUnavailable when the server cannot be reached or refuses.
+  // Connects with `conninfo` (a "postgres://..." URI or "key=value" words),
+  // giving up on an unreachable server after 5 s and on an unanswered send
+  // after 10 s unless `conninfo` says otherwise. Throws StoreUnavailable when
+  // the server cannot be reached or refuses.
   explicit Connection(const std::string& conninfo);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
