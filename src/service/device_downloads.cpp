@@ -3,6 +3,7 @@
 #include <charconv>
 #include <functional>
 
+#include "service/firmware_files.h"
 #include "service/api_error.h"
 #include "service/device_service.h"
 #include "service/firmware_url.h"
@@ -95,7 +96,7 @@ std::optional<DownloadGrant> DeviceService::download(const DownloadRequest& requ
     };
   }
   authorize_download(access_, *this, settings_, hasher_, env_.now_ms(), request, *grant.release, lookup);
-  grant.blob = blobs_.open(grant.release->sha256);
+  grant.blob = open_firmware(blobs_, store_, grant.release->sha256);
   if (!grant.blob) throw ApiError(ErrorCode::InternalError, "the firmware file is missing from storage");
   return grant;
 }

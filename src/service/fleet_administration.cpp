@@ -168,6 +168,9 @@ FilesCleanedUp FleetAdministration::clean_up_files(bool references_known) {
     auto referenced = store_.referenced_sha256s();
     cleaned.unreferenced = blobs_.remove_unreferenced({referenced.begin(), referenced.end()});
   }
+  if (auto* copies = store_.firmware_copies()) {
+    cleaned.unreferenced += static_cast<std::size_t>(copies->remove_unreferenced_firmware());
+  }
   return cleaned;
 }
 

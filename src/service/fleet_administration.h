@@ -150,7 +150,8 @@ class FleetAdministration {
 
   // At server start, before it listens: removes unfinished uploads and, when
   // `references_known` (the database was there before this start and was
-  // read), the firmware files no release references.
+  // read), the firmware files no release references; with a shared store,
+  // also the store's copies no release references (store/firmware_copies.h).
   FilesCleanedUp clean_up_files(bool references_known);
 
   // What was done: the changelog (service/changelog.h) and the audit log,

@@ -1,3 +1,4 @@
+#include "service/firmware_files.h"
 #include "service/release_publication.h"
 
 #include <boost/json.hpp>
@@ -156,6 +157,7 @@ PublishedRelease publish_release(const ReleaseDestination& destination, const st
   };
   std::lock_guard lock(destination.commit_mutex);
   destination.blobs.commit(file.blob, release.sha256);
+  share_firmware(destination.blobs, destination.store, release.sha256);
   if (!insert_or_remove_blob(destination, release, audit_of)) {
     throw ApiError(ErrorCode::VersionExists,
                    "version " + release.version + " already exists on channel " +

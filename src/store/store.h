@@ -9,7 +9,8 @@
 // (release_store.h), pins (pin_store.h), OTA logs and update attempts
 // (ota_store.h), config (config_store.h), audit (audit_store.h), console sessions
 // (console_session_store.h), fleet statistics (fleet_stats_store.h), and the
-// change tracking caches rely on (cache_tracking.h). Code that needs one
+// change tracking caches rely on (cache_tracking.h); a shared store also
+// keeps the firmware files (firmware_copies.h). Code that needs one
 // aggregate may take just its interface.
 //
 // Contract for every implementation, of every one of those interfaces:
@@ -28,6 +29,7 @@
 #include "store/config_store.h"
 #include "store/console_session_store.h"
 #include "store/device_store.h"
+#include "store/firmware_copies.h"
 #include "store/fleet_stats_store.h"
 #include "store/ota_store.h"
 #include "store/pin_store.h"
@@ -47,6 +49,11 @@ class Store : public ProjectStore,
               public AuditStore,
               public ConsoleSessionStore,
               public FleetStatsStore,
-              public CacheTracking {};
+              public CacheTracking {
+ public:
+  // The firmware files this store keeps itself, when it is shared by several
+  // nodes (firmware_copies.h); null when the data folder holds the only copy.
+  virtual FirmwareCopies* firmware_copies() { return nullptr; }
+};
 
 }  // namespace apiota::store

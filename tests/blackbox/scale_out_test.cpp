@@ -1,6 +1,7 @@
 // Several apiota nodes on one PostgreSQL store (docs/scale-out.md), on
 // loopback, with a PostgreSQL server the harness starts itself: a device
-// registered on one node polls another; operator changes made on one node,
+// registered on one node polls another, and downloads from it firmware
+// uploaded to the first; operator changes made on one node,
 // by its admin API or the command line, are honoured by the other within a
 // second; a node must carry the store's server key; PostgreSQL going away
 // is answered 503 with Retry-After and recovered from by itself; a node
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "support/cli_run.h"
+#include "support/firmware_images.h"
 #include "support/fleet_records.h"
 #include "support/http_checks.h"
 #include "support/polling.h"
@@ -86,6 +88,43 @@ TEST(ScaleOut, ADeviceRegisteredOnOneNodePollsAnotherAndChangesOnEitherReachBoth
   ASSERT_TRUE(from_b);
   EXPECT_EQ(from_b->status, 200) << from_b->body;
   EXPECT_TRUE(eventually([&] { return poll_status(a, "dev-1") == 403; }, 1s));
+}
+
+TEST(ScaleOut, FirmwareUploadedToOneNodeIsOfferedAndServedWholeByAnother) {
+  const std::string store = shared_postgres().create_database();
+  ServerProcess a(node_on(store));
+  ServerProcess b(joining(a, store));
+  auto client_a = a.client();
+  ASSERT_EQ(register_device(client_a, "dev-4", kSecret, provisioning_key(a)), 200);
+  const auto image = firmware_image("1.1.0", 1'500'000);  // more than one of the store's 1 MiB chunks
+  auto uploaded = upload_firmware(client_a, a.admin_key(), image, "1.1.0");
+  ASSERT_TRUE(uploaded);
+  ASSERT_EQ(uploaded->status, 200) << uploaded->body;
+  const std::string sha256(json_of(uploaded->body).at("sha256").as_string());
+
+  auto client_b = b.client();
+  std::string url;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto res = client_b.Get(check_update_path("dev-4", "1.0.0", kSecret));
+        if (!res || res->status != 200) return false;
+        const auto answer = json_of(res->body);
+        if (!answer.at("update").as_bool()) return false;
+        url = answer.at("url").as_string();
+        return true;
+      },
+      1s));
+  ASSERT_TRUE(url.starts_with(b.base_url())) << url;
+  EXPECT_FALSE(std::filesystem::exists(b.data_dir() / "firmware" / (sha256 + ".bin")));
+  auto file = client_b.Get(url.substr(b.base_url().size()));
+  ASSERT_TRUE(file);
+  ASSERT_EQ(file->status, 200) << file->body;
+  EXPECT_TRUE(file->body == as_string(image)) << "B served other bytes";
+  EXPECT_TRUE(std::filesystem::exists(b.data_dir() / "firmware" / (sha256 + ".bin")));  // kept for the next one
+  auto again = client_b.Get(url.substr(b.base_url().size()), {{"Range", "bytes=1048570-1048580"}});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 206);
+  EXPECT_TRUE(again->body == as_string(image).substr(1048570, 11));
 }
 
 TEST(ScaleOut, ANodeWithoutTheStoresServerKeyIsRefusedAtStart) {

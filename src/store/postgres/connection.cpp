@@ -33,21 +33,25 @@ std::int64_t parse_int64(const char* text) {
 
 Params& Params::add(std::int64_t value) {
   values_.emplace_back(std::to_string(value));
+  formats_.push_back(0);
   return *this;
 }
 
 Params& Params::add(double value) {
   values_.emplace_back(fmt::format("{}", value));  // shortest text that reads back as the same double
+  formats_.push_back(0);
   return *this;
 }
 
 Params& Params::add(std::string_view value) {
   values_.emplace_back(std::string(value));
+  formats_.push_back(0);
   return *this;
 }
 
 Params& Params::add(const std::optional<std::string>& value) {
   values_.push_back(value);
+  formats_.push_back(0);
   return *this;
 }
 
@@ -58,7 +62,21 @@ Params& Params::add(const std::optional<std::int64_t>& value) {
 
 Params& Params::add_null() {
   values_.emplace_back(std::nullopt);
+  formats_.push_back(0);
   return *this;
+}
+
+Params& Params::add_bytes(std::span<const std::uint8_t> bytes) {
+  values_.emplace_back(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  formats_.push_back(1);
+  return *this;
+}
+
+std::vector<int> Params::lengths() const {
+  std::vector<int> out;
+  out.reserve(values_.size());
+  for (const auto& value : values_) out.push_back(value ? static_cast<int>(value->size()) : 0);
+  return out;
 }
 
 std::vector<const char*> Params::pointers() const {
@@ -96,6 +114,16 @@ int Result::rows() const { return result_ != nullptr ? PQntuples(result_) : 0; }
 std::int64_t Result::affected() const { return result_ != nullptr ? parse_int64(PQcmdTuples(result_)) : 0; }
 
 bool Result::is_null(int column) const { return PQgetisnull(result_, row_, column) != 0; }
+
+std::vector<std::uint8_t> Result::bytes(int column) const {
+  std::size_t length = 0;
+  unsigned char* raw =
+      PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(result_, row_, column)), &length);
+  if (raw == nullptr) throw StoreError("PostgreSQL returned a BYTEA value that does not decode");
+  std::vector<std::uint8_t> out(raw, raw + length);
+  PQfreemem(raw);
+  return out;
+}
 
 std::int64_t Result::int64(int column) const {
   return is_null(column) ? 0 : parse_int64(PQgetvalue(result_, row_, column));
@@ -181,8 +209,9 @@ Result Connection::exec(const std::string& sql, const Params& params) {
     found = prepared_.emplace(sql, std::move(name)).first;
   }
   const std::vector<const char*> values = params.pointers();
-  Result result(
-      PQexecPrepared(conn_, found->second.c_str(), params.size(), values.data(), nullptr, nullptr, 0));
+  const std::vector<int> lengths = params.lengths();
+  Result result(PQexecPrepared(conn_, found->second.c_str(), params.size(), values.data(), lengths.data(),
+                               params.formats().data(), 0));
   const ExecStatusType status = PQresultStatus(result.result_);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(result.result_, "query failed");
   return result;

@@ -42,8 +42,8 @@ class PostgresError : public StoreError {
   std::string sqlstate_;
 };
 
-// The parameters of one query, in order ($1 first), as text; std::nullopt
-// is NULL.
+// The parameters of one query, in order ($1 first), as text, or as raw
+// bytes for a BYTEA (add_bytes); std::nullopt is NULL.
 class Params {
  public:
   Params() = default;
@@ -62,14 +62,18 @@ class Params {
     return add(to_string(value));
   }
   Params& add_null();
+  Params& add_bytes(std::span<const std::uint8_t> bytes);
 
   int size() const { return static_cast<int>(values_.size()); }
-  // libpq's view: one pointer per parameter, null for NULL. Valid until the
-  // next add().
+  // libpq's view, one entry per parameter: its bytes (null for NULL), their
+  // lengths, and their formats (0 text, 1 binary). Valid until the next add.
   std::vector<const char*> pointers() const;
+  std::vector<int> lengths() const;
+  const std::vector<int>& formats() const { return formats_; }
 
  private:
   std::vector<std::optional<std::string>> values_;
+  std::vector<int> formats_;
 };
 
 // What one query returned. Rows are visited in order with next(), as with a
@@ -95,6 +99,8 @@ class Result final : public RowValues {
   std::optional<std::string> optional_text(int column) const override;
   std::optional<std::int64_t> optional_int64(int column) const override;
   bool is_null(int column) const;
+  // A BYTEA column's bytes.
+  std::vector<std::uint8_t> bytes(int column) const;
   std::span<const int> column_indexes(std::uint64_t key, std::span<const std::string> names) const override;
 
  private:

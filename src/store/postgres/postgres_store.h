@@ -14,7 +14,7 @@
 
 namespace apiota::store::postgres {
 
-class PostgresStore final : public Store {
+class PostgresStore final : public Store, public FirmwareCopies {
  public:
   // Connects to `conninfo` (a postgres:// URI) with at most `pool_size`
   // connections and brings its schema to this binary's (schema.h). Throws
@@ -111,6 +111,13 @@ class PostgresStore final : public Store {
   std::uint64_t data_version() override;
   std::uint64_t local_cache_changes() override;
   CacheGenerations cache_generations() override;
+
+  // FirmwareCopies
+  FirmwareCopies* firmware_copies() override { return this; }
+  void put_firmware(std::string_view sha256, const domain::ByteSource& bytes) override;
+  bool read_firmware(std::string_view sha256,
+                     const std::function<void(std::span<const std::uint8_t>)>& sink) override;
+  std::int64_t remove_unreferenced_firmware() override;
 
  private:
   // import_devices' transaction; throws out of it when over the plan.

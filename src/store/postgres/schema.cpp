@@ -308,9 +308,28 @@ CREATE TRIGGER device_tags_changed AFTER INSERT OR DELETE ON device_tags
   FOR EACH STATEMENT EXECUTE FUNCTION bump_cache_generation('devices');
 )sql";
 
+// Version 2: the firmware files themselves (store/firmware_copies.h), so
+// that every node can serve every release: one row per file, its bytes in
+// chunks of at most 1 MiB.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE firmware_files (
+  sha256 TEXT COLLATE "C" PRIMARY KEY,
+  size BIGINT NOT NULL,
+  chunks INTEGER NOT NULL,
+  stored_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE firmware_chunks (
+  sha256 TEXT COLLATE "C" NOT NULL REFERENCES firmware_files(sha256) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  data BYTEA NOT NULL,
+  PRIMARY KEY (sha256, seq)
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "projects, keys, devices, releases, pins, OTA logs, attempts, config, audit, console sessions, counters",
      kSchemaV1},
+    {2, "firmware files, in 1 MiB chunks", kSchemaV2},
 };
 
 // Any number, the same in every node: the lock migrations are applied under.
