@@ -31,6 +31,12 @@ if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  # postgresql is here for its server binaries: the tests start private
+  # clusters of their own (tests/support/postgres_cluster.h). Debian would
+  # also create and start a system-wide cluster on port 5432, which the
+  # tests do not use: postgresql-common's createcluster.d asks it not to.
+  $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.d/apiota.conf >/dev/null
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -43,13 +43,25 @@ bool RolloutService::attempt_ended(std::string_view project_id, std::int64_t rel
   auto outcome = domain::outcome_of(end);
   if (!outcome) return false;
   try {
-    std::lock_guard lock(mutex_);
-    if (*outcome == domain::AttemptOutcome::Failure) return pause_if_unsafe(project_id, release_id, now);
-    return advance_if_due(project_id, release_id, now);
+    bool changed = false;
+    decide([&] {
+      changed = *outcome == domain::AttemptOutcome::Failure ? pause_if_unsafe(project_id, release_id, now)
+                                                            : advance_if_due(project_id, release_id, now);
+    });
+    return changed;
   } catch (const std::exception& e) {
     spdlog::error("release {} of project {}: pausing or advancing it after an ended update attempt failed: {}",
                   release_id, project_id, e.what());
     return false;
+  }
+}
+
+void RolloutService::decide(const std::function<void()>& decision) {
+  std::lock_guard lock(mutex_);
+  if (store::ClusterLock* cluster = store_.cluster_lock()) {
+    cluster->exclusively("apiota.rollout", decision);
+  } else {
+    decision();
   }
 }
 
@@ -102,13 +114,14 @@ SweepReport RolloutService::sweep() {
     changes_.note(attempt.project_id, ChangeKind::Ota, std::span(&attempt.release_id, 1));
     if (attempt_ended(attempt.project_id, attempt.release_id, domain::AttemptEnd::Stuck, now)) ++report.paused;
   }
-  std::lock_guard lock(mutex_);
-  for (const auto& project : store_.list_projects()) {
-    for (const auto& release : store_.list_releases(project.id)) {
-      if (release.rollout_stages.empty() || release.state != domain::ReleaseState::Active) continue;
-      if (advance_if_due(project.id, release.id, now)) ++report.advanced;
+  decide([&] {
+    for (const auto& project : store_.list_projects()) {
+      for (const auto& release : store_.list_releases(project.id)) {
+        if (release.rollout_stages.empty() || release.state != domain::ReleaseState::Active) continue;
+        if (advance_if_due(project.id, release.id, now)) ++report.advanced;
+      }
     }
-  }
+  });
   if (report.stuck + report.paused + report.advanced > 0) {
     spdlog::info("rollout sweep: {} stuck attempts ended, {} releases paused, {} stages advanced", report.stuck,
                  report.paused, report.advanced);

@@ -28,11 +28,14 @@
 // (service/change_feed.h) once stored.
 //
 // Methods block on the store (call them on worker threads); sweep() may
-// throw StoreError. They serialize on an internal mutex, so concurrent failures
-// pause a release once.
+// throw StoreError. Their decisions serialize on an internal mutex and, with
+// a store several nodes share, on its cluster lock (store/cluster_lock.h),
+// so concurrent failures pause a release once and a stage advances once,
+// however many nodes see them.
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string_view>
 
@@ -63,6 +66,8 @@ class RolloutService {
   SweepReport sweep();
 
  private:
+  // Runs `decision` under the internal mutex and the store's cluster lock.
+  void decide(const std::function<void()>& decision);
   bool pause_if_unsafe(std::string_view project_id, std::int64_t release_id, std::int64_t now);
   bool advance_if_due(std::string_view project_id, std::int64_t release_id, std::int64_t now);
 

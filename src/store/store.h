@@ -10,7 +10,8 @@
 // (ota_store.h), config (config_store.h), audit (audit_store.h), console sessions
 // (console_session_store.h), fleet statistics (fleet_stats_store.h), and the
 // change tracking caches rely on (cache_tracking.h); a shared store also
-// keeps the firmware files (firmware_copies.h). Code that needs one
+// keeps the firmware files (firmware_copies.h) and a lock its nodes take
+// turns on (cluster_lock.h). Code that needs one
 // aggregate may take just its interface.
 //
 // Contract for every implementation, of every one of those interfaces:
@@ -26,6 +27,7 @@
 
 #include "store/audit_store.h"
 #include "store/cache_tracking.h"
+#include "store/cluster_lock.h"
 #include "store/config_store.h"
 #include "store/console_session_store.h"
 #include "store/device_store.h"
@@ -54,6 +56,9 @@ class Store : public ProjectStore,
   // The firmware files this store keeps itself, when it is shared by several
   // nodes (firmware_copies.h); null when the data folder holds the only copy.
   virtual FirmwareCopies* firmware_copies() { return nullptr; }
+  // The lock its processes take turns on (cluster_lock.h); null when one
+  // server process uses the store alone.
+  virtual ClusterLock* cluster_lock() { return nullptr; }
 };
 
 }  // namespace apiota::store

@@ -63,6 +63,30 @@ void Database::in_transaction(const std::function<void(Connection&)>& work, Cach
   }
 }
 
+void Database::exclusively(std::string_view name, const std::function<void()>& work) {
+  if (lock_holder_.load(std::memory_order_acquire) == std::this_thread::get_id()) return work();
+  std::lock_guard held(lock_mutex_);
+  if (!lock_conn_ || !lock_conn_->usable()) lock_conn_ = std::make_unique<Connection>(conninfo_);
+  const Params key = Params().add(name);
+  lock_conn_->exec("SELECT pg_advisory_lock(hashtext($1))", key);
+  lock_holder_.store(std::this_thread::get_id(), std::memory_order_release);
+  auto release = [&] {
+    lock_holder_.store(std::thread::id{}, std::memory_order_release);
+    try {
+      lock_conn_->exec("SELECT pg_advisory_unlock(hashtext($1))", key);
+    } catch (const StoreError&) {
+      lock_conn_.reset();  // the server ends a lost session's locks itself
+    }
+  };
+  try {
+    work();
+  } catch (...) {
+    release();
+    throw;
+  }
+  release();
+}
+
 void Database::refresh_generations(Connection& conn) {
   Result rows = conn.exec("SELECT name, value FROM cache_generation");
   bool moved = false;

@@ -26,6 +26,9 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
+#include <string_view>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -74,6 +77,10 @@ class Database {
     }
   }
 
+  // ClusterLock::exclusively (store/cluster_lock.h): a session advisory lock
+  // on a connection of its own, held while `work` runs.
+  void exclusively(std::string_view name, const std::function<void()>& work);
+
   std::uint64_t data_version() const { return data_version_.load(std::memory_order_acquire); }
   std::uint64_t local_cache_changes() const { return local_cache_changes_.load(std::memory_order_acquire); }
   CacheGenerations cache_generations() const;
@@ -92,6 +99,9 @@ class Database {
   std::atomic<std::uint64_t> local_cache_changes_{0};
   std::atomic<bool> stopping_{false};
   std::thread listener_;
+  std::mutex lock_mutex_;                   // one holder of the cluster lock in this process
+  std::unique_ptr<Connection> lock_conn_;   // guarded by lock_mutex_
+  std::atomic<std::thread::id> lock_holder_{};
 };
 
 }  // namespace apiota::store::postgres

@@ -14,7 +14,7 @@
 
 namespace apiota::store::postgres {
 
-class PostgresStore final : public Store, public FirmwareCopies {
+class PostgresStore final : public Store, public FirmwareCopies, public ClusterLock {
  public:
   // Connects to `conninfo` (a postgres:// URI) with at most `pool_size`
   // connections and brings its schema to this binary's (schema.h). Throws
@@ -118,6 +118,12 @@ class PostgresStore final : public Store, public FirmwareCopies {
   bool read_firmware(std::string_view sha256,
                      const std::function<void(std::span<const std::uint8_t>)>& sink) override;
   std::int64_t remove_unreferenced_firmware() override;
+
+  // ClusterLock
+  ClusterLock* cluster_lock() override { return this; }
+  void exclusively(std::string_view name, const std::function<void()>& work) override {
+    db_.exclusively(name, work);
+  }
 
  private:
   // import_devices' transaction; throws out of it when over the plan.
