@@ -22,7 +22,8 @@ class SqliteRaw final : public RawSql {
       std::string row;
       for (int i = 0; i < sqlite3_column_count(stmt); ++i) {
         const unsigned char* text = sqlite3_column_text(stmt, i);
-        row += (i ? "|" : "") + (text ? std::string(reinterpret_cast<const char*>(text)) : std::string("NULL"));
+        if (i > 0) row += '|';
+        row += text ? reinterpret_cast<const char*>(text) : "NULL";
       }
       out.push_back(row);
     }
@@ -55,7 +56,8 @@ class PostgresRaw final : public RawSql {
       for (int r = 0; r < PQntuples(result); ++r) {
         std::string row;
         for (int c = 0; c < PQnfields(result); ++c) {
-          row += (c ? "|" : "") + (PQgetisnull(result, r, c) ? std::string("NULL") : std::string(PQgetvalue(result, r, c)));
+          if (c > 0) row += '|';
+          row += PQgetisnull(result, r, c) ? "NULL" : PQgetvalue(result, r, c);
         }
         out.push_back(row);
       }

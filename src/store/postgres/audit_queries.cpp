@@ -63,7 +63,7 @@ std::vector<AuditRecord> PostgresStore::find_audit(const AuditQuery& q) {
   condition(" AND l.at < ", q.until);
   condition(" AND l.id < ", q.before_id);
   params.add(q.limit);
-  sql += " ORDER BY l.id DESC LIMIT $" + std::to_string(params.size());
+  sql.append(" ORDER BY l.id DESC LIMIT $").append(std::to_string(params.size()));
   return db_.read([&](Connection& conn) {
     Result r = conn.exec(sql, params);
     return read_entries(r);
