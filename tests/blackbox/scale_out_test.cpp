@@ -60,7 +60,7 @@ std::string report_body(const std::string& device_id, const std::string& status,
 }
 
 int poll_status(const ServerProcess& node, const std::string& device_id) {
-  auto res = node.client().Get("/api/check-update?device_id=" + device_id + "&version=1.0.0&device_secret=" + kSecret);
+  auto res = node.client().Get(check_update_path(device_id, "1.0.0", kSecret));
   return res ? res->status : -1;
 }
 
