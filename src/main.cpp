@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   apiota::cli::add_pins_command(app);
   apiota::cli::add_audit_command(app);
   apiota::cli::add_migrate_schema_command(app);
+  apiota::cli::add_migrate_command(app);
   apiota::cli::add_json_flags(app);
   try {
     app.parse(argc, argv);

@@ -31,6 +31,7 @@ void add_releases_command(CLI::App& app);
 void add_pins_command(CLI::App& app);
 void add_audit_command(CLI::App& app);
 void add_migrate_schema_command(CLI::App& app);
+void add_migrate_command(CLI::App& app);
 
 // Adds `--data DIR` (env APIOTA_DATA, default ./data) and `--store URI`
 // (env APIOTA_STORE, default: SQLite in the data folder) to a subcommand.

@@ -1,8 +1,10 @@
 #include "service/firmware_files.h"
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "crypto/digest.h"
 
@@ -36,6 +38,36 @@ std::shared_ptr<const blob::OpenBlob> open_firmware(blob::BlobStore& blobs, stor
   }
   blobs.commit(pending, sha256);
   return blobs.open(sha256);
+}
+
+std::uint64_t copy_firmware(blob::BlobStore& blobs, store::FirmwareCopies& copies, std::string_view sha256) {
+  auto blob = blobs.open(sha256);
+  if (!blob) throw std::runtime_error("the data folder has no firmware file " + std::string(sha256));
+  const blob::FileByteSource source(blob->fd.get(), blob->size);
+  crypto::Digest local(crypto::DigestKind::Sha256);
+  std::vector<std::uint8_t> buffer(1 << 20);
+  for (std::uint64_t offset = 0; offset < blob->size;) {
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), blob->size - offset));
+    if (!source.read(offset, std::span(buffer.data(), n))) {
+      throw std::runtime_error("cannot read the firmware file " + std::string(sha256));
+    }
+    local.update(std::span<const std::uint8_t>(buffer.data(), n));
+    offset += n;
+  }
+  if (crypto::to_hex(local.finish()) != sha256) {
+    throw std::runtime_error("the firmware file " + std::string(sha256) + " in the data folder does not match its digest");
+  }
+  copies.put_firmware(sha256, source);
+  crypto::Digest stored(crypto::DigestKind::Sha256);
+  std::uint64_t stored_size = 0;
+  const bool found = copies.read_firmware(sha256, [&](std::span<const std::uint8_t> piece) {
+    stored.update(piece);
+    stored_size += piece.size();
+  });
+  if (!found || stored_size != blob->size || crypto::to_hex(stored.finish()) != sha256) {
+    throw std::runtime_error("the store's copy of firmware " + std::string(sha256) + " does not match the file");
+  }
+  return blob->size;
 }
 
 }  // namespace apiota::service

@@ -5,6 +5,7 @@
 // copies (SQLite) the folder is the only copy and both functions are plain
 // folder operations.
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -26,5 +27,12 @@ void share_firmware(blob::BlobStore& blobs, store::Store& store, std::string_vie
 // process.
 std::shared_ptr<const blob::OpenBlob> open_firmware(blob::BlobStore& blobs, store::Store& store,
                                                     std::string_view sha256);
+
+// The file `sha256` of `blobs` carried into `copies` (`apiota migrate`):
+// hashed first, stored, then read back from the store and hashed again.
+// Returns its size. Throws std::runtime_error when the folder has no such
+// file or either copy does not hash to `sha256`, and StoreError as `copies`
+// does.
+std::uint64_t copy_firmware(blob::BlobStore& blobs, store::FirmwareCopies& copies, std::string_view sha256);
 
 }  // namespace apiota::service

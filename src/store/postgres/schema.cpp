@@ -326,10 +326,27 @@ CREATE TABLE firmware_chunks (
 );
 )sql";
 
+// Version 3: every foreign key deferrable (still checked at each statement
+// unless a transaction defers it), so that `apiota migrate` may copy rows
+// in any order, a release before the one it rolls back to, and have the
+// references checked once at its commit (store/copy/sqlite_to_postgres.h).
+constexpr std::string_view kSchemaV3 = R"sql(
+DO $$
+DECLARE
+  fk RECORD;
+BEGIN
+  FOR fk IN SELECT conrelid::regclass AS tbl, conname FROM pg_constraint
+            WHERE contype = 'f' AND connamespace = current_schema()::regnamespace LOOP
+    EXECUTE format('ALTER TABLE %s ALTER CONSTRAINT %I DEFERRABLE INITIALLY IMMEDIATE', fk.tbl, fk.conname);
+  END LOOP;
+END $$;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "projects, keys, devices, releases, pins, OTA logs, attempts, config, audit, console sessions, counters",
      kSchemaV1},
     {2, "firmware files, in 1 MiB chunks", kSchemaV2},
+    {3, "foreign keys deferrable, for copies that insert in any order", kSchemaV3},
 };
 
 // Any number, the same in every node: the lock migrations are applied under.

@@ -81,6 +81,8 @@ std::optional<std::string> Statement::optional_text(int column) const {
   return text(column);
 }
 
+bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
 std::optional<std::int64_t> Statement::optional_int64(int column) const {
   if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
   return int64(column);

@@ -81,6 +81,7 @@ class Statement final : public RowValues {
   std::string_view text_view(int column) const;
   std::optional<std::string> optional_text(int column) const override;
   std::optional<std::int64_t> optional_int64(int column) const override;
+  bool is_null(int column) const;
 
   // RowValues::column_indexes: kept with the cached prepared statement.
   std::span<const int> column_indexes(std::uint64_t key, std::span<const std::string> names) const override;
