@@ -106,10 +106,16 @@ class Apiota:
     (a Certificate) makes it serve HTTPS with that chain and key.
     """
 
-    def __init__(self, binary, image_tool, root, devices, name, access_log=True, tls=None):
+    def __init__(self, binary, image_tool, root, devices, name, access_log=True, tls=None, store=None,
+                 fleet_from=None):
         self.binary, self.name, self.root, self.devices = binary, name, os.path.join(root, name), devices
         self.data = os.path.join(self.root, "data")
+        self.store = store  # a PostgreSQL URI (--store), or None for SQLite in the data folder
         os.makedirs(self.root)
+        if fleet_from is not None:
+            # A further node of fleet_from's store: its server key, its fleet.
+            os.makedirs(self.data, mode=0o700)
+            shutil.copy2(os.path.join(fleet_from.data, "secret.key"), self.data)
         self.port = free_port()
         self.base = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.client_tls = tls.client if tls else None
@@ -123,15 +129,22 @@ class Apiota:
         tls_args = ["--tls-cert", tls.chain, "--tls-key", tls.key] if tls else []
         self.proc = subprocess.Popen(
             [binary, "serve", "--data", self.data, "--listen", f"127.0.0.1:{self.port}", "--rate-limit", "off",
-             "--config", os.path.join(self.root, "apiota.toml"), *tls_args],
+             "--config", os.path.join(self.root, "apiota.toml"), *tls_args, *self.store_args()],
             stdout=self.log, stderr=subprocess.STDOUT)
         try:
             wait_until_up(self.base + "/api/health", self.proc, context=self.client_tls)
-            self.enrol()
-            self.publish_release(image_tool)
+            if fleet_from is None:
+                self.enrol()
+                self.publish_release(image_tool)
+            else:
+                for shared in ("admin_key", "pk_key", "firmware", "release_id", "import_seconds"):
+                    setattr(self, shared, getattr(fleet_from, shared))
         except BaseException:
             self.stop()  # the caller never gets this object to stop
             raise
+
+    def store_args(self):
+        return ["--store", self.store] if self.store else []
 
     def enrol(self):
         self.cli("projects", "plan", "default", "--max-devices", str(self.devices + 10_000_000),
@@ -157,7 +170,7 @@ class Apiota:
         self.admin("PUT", "/api/admin/config", {"interval_ms": 300000, "log_level": "info", "mqtt": "mqtt.example"})
 
     def cli(self, *args):
-        return run([self.binary, *args, "--data", self.data])
+        return run([self.binary, *args, "--data", self.data, *self.store_args()])
 
     def key(self, role):
         out = self.cli("keys", "create", "--role", role)
@@ -204,6 +217,8 @@ class Apiota:
         return headers.get("ETag", ""), body
 
     def count(self, table):
+        if self.store:
+            return int(run(["psql", "-XAtq", "-d", self.store, "-c", f"SELECT COUNT(*) FROM {table}"]).strip())
         with sqlite3.connect(f"file:{self.data}/apiota.db?mode=ro", uri=True) as db:
             return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
@@ -358,19 +373,25 @@ def measure(scenarios, server, nginx, reps, duration, problems):
             a = wrk(server.base, s.script, s.apiota_args(rep, server), s.connections, duration)
             s.rss.append(rss_kib(server.proc.pid, "VmHWM"))
             s.apiota.append(a)
-            if a["errors_status"] or a["errors"]:
-                problems.append(f"{s.name}: apiota answered {a['errors_status']} error statuses, "
-                                f"{a['errors']} socket errors/timeouts")
-            if s.writes:
-                time.sleep(0.2)
-                stored = server.count(s.writes) - before
-                acked = a["requests"] - a["errors_status"]
-                if stored < acked:
-                    problems.append(f"{s.name}: {acked} writes acknowledged but {stored} stored")
+            check_answers(s.name, server, s.writes, before, a, problems)
             n = wrk(nginx.base, s.script, s.nginx_args(rep), s.connections, duration)
             s.nginx.append(n)
             if n["errors_status"] or n["errors"]:
                 problems.append(f"{s.name}: nginx answered {n['errors_status']} error statuses")
+
+
+def check_answers(name, server, table, before, result, problems):
+    """Notes in `problems` error answers in a wrk result, and, when the
+    scenario writes to `table` (which held `before` rows), writes that were
+    acknowledged but are not stored."""
+    if result["errors_status"] or result["errors"]:
+        problems.append(f"{name}: {result['errors_status']} error statuses, {result['errors']} socket errors/timeouts")
+    if table:
+        time.sleep(0.2)
+        stored = server.count(table) - before
+        acked = result["requests"] - result["errors_status"]
+        if stored < acked:
+            problems.append(f"{name}: {acked} writes acknowledged but {stored} stored")
 
 
 def fmt_ms(us):
@@ -838,14 +859,21 @@ def main():
     p.add_argument("--baseline", default="",
                    help="then run check-update, download, register and ota-log against this binary too (a second "
                         "server with the same devices), interleaved, and report this / baseline")
+    p.add_argument("--postgres", action="store_true",
+                   help="then run the PostgreSQL mode (bench/postgres_mode.py): one and two nodes on one PostgreSQL "
+                        "against the SQLite node, and a fleet of --postgres-fleet devices carried into PostgreSQL")
+    p.add_argument("--postgres-fleet", type=int, default=1000000,
+                   help="devices of the PostgreSQL mode's large fleet (0 skips it)")
     p.add_argument("--consoles", type=int, default=3,
                    help="then run check-update and ota-log with this many open web consoles (live event stream, "
                         "overview refetched after events) and with none, interleaved, and report the ratio (0 skips)")
     args = p.parse_args()
     if args.smoke:
         args.devices, args.duration, args.reps, args.scale, args.tls = 200, 1, 1, "100,1000", True
+        args.postgres, args.postgres_fleet = True, 1000
     with_tls = args.tls or "tls" in args.only.lower()
-    for tool in ("wrk", "nginx", *(("openssl", "cc") if with_tls else ())):
+    for tool in ("wrk", "nginx", *(("openssl", "cc") if with_tls else ()),
+                 *(("psql", "pg_isready") if args.postgres else ())):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed (bench/run.sh installs it)")
 
@@ -934,6 +962,9 @@ def main():
         server = nginx = None
         if with_tls:
             tls_comparison(args, root, problems)
+        if args.postgres:
+            import postgres_mode  # bench/postgres_mode.py, beside this file
+            postgres_mode.run_mode(args, root, problems)
         if args.scale != "none":
             sizes = [int(s) for s in args.scale.split(",")]
             print(f"\nscale: check-update, keep-alive, 64 conns, medians of {args.reps}\n", flush=True)

@@ -1,5 +1,7 @@
 #include "service/firmware_files.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <mutex>
 #include <stdexcept>
@@ -42,20 +44,20 @@ std::shared_ptr<const blob::OpenBlob> open_firmware(blob::BlobStore& blobs, stor
 
 std::uint64_t copy_firmware(blob::BlobStore& blobs, store::FirmwareCopies& copies, std::string_view sha256) {
   auto blob = blobs.open(sha256);
-  if (!blob) throw std::runtime_error("the data folder has no firmware file " + std::string(sha256));
+  if (!blob) throw std::runtime_error(fmt::format("the data folder has no firmware file {}", sha256));
   const blob::FileByteSource source(blob->fd.get(), blob->size);
   crypto::Digest local(crypto::DigestKind::Sha256);
   std::vector<std::uint8_t> buffer(1 << 20);
   for (std::uint64_t offset = 0; offset < blob->size;) {
     const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), blob->size - offset));
     if (!source.read(offset, std::span(buffer.data(), n))) {
-      throw std::runtime_error("cannot read the firmware file " + std::string(sha256));
+      throw std::runtime_error(fmt::format("cannot read the firmware file {}", sha256));
     }
     local.update(std::span<const std::uint8_t>(buffer.data(), n));
     offset += n;
   }
   if (crypto::to_hex(local.finish()) != sha256) {
-    throw std::runtime_error("the firmware file " + std::string(sha256) + " in the data folder does not match its digest");
+    throw std::runtime_error(fmt::format("the firmware file {} in the data folder does not match its digest", sha256));
   }
   copies.put_firmware(sha256, source);
   crypto::Digest stored(crypto::DigestKind::Sha256);
@@ -65,7 +67,7 @@ std::uint64_t copy_firmware(blob::BlobStore& blobs, store::FirmwareCopies& copie
     stored_size += piece.size();
   });
   if (!found || stored_size != blob->size || crypto::to_hex(stored.finish()) != sha256) {
-    throw std::runtime_error("the store's copy of firmware " + std::string(sha256) + " does not match the file");
+    throw std::runtime_error(fmt::format("the store's copy of firmware {} does not match the file", sha256));
   }
   return blob->size;
 }

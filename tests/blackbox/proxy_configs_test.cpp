@@ -28,6 +28,14 @@
 // names the devices and no forged address; behind the PROXY protocol, no
 // connection (the proxies' health checks included) came without a header.
 // A sample is skipped only when its proxy is not installed.
+//
+// The load balancer of docs/scale-out.md, "A load balancer in front", runs
+// the same way in front of two nodes on one PostgreSQL store (the test
+// starts its own, support/postgres_cluster.h): devices at twelve addresses
+// register, poll and download through it; both nodes serve some of them,
+// each device always the same node, with its own address; then one node is
+// killed, and every device call after that is still answered, by the other
+// node, until the first is back and serves its devices again.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -44,6 +52,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -60,6 +69,7 @@
 #include "support/fleet_records.h"
 #include "support/http_checks.h"
 #include "support/polling.h"
+#include "support/postgres_cluster.h"
 #include "support/raw_connection.h"
 #include "support/server_process.h"
 #include "support/tls_files.h"
@@ -334,6 +344,16 @@ bool access_logged(const ServerProcess& server, const std::string& address, cons
   return eventually([&] { return server.log().find(line) != std::string::npos; }, std::chrono::seconds(10));
 }
 
+// An operator's client of the proxy at `origin`, trusting `ca_file`.
+httplib::Client operator_client(const std::string& origin, const std::string& ca_file) {
+  httplib::Client op(origin);
+  op.set_ca_cert_path(ca_file);
+  op.set_connection_timeout(5);
+  op.set_read_timeout(30);
+  op.set_write_timeout(30);
+  return op;
+}
+
 void prove_sample(const Deployment& d) {
   const std::string binary = find_program(d.proxy == Proxy::Haproxy ? "haproxy" : "nginx");
   if (binary.empty()) GTEST_SKIP() << "the proxy is not installed (scripts/install-deps.sh installs it)";
@@ -368,11 +388,7 @@ void prove_sample(const Deployment& d) {
   const std::string origin = "https://127.0.0.1:" + std::to_string(port);
 
   // An operator through the proxy.
-  httplib::Client op(origin);
-  op.set_ca_cert_path(tls.ca_file);
-  op.set_connection_timeout(5);
-  op.set_read_timeout(30);
-  op.set_write_timeout(30);
+  httplib::Client op = operator_client(origin, tls.ca_file);
   const std::vector<std::uint8_t> image = firmware_image("1.1.0", 1500000);
   const std::string image_bytes = as_string(image);
   ASSERT_EQ(status_of(upload_firmware(op, server.admin_key(), image, "1.1.0")), 200) << proxy->log();
@@ -432,6 +448,136 @@ TEST(ProxyConfig, HaproxyPassingTlsThroughWithProxyProtocolV2) {
 
 TEST(ProxyConfig, NginxStreamPassingTlsThroughWithProxyProtocolV1) {
   prove_sample({"nginx-stream-tls-passthrough", "tcp-passthrough-apiota", Proxy::NginxStream, true});
+}
+
+// How many of `device`'s requests starting `request_start` `server` logged.
+std::size_t logged_count(const ServerProcess& server, const std::string& device, const std::string& request_start) {
+  const std::string line = "info " + device + " \"" + request_start;
+  const std::string log = server.log();
+  std::size_t n = 0;
+  for (auto at = log.find(line); at != std::string::npos; at = log.find(line, at + 1)) ++n;
+  return n;
+}
+
+TEST(ProxyConfig, HaproxyBalancingTwoNodesOfOneStore) {
+  const std::string binary = find_program("haproxy");
+  if (binary.empty()) GTEST_SKIP() << "HAProxy is not installed (scripts/install-deps.sh installs it)";
+  const std::string doc = read_text(APIOTA_SCALE_OUT_DOC);
+  const std::string proxy_sample = doc_sample(doc, "haproxy-load-balancer");
+  const std::string apiota_sample = doc_sample(doc, "load-balancer-apiota");
+  ASSERT_NE(proxy_sample, "") << "no sample haproxy-load-balancer in " << APIOTA_SCALE_OUT_DOC;
+  ASSERT_NE(apiota_sample, "") << "no sample load-balancer-apiota in " << APIOTA_SCALE_OUT_DOC;
+
+  TempFolder folder("apiota-load-balancer");
+  const TlsFiles tls = make_tls_files(folder.path(), "ota");
+  const auto bundle = folder / "ota-bundle.pem";
+  std::ofstream(bundle) << read_text(tls.cert_file) << read_text(tls.key_file);
+  Placeholders values = {{"LISTEN_ADDRESS", "127.0.0.1"}, {"PROXY_ADDRESS", kProxyAddress},
+                         {"CERT_AND_KEY_PEM", bundle.string()}};
+
+  const std::string store = shared_postgres().create_database();
+  ServerSetup setup_a;
+  setup_a.store = store;
+  setup_a.public_url = false;
+  setup_a.config_toml = filled(apiota_sample, values);
+  ServerProcess a(setup_a);
+  ServerSetup setup_b = setup_a;
+  setup_b.server_key = a.data_dir() / "secret.key";
+  setup_b.expect_admin_key = false;
+  ServerProcess b(setup_b);
+  values["NODE_A_ADDRESS"] = "127.0.0.1";
+  values["NODE_A_PORT"] = std::to_string(a.port());
+  values["NODE_B_ADDRESS"] = "127.0.0.1";
+  values["NODE_B_PORT"] = std::to_string(b.port());
+  std::uint16_t port = 0;
+  const auto proxy = start_proxy(Proxy::Haproxy, binary, proxy_sample, folder.path(), values, port);
+  ASSERT_TRUE(proxy);
+  const std::string origin = "https://127.0.0.1:" + std::to_string(port);
+
+  httplib::Client op = operator_client(origin, tls.ca_file);
+  const std::vector<std::uint8_t> image = firmware_image("1.1.0", 1500000);
+  ASSERT_EQ(status_of(upload_firmware(op, a.admin_key(), image, "1.1.0")), 200) << proxy->log();
+
+  // Twelve devices, each at an address of its own (not the load balancer's).
+  std::vector<std::string> addresses;
+  std::vector<Device> devices;
+  for (int i = 2; addresses.size() < 12; ++i) {
+    if ("127.0.0." + std::to_string(i) == kProxyAddress) continue;
+    addresses.push_back("127.0.0." + std::to_string(i));
+    devices.emplace_back(addresses.back(), port, tls.ca_file, kForgedFor);
+  }
+  const auto id = [](std::size_t i) { return "lb-" + std::to_string(i); };
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    const RawResponse registered = devices[i].post_json("/api/register", register_body(id(i), a.admin_key()));
+    ASSERT_EQ(registered.status, 200) << registered.status_line << registered.body << proxy->log();
+    EXPECT_EQ(last_address(a, id(i)), addresses[i]);
+    for (int poll = 0; poll < 3; ++poll) {
+      const RawResponse answer = devices[i].get(check_update_path(id(i), "1.0.0", kSecret));
+      ASSERT_EQ(answer.status, 200) << answer.status_line << answer.body;
+    }
+  }
+  const RawResponse offer = devices[0].get(check_update_path(id(0), "1.0.0", kSecret));
+  const std::string url = field(json_of(offer.body), "url");
+  ASSERT_TRUE(url.starts_with(origin + "/")) << offer.body;
+  const RawResponse whole = devices[0].get(url.substr(origin.size()));
+  EXPECT_TRUE(whole.status == 200 && whole.body == as_string(image)) << whole.status_line << whole.body.size();
+
+  // Each device's calls all went to one node, and each node had some.
+  std::size_t on_a = 0;
+  std::size_t on_b = 0;
+  ASSERT_TRUE(eventually(
+      [&] {
+        std::size_t logged = 0;
+        for (const std::string& address : addresses) {
+          logged += logged_count(a, address, "GET /api/check-update") + logged_count(b, address, "GET /api/check-update");
+        }
+        return logged >= 3 * addresses.size();
+      },
+      std::chrono::seconds(10)));
+  for (const std::string& address : addresses) {
+    const std::size_t at_a = logged_count(a, address, "GET /api/check-update");
+    const std::size_t at_b = logged_count(b, address, "GET /api/check-update");
+    EXPECT_TRUE(at_a == 0 || at_b == 0) << address << " reached both nodes: " << at_a << " and " << at_b;
+    on_a += at_a > 0;
+    on_b += at_b > 0;
+  }
+  EXPECT_GT(on_a, 0u);
+  EXPECT_GT(on_b, 0u);
+  EXPECT_EQ(a.log().find(kForgedPrefix), std::string::npos);
+  EXPECT_EQ(b.log().find(kForgedPrefix), std::string::npos);
+
+  const auto served_by_a = [&] {
+    std::size_t n = 0;
+    for (const std::string& address : addresses) n += logged_count(a, address, "GET /api/");
+    return n;
+  };
+  const std::size_t before_death = served_by_a();
+
+  // Node A dies: for the next five seconds every device call is answered.
+  a.kill_hard();
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int calls = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    for (std::size_t i = 0; i < devices.size(); ++i) {
+      const RawResponse answer = devices[i].get(check_update_path(id(i), "1.0.0", kSecret));
+      ++calls;
+      EXPECT_EQ(answer.status, 200) << "call " << calls << " from " << addresses[i] << ": " << answer.status_line
+                                    << answer.body;
+    }
+  }
+  const RawResponse reported = devices[1].post_json(
+      "/api/ota-log", R"({"device_id":")" + id(1) + R"(","device_secret":")" + kSecret + R"(","status":"downloading"})");
+  EXPECT_EQ(reported.status, 200) << reported.status_line << reported.body;
+
+  // Back: A serves its devices again once its health checks pass.
+  a.start();
+  EXPECT_TRUE(eventually(
+      [&] {
+        for (std::size_t i = 0; i < devices.size(); ++i) devices[i].get(check_update_path(id(i), "1.0.0", kSecret));
+        return served_by_a() > before_death;
+      },
+      std::chrono::seconds(10)))
+      << proxy->log();
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// RolloutService (service/rollout_service.h) over a real SqliteStore in a
-// temp folder, on a fake clock (no sleeps): failures past a release's safety
+// RolloutService (service/rollout_service.h) over each real store (SQLite in a
+// temp folder, PostgreSQL on the tests' own server), on a fake clock (no sleeps): failures past a release's safety
 // policy pause it, successes past a stage's minimums advance it, the sweep
 // ends attempts silent for longer than stuck_after as stuck (and advances
 // timed stages), and an operator's resume restarts the safety window. Every
@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "service/release_operations.h"
-#include "store/sqlite/sqlite_store.h"
 #include "support/fake_env.h"
+#include "support/store_factories.h"
 #include "support/fleet_records.h"
 
 namespace apiota::service {
@@ -51,12 +51,12 @@ class CapturedLog {
   std::shared_ptr<spdlog::logger> previous_;
 };
 
-class RolloutServiceTest : public ::testing::Test {
+class RolloutServiceTest : public ::testing::TestWithParam<testing::StoreBackend> {
  protected:
-  RolloutServiceTest() : store_((folder_ / "apiota.db").string()), rollouts_(store_, env_, changes_) {
-    store_.upsert_project({"p", "P", domain::Plan{}, 1});
+  RolloutServiceTest() : store_(GetParam().open(folder_.path())), rollouts_(*store_, env_, changes_) {
+    store_->upsert_project({"p", "P", domain::Plan{}, 1});
     for (int i = 0; i < kDevices; ++i) {
-      auto result = store_.register_device(testing::device_record("p", device(i)), 100);
+      auto result = store_->register_device(testing::device_record("p", device(i)), 100);
       EXPECT_EQ(result.outcome, store::RegisterOutcome::Created);
       rows_.push_back(result.device.row_id);
     }
@@ -71,7 +71,7 @@ class RolloutServiceTest : public ::testing::Test {
     release.safety_window = 4;
     release.min_attempts = 3;
     release.stuck_after_s = 60;
-    EXPECT_TRUE(store_.insert_release(release, testing::upload_audit));
+    EXPECT_TRUE(store_->insert_release(release, testing::upload_audit));
     return release.id;
   }
 
@@ -95,20 +95,20 @@ class RolloutServiceTest : public ::testing::Test {
     store::AttemptRecord a = attempt(device_index, release_id, status);
     a.outcome = end;
     a.ended_at = env_.now_ms();
-    EXPECT_TRUE(store_.apply_attempt_write({env_.now_ms(), std::nullopt, std::nullopt, std::nullopt, a}));
+    EXPECT_TRUE(store_->apply_attempt_write({env_.now_ms(), std::nullopt, std::nullopt, std::nullopt, a}));
     return rollouts_.attempt_ended("p", release_id, end, env_.now_ms());
   }
 
   void start_attempt(int device_index, std::int64_t release_id, domain::OtaStatus status) {
-    EXPECT_TRUE(store_.apply_attempt_write(
+    EXPECT_TRUE(store_->apply_attempt_write(
         {env_.now_ms(), std::nullopt, std::nullopt, std::nullopt, attempt(device_index, release_id, status)}));
   }
 
-  store::ReleaseRecord release(std::int64_t id) { return store_.find_release("p", id).value(); }
+  store::ReleaseRecord release(std::int64_t id) { return store_->find_release("p", id).value(); }
 
   std::vector<store::AuditRecord> audited(const std::string& action) {
     std::vector<store::AuditRecord> out;
-    for (auto& record : store_.list_audit("p", 100)) {
+    for (auto& record : store_->list_audit("p", 100)) {
       if (record.action == action) out.push_back(std::move(record));
     }
     return out;
@@ -116,13 +116,13 @@ class RolloutServiceTest : public ::testing::Test {
 
   testing::TempFolder folder_{"apiota-rollout-service"};
   testing::FakeEnv env_;
-  store::sqlite::SqliteStore store_;
+  std::unique_ptr<store::Store> store_;
   ChangeFeed changes_;
   RolloutService rollouts_;
   std::vector<std::int64_t> rows_;
 };
 
-TEST_F(RolloutServiceTest, FailuresPastTheSafetyPolicyPauseAnActiveRelease) {
+TEST_P(RolloutServiceTest, FailuresPastTheSafetyPolicyPauseAnActiveRelease) {
   const std::int64_t id = add_release();
   EXPECT_FALSE(end_attempt(0, id, AttemptEnd::Succeeded));
   EXPECT_FALSE(end_attempt(1, id, AttemptEnd::Failed)) << "paused before min_attempts ended";
@@ -144,7 +144,7 @@ TEST_F(RolloutServiceTest, FailuresPastTheSafetyPolicyPauseAnActiveRelease) {
   EXPECT_EQ(audited("release.auto_pause").size(), 1u);
 }
 
-TEST_F(RolloutServiceTest, ASuccessPastAStagesMinimumsAdvancesItAndSoDoesTheSweep) {
+TEST_P(RolloutServiceTest, ASuccessPastAStagesMinimumsAdvancesItAndSoDoesTheSweep) {
   auto record = testing::release_record("p", "2.0.0");
   record.rollout_stages = {{10, 3600, 2}, {50, 600, 0}, {100, 0, 0}};
   record.rollout_percent = 10;
@@ -181,7 +181,7 @@ TEST_F(RolloutServiceTest, ASuccessPastAStagesMinimumsAdvancesItAndSoDoesTheSwee
   EXPECT_EQ(rollouts_.sweep().advanced, 0u) << "advanced past the last stage";
 }
 
-TEST_F(RolloutServiceTest, TheSweepEndsAttemptsSilentPastStuckAfterAsStuck) {
+TEST_P(RolloutServiceTest, TheSweepEndsAttemptsSilentPastStuckAfterAsStuck) {
   const std::int64_t id = add_release();
   start_attempt(0, id, domain::OtaStatus::Flashing);
   start_attempt(1, id, domain::OtaStatus::Pending);  // not in progress: never stuck
@@ -189,20 +189,20 @@ TEST_F(RolloutServiceTest, TheSweepEndsAttemptsSilentPastStuckAfterAsStuck) {
 
   env_.advance(60s);
   EXPECT_EQ(rollouts_.sweep().stuck, 0u) << "ended at stuck_after, not after it";
-  EXPECT_TRUE(store_.find_device(device(0))->open_attempt);
+  EXPECT_TRUE(store_->find_device(device(0))->open_attempt);
   EXPECT_TRUE(log.lines().empty()) << "a sweep that did nothing logged";
 
   env_.advance(1ms);
   const SweepReport report = rollouts_.sweep();
   EXPECT_EQ(report.stuck, 1u);
   EXPECT_EQ(report.paused, 0u);
-  EXPECT_FALSE(store_.find_device(device(0))->open_attempt);
-  EXPECT_TRUE(store_.find_device(device(1))->open_attempt);
-  auto outcomes = store_.release_outcomes("p");
+  EXPECT_FALSE(store_->find_device(device(0))->open_attempt);
+  EXPECT_TRUE(store_->find_device(device(1))->open_attempt);
+  auto outcomes = store_->release_outcomes("p");
   ASSERT_EQ(outcomes.size(), 1u);
   EXPECT_EQ(outcomes[0].stuck, 1);
 
-  auto logs = store_.list_ota_logs(device(0), 10);
+  auto logs = store_->list_ota_logs(device(0), 10);
   ASSERT_EQ(logs.size(), 1u);
   EXPECT_EQ(logs[0].status, domain::OtaStatus::Failed);
   EXPECT_EQ(logs[0].from_version, "1.0.0");
@@ -215,7 +215,7 @@ TEST_F(RolloutServiceTest, TheSweepEndsAttemptsSilentPastStuckAfterAsStuck) {
   EXPECT_EQ(rollouts_.sweep().stuck, 0u) << "an attempt ended twice";
 }
 
-TEST_F(RolloutServiceTest, StuckAttemptsCountAsFailures) {
+TEST_P(RolloutServiceTest, StuckAttemptsCountAsFailures) {
   const std::int64_t id = add_release();
   for (int i = 0; i < 3; ++i) start_attempt(i, id, domain::OtaStatus::Downloading);
   env_.advance(61s);
@@ -226,7 +226,7 @@ TEST_F(RolloutServiceTest, StuckAttemptsCountAsFailures) {
   EXPECT_EQ(audited("release.auto_pause").size(), 1u);
 }
 
-TEST_F(RolloutServiceTest, AResumeRestartsTheSafetyWindow) {
+TEST_P(RolloutServiceTest, AResumeRestartsTheSafetyWindow) {
   const std::int64_t id = add_release();
   for (int i = 0; i < 3; ++i) end_attempt(i, id, AttemptEnd::Failed);
   ASSERT_EQ(release(id).state, domain::ReleaseState::Paused);
@@ -234,7 +234,7 @@ TEST_F(RolloutServiceTest, AResumeRestartsTheSafetyWindow) {
   env_.advance(2h);  // the resume comes after the failures
   ReleaseChange resume;
   resume.state = domain::ReleaseState::Active;
-  change_release(store_, env_, "p", id, resume, "key_test", "release.resume");
+  change_release(*store_, env_, "p", id, resume, "key_test", "release.resume");
   ASSERT_EQ(release(id).state, domain::ReleaseState::Active);
 
   EXPECT_FALSE(end_attempt(3, id, AttemptEnd::Failed)) << "failures from before the resume still count";
@@ -243,6 +243,9 @@ TEST_F(RolloutServiceTest, AResumeRestartsTheSafetyWindow) {
   EXPECT_TRUE(end_attempt(5, id, AttemptEnd::Failed)) << "judged afresh: 3 of 3 failed since the resume";
   EXPECT_EQ(audited("release.auto_pause").size(), 2u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, RolloutServiceTest,
+                         ::testing::Values(testing::sqlite_backend(), testing::postgres_backend()), testing::backend_name);
 
 }  // namespace
 }  // namespace apiota::service

@@ -2,20 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <random>
-
-#include "store/sqlite/sqlite_store.h"
+#include "support/fleet_records.h"
+#include "support/store_factories.h"
 
 namespace apiota::service {
 namespace {
 
-class SeenRecorderTest : public ::testing::Test {
+// On each real store: SQLite in a temp folder, PostgreSQL on the tests' own server.
+class SeenRecorderTest : public ::testing::TestWithParam<testing::StoreBackend> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("apiota-seen-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir_);
-    store_ = std::make_unique<store::sqlite::SqliteStore>((dir_ / "db").string());
+    store_ = GetParam().open(dir_.path());
     store_->upsert_project({"default", "Default", domain::Plan{}, 1});
     store::DeviceRecord d;
     d.device_id = "dev";
@@ -23,16 +20,13 @@ class SeenRecorderTest : public ::testing::Test {
     d.registered_at = 1;
     row_ = store_->register_device(d, 10).device.row_id;
   }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  void TearDown() override { store_.reset(); }
+  testing::TempFolder dir_{"apiota-seen"};
+  std::unique_ptr<store::Store> store_;
   std::int64_t row_ = 0;
 };
 
-TEST_F(SeenRecorderTest, KeepsOnlyTheNewestObservationUntilFlushed) {
+TEST_P(SeenRecorderTest, KeepsOnlyTheNewestObservationUntilFlushed) {
   SeenRecorder recorder(*store_, std::chrono::hours(1));
   recorder.record({row_, "1.0.1", 100, "a"});
   recorder.record({row_, "1.0.3", 300, "c"});
@@ -46,7 +40,7 @@ TEST_F(SeenRecorderTest, KeepsOnlyTheNewestObservationUntilFlushed) {
   EXPECT_EQ(recorder.flush(), 0u);
 }
 
-TEST_F(SeenRecorderTest, StopFlushesPendingObservations) {
+TEST_P(SeenRecorderTest, StopFlushesPendingObservations) {
   {
     SeenRecorder recorder(*store_, std::chrono::hours(1));
     recorder.record({row_, "2.0.0", 500, "x"});
@@ -55,7 +49,7 @@ TEST_F(SeenRecorderTest, StopFlushesPendingObservations) {
   EXPECT_EQ(store_->find_device("dev")->firmware_version, "2.0.0");
 }
 
-TEST_F(SeenRecorderTest, BackgroundThreadFlushesWithinTheInterval) {
+TEST_P(SeenRecorderTest, BackgroundThreadFlushesWithinTheInterval) {
   SeenRecorder recorder(*store_, std::chrono::milliseconds(20));
   recorder.record({row_, "3.0.0", 700, "y"});
   for (int i = 0; i < 200 && store_->find_device("dev")->firmware_version != "3.0.0"; ++i) {
@@ -63,6 +57,9 @@ TEST_F(SeenRecorderTest, BackgroundThreadFlushesWithinTheInterval) {
   }
   EXPECT_EQ(store_->find_device("dev")->firmware_version, "3.0.0");
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, SeenRecorderTest,
+                         ::testing::Values(testing::sqlite_backend(), testing::postgres_backend()), testing::backend_name);
 
 }  // namespace
 }  // namespace apiota::service

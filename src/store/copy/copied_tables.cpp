@@ -1,5 +1,7 @@
 #include "store/copy/copied_tables.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -73,8 +75,8 @@ TableShape table_shape(sqlite::Connection& conn, std::string_view table) {
     shape.columns.push_back({columns.text(0), kind_of(columns.text(1))});
     if (columns.int64(2) > 0) key.emplace_back(columns.int64(2), columns.text(0));
   }
-  if (shape.columns.empty()) throw StoreError("the SQLite store has no table " + std::string(table));
-  if (key.empty()) throw StoreError("the SQLite table " + std::string(table) + " has no primary key");
+  if (shape.columns.empty()) throw StoreError(fmt::format("the SQLite store has no table {}", table));
+  if (key.empty()) throw StoreError(fmt::format("the SQLite table {} has no primary key", table));
   std::sort(key.begin(), key.end());
   for (auto& [position, name] : key) shape.key.push_back(std::move(name));
   return shape;

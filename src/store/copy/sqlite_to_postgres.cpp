@@ -25,13 +25,13 @@ std::string quoted(std::string_view name) {
   const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
   });
-  if (!plain) throw CopyRefused("unexpected table or column name in the SQLite store: " + std::string(name));
-  return "\"" + std::string(name) + "\"";
+  if (!plain) throw CopyRefused(fmt::format("unexpected table or column name in the SQLite store: {}", name));
+  return fmt::format("\"{}\"", name);
 }
 
 std::string column_list(const TableShape& shape) {
   std::string out;
-  for (const Column& c : shape.columns) out += (out.empty() ? "" : ", ") + quoted(c.name);
+  for (const Column& c : shape.columns) out.append(out.empty() ? "" : ", ").append(quoted(c.name));
   return out;
 }
 
@@ -39,14 +39,14 @@ const Column& column_named(const TableShape& shape, const std::string& name) {
   for (const Column& c : shape.columns) {
     if (c.name == name) return c;
   }
-  throw CopyRefused("the key column " + name + " of " + shape.name + " is not a stored column");
+  throw CopyRefused(fmt::format("the key column {} of {} is not a stored column", name, shape.name));
 }
 
 // The key order, which is byte order for text in both stores.
 std::string key_order(const TableShape& shape, bool postgres) {
   std::string out;
   for (const std::string& k : shape.key) {
-    out += (out.empty() ? "" : ", ") + quoted(k);
+    out.append(out.empty() ? "" : ", ").append(quoted(k));
     if (postgres && column_named(shape, k).kind == ColumnKind::Text) out += " COLLATE \"C\"";
   }
   return out;

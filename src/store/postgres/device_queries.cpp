@@ -1,6 +1,12 @@
 // DeviceStore on PostgreSQL: enrolment, lookup, operator changes and
 // observations (tags: device_tag_queries.cpp; lists: device_list_queries.cpp).
 
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_set>
+#include <vector>
+
 #include "store/postgres/device_rows.h"
 #include "store/postgres/postgres_store.h"
 #include "store/record_columns.h"
@@ -54,6 +60,45 @@ RegisterResult register_on(Connection& conn, const DeviceRecord& d, std::int64_t
   return {RegisterOutcome::Created, std::move(created)};
 }
 
+// Imported devices go in this many to a statement (7 parameters each, of
+// PostgreSQL's 65535 at most).
+constexpr std::size_t kImportRowsPerStatement = 1000;
+
+// The INSERT of `rows` imported devices; a device already registered (or
+// twice in the batch) is skipped.
+std::string import_sql(std::size_t rows) {
+  std::string sql =
+      "INSERT INTO devices (device_id, project_id, secret_salt, secret_hash, channel, blocked, registered_at, "
+      "firmware_version, version_at) VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::size_t p = r * 7;
+    sql.append(r == 0 ? "" : ", ")
+        .append(fmt::format("(${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6,
+                            p + 7, p + 6));
+  }
+  return sql.append(" ON CONFLICT (device_id) DO NOTHING");
+}
+
+// Check-update observations go in this many to a statement.
+constexpr std::size_t kSeenRowsPerStatement = 1000;
+
+// The UPDATE of `rows` observations, each ($row_id, $seen_at, $address,
+// $version): the newest sighting and the last address; the reported version
+// only when observed after the stored one was set (a version that does not
+// change leaves the version counters' trigger out, by its WHEN).
+std::string seen_sql(std::size_t rows) {
+  std::string sql =
+      "UPDATE devices d SET last_seen_at = GREATEST(COALESCE(d.last_seen_at, 0), v.seen_at), last_address = v.address, "
+      "firmware_version = CASE WHEN d.version_at <= v.seen_at THEN v.version ELSE d.firmware_version END, "
+      "version_at = GREATEST(d.version_at, v.seen_at) FROM (VALUES ";
+  for (std::size_t r = 0; r < rows; ++r) {
+    const std::size_t p = r * 4;
+    sql.append(r == 0 ? "" : ", ")
+        .append(fmt::format("(${}::BIGINT, ${}::BIGINT, ${}::TEXT, ${}::TEXT)", p + 1, p + 2, p + 3, p + 4));
+  }
+  return sql.append(") AS v (row_id, seen_at, address, version) WHERE d.row_id = v.row_id");
+}
+
 }  // namespace
 
 const std::string& select_devices_with_attempts() {
@@ -90,22 +135,18 @@ DeviceStore::ImportResult PostgresStore::import_within_plan(std::span<const Devi
   return db_.write([&](Connection& conn) {
     ImportResult result;
     lock_device_count(conn, devices.front().project_id);
-    for (const auto& d : devices) {
-      const std::int64_t inserted =
-          conn.exec(
-                  "INSERT INTO devices (device_id, project_id, secret_salt, secret_hash, channel, blocked, "
-                  "registered_at, firmware_version, version_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, $6) "
-                  "ON CONFLICT (device_id) DO NOTHING",
-                  Params()
-                      .add(d.device_id)
-                      .add(d.project_id)
-                      .add(d.secret_salt)
-                      .add(d.secret_hash)
-                      .add(d.channel)
-                      .add(d.registered_at)
-                      .add(d.firmware_version))
-              .affected();
-      ++(inserted > 0 ? result.created : result.existing);
+    // Many rows a statement: the insert trigger counts them once per
+    // statement (schema.cpp, version 4).
+    for (std::size_t start = 0; start < devices.size(); start += kImportRowsPerStatement) {
+      const auto chunk = devices.subspan(start, std::min(kImportRowsPerStatement, devices.size() - start));
+      Params params;
+      for (const auto& d : chunk) {
+        params.add(d.device_id).add(d.project_id).add(d.secret_salt).add(d.secret_hash).add(d.channel);
+        params.add(d.registered_at).add(d.firmware_version);
+      }
+      const std::int64_t inserted = conn.exec(import_sql(chunk.size()), params).affected();
+      result.created += inserted;
+      result.existing += static_cast<std::int64_t>(chunk.size()) - inserted;
     }
     Result count = conn.exec("SELECT device_count FROM projects WHERE id = $1", Params().add(devices.front().project_id));
     if (count.next() && count.int64(0) > max_devices) throw ImportOverPlan{};
@@ -156,21 +197,24 @@ bool PostgresStore::set_device_channel(std::string_view project_id, std::string_
 void PostgresStore::record_seen(std::span<const SeenUpdate> updates) {
   if (updates.empty()) return;
   db_.write([&](Connection& conn) {
+    // Many devices a statement, each at most once in it (a device seen twice
+    // goes in the next statement, so the updates apply in their order).
+    std::vector<const SeenUpdate*> chunk;
+    std::unordered_set<std::int64_t> in_chunk;
+    const auto flush = [&] {
+      if (chunk.empty()) return;
+      Params params;
+      for (const SeenUpdate* u : chunk) params.add(u->device_row_id).add(u->seen_at).add(u->address).add(u->reported_version);
+      conn.exec(seen_sql(chunk.size()), params);
+      chunk.clear();
+      in_chunk.clear();
+    };
     for (const auto& u : updates) {
-      const Params params = Params().add(u.seen_at).add(u.address).add(u.reported_version).add(u.device_row_id);
-      const std::int64_t same = conn.exec(
-                                        "UPDATE devices SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $1), "
-                                        "last_address = $2, version_at = GREATEST(version_at, $1) "
-                                        "WHERE row_id = $4 AND firmware_version IS NOT DISTINCT FROM $3::text",
-                                        params)
-                                    .affected();
-      if (same > 0) continue;
-      conn.exec(
-          "UPDATE devices SET last_seen_at = GREATEST(COALESCE(last_seen_at, 0), $1), last_address = $2, "
-          "firmware_version = CASE WHEN version_at <= $1 THEN $3::text ELSE firmware_version END, "
-          "version_at = GREATEST(version_at, $1) WHERE row_id = $4",
-          params);
+      if (chunk.size() == kSeenRowsPerStatement || in_chunk.contains(u.device_row_id)) flush();
+      chunk.push_back(&u);
+      in_chunk.insert(u.device_row_id);
     }
+    flush();
   });
 }
 

@@ -342,11 +342,65 @@ BEGIN
 END $$;
 )sql";
 
+// Version 4: devices inserted are counted once per statement, from its
+// transition table, where a row trigger updated the project's row once per
+// device. In one transaction each update of a row walks the versions the
+// earlier ones left, so an import of n devices in one transaction cost n²
+// (20,000 devices took 16 s); it is now one update per statement. And a
+// counter's zero rows are looked for only when a count goes down.
+constexpr std::string_view kSchemaV4 = R"sql(
+DROP TRIGGER devices_count ON devices;
+CREATE TRIGGER devices_count AFTER DELETE ON devices FOR EACH ROW EXECUTE FUNCTION devices_count();
+DROP TRIGGER device_version_counts_insert_delete ON devices;
+CREATE TRIGGER device_version_counts_delete AFTER DELETE ON devices
+  FOR EACH ROW EXECUTE FUNCTION device_version_counts();
+CREATE FUNCTION devices_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE projects p SET device_count = p.device_count + i.n
+    FROM (SELECT project_id, COUNT(*) AS n FROM inserted GROUP BY project_id) i WHERE p.id = i.project_id;
+  INSERT INTO device_version_counts (project_id, channel, known, version, n)
+    SELECT project_id, channel, (firmware_version IS NOT NULL)::INTEGER, COALESCE(firmware_version, ''), COUNT(*)
+    FROM inserted GROUP BY 1, 2, 3, 4
+    ON CONFLICT (project_id, channel, known, version) DO UPDATE SET n = device_version_counts.n + EXCLUDED.n;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER devices_inserted AFTER INSERT ON devices REFERENCING NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION devices_inserted();
+
+CREATE OR REPLACE FUNCTION device_version_count_add(p TEXT, c TEXT, v TEXT, delta BIGINT) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO device_version_counts VALUES (p, c, (v IS NOT NULL)::INTEGER, COALESCE(v, ''), delta)
+    ON CONFLICT (project_id, channel, known, version) DO UPDATE SET n = device_version_counts.n + delta;
+  IF delta < 0 THEN
+    DELETE FROM device_version_counts WHERE project_id = p AND channel = c AND known = (v IS NOT NULL)::INTEGER
+      AND version = COALESCE(v, '') AND n <= 0;
+  END IF;
+END $$;
+CREATE OR REPLACE FUNCTION attempt_count_add(a update_attempts, delta BIGINT) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF a.ended_at IS NOT NULL AND a.outcome IN ('succeeded', 'failed', 'stuck', 'rolled_back') THEN
+    INSERT INTO attempt_outcome_hours VALUES (a.project_id, (a.ended_at / 3600000) * 3600000, a.outcome, delta)
+      ON CONFLICT (project_id, hour_start, outcome) DO UPDATE SET n = attempt_outcome_hours.n + delta;
+    IF delta < 0 THEN
+      DELETE FROM attempt_outcome_hours WHERE project_id = a.project_id
+        AND hour_start = (a.ended_at / 3600000) * 3600000 AND outcome = a.outcome AND n <= 0;
+    END IF;
+  END IF;
+  INSERT INTO release_attempt_counts VALUES (a.release_id, a.outcome, delta)
+    ON CONFLICT (release_id, outcome) DO UPDATE SET n = release_attempt_counts.n + delta;
+  IF delta < 0 THEN
+    DELETE FROM release_attempt_counts WHERE release_id = a.release_id AND outcome = a.outcome AND n <= 0;
+  END IF;
+END $$;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "projects, keys, devices, releases, pins, OTA logs, attempts, config, audit, console sessions, counters",
      kSchemaV1},
     {2, "firmware files, in 1 MiB chunks", kSchemaV2},
     {3, "foreign keys deferrable, for copies that insert in any order", kSchemaV3},
+    {4, "devices counted once per insert statement; zero counts deleted only when a count goes down", kSchemaV4},
 };
 
 // Any number, the same in every node: the lock migrations are applied under.
