@@ -1,32 +1,28 @@
-// The domain's enumerations in SQLite (store/column_values.h): written
-// as the names earlier versions stored, byte for byte, and a name this binary
-// does not know read as the safe value its enumeration's header names.
+// The domain's enumerations in each store (store/column_values.h; SQLite, and
+// PostgreSQL on the tests' own server): written as the names earlier versions
+// stored, byte for byte, and a name this binary does not know read as the
+// safe value its enumeration's header names.
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
-#include "store/sqlite/sqlite_store.h"
 #include "support/fleet_records.h"
+#include "support/store_factories.h"
 
-namespace apiota::store::sqlite {
+namespace apiota::store {
 namespace {
 
-namespace fs = std::filesystem;
 using domain::AttemptEnd;
 using domain::Channel;
 using domain::OtaStatus;
 
-class StoredNames : public ::testing::Test {
+class StoredNames : public ::testing::TestWithParam<testing::StoreBackend> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("apiota-names-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-    store_.emplace((dir_ / "apiota.db").string());
+    store_ = GetParam().open(dir_.path());
     store_->upsert_project({"p", "P", domain::Plan{}, 1});
     DeviceRecord d;
     d.device_id = "dev";
@@ -38,12 +34,7 @@ class StoredNames : public ::testing::Test {
     release_.channel = Channel::Dev;
     release_.filename = "fw-2.0.0-dev.bin";
     EXPECT_TRUE(store_->insert_release(release_, testing::upload_audit));
-    conn_.emplace((dir_ / "apiota.db").string());
-  }
-  void TearDown() override {
-    conn_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+    raw_ = GetParam().raw(dir_.path());
   }
 
   AttemptRecord attempt(OtaStatus status, std::optional<AttemptEnd> outcome) const {
@@ -51,22 +42,17 @@ class StoredNames : public ::testing::Test {
             outcome ? std::optional<std::int64_t>(10) : std::nullopt};
   }
 
-  // The stored text of every row of `sql`'s first column.
-  std::vector<std::string> texts(const std::string& sql) {
-    auto stmt = conn_->prepare(sql);
-    std::vector<std::string> out;
-    while (stmt.step()) out.push_back(stmt.text(0));
-    return out;
-  }
+  // The stored text of every row of `sql`'s one column.
+  std::vector<std::string> texts(const std::string& sql) { return raw_->rows(sql); }
 
-  fs::path dir_;
-  std::optional<SqliteStore> store_;
-  std::optional<Connection> conn_;
+  testing::TempFolder dir_{"apiota-names"};
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<testing::RawSql> raw_;
   std::int64_t device_row_ = 0;
   ReleaseRecord release_;
 };
 
-TEST_F(StoredNames, EnumerationsAreStoredByTheirNames) {
+TEST_P(StoredNames, EnumerationsAreStoredByTheirNames) {
   store_->set_pin({"p", domain::PinScope::Tag, "lab", "2.0.0", 1});
   store_->set_pin({"p", domain::PinScope::Device, "dev", "2.0.0", 1});
   OtaLogRecord log{0, "dev", "p", OtaStatus::Rebooting, "1.0.0", "2.0.0", std::nullopt, 10};
@@ -89,17 +75,17 @@ TEST_F(StoredNames, EnumerationsAreStoredByTheirNames) {
             (std::vector<std::string>{"flashing/rolled_back", "done/succeeded"}));
 }
 
-TEST_F(StoredNames, UnknownNamesReadAsTheirSafeValues) {
+TEST_P(StoredNames, UnknownNamesReadAsTheirSafeValues) {
   store_->append_ota_log({0, "dev", "p", OtaStatus::Checking, std::nullopt, std::nullopt, std::nullopt, 10},
                          std::nullopt, {10, std::nullopt, std::nullopt, std::nullopt,
                                         attempt(OtaStatus::Downloading, std::nullopt)});
   ASSERT_TRUE(store_->apply_attempt_write({12, std::nullopt, std::nullopt, std::nullopt,
                                            attempt(OtaStatus::Failed, AttemptEnd::Failed)}));
-  conn_->exec("UPDATE devices SET channel = 'nightly'");
-  conn_->exec("UPDATE releases SET channel = 'nightly'");
-  conn_->exec("UPDATE ota_logs SET status = 'exploding'");
-  conn_->exec("UPDATE update_attempts SET status = 'exploding' WHERE outcome = ''");
-  conn_->exec("UPDATE update_attempts SET outcome = 'vanished' WHERE outcome = 'failed'");
+  raw_->exec("UPDATE devices SET channel = 'nightly'");
+  raw_->exec("UPDATE releases SET channel = 'nightly'");
+  raw_->exec("UPDATE ota_logs SET status = 'exploding'");
+  raw_->exec("UPDATE update_attempts SET status = 'exploding' WHERE outcome = ''");
+  raw_->exec("UPDATE update_attempts SET outcome = 'vanished' WHERE outcome = 'failed'");
 
   auto device = store_->find_device("dev");
   ASSERT_TRUE(device);
@@ -115,5 +101,8 @@ TEST_F(StoredNames, UnknownNamesReadAsTheirSafeValues) {
       << "an unknown outcome reads as superseded: neither a success nor a failure";
 }
 
+INSTANTIATE_TEST_SUITE_P(Stores, StoredNames,
+                         ::testing::Values(testing::sqlite_backend(), testing::postgres_backend()), testing::backend_name);
+
 }  // namespace
-}  // namespace apiota::store::sqlite
+}  // namespace apiota::store
