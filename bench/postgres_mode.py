@@ -6,7 +6,8 @@ check-update, register, ota-log and download, interleaved, with each side's
 CPU per request (the nodes and, for PostgreSQL, its server processes too)
 and the nodes' peak RSS. Then a large fleet: imported into SQLite, measured,
 carried into PostgreSQL with `apiota migrate` (timed), and measured again on
-a node of the copy, with the node's RSS.
+a node of the copy, with the node's RSS. With --baseline, a fourth side in
+the comparison: one node of that binary, on a database of its own.
 
 The PostgreSQL server is the harness's own: initdb into a temporary folder,
 listening on 127.0.0.1 only, with PostgreSQL's defaults (durable commits)
@@ -178,15 +179,18 @@ def compare(sides, scenarios, reps, duration, problems):
 def nodes_comparison(args, root, postgres, problems):
     n = args.devices
     store = postgres.create_database()
-    lite = node_a = node_b = None
+    lite = node_a = node_b = baseline = None
     try:
         lite = harness.Apiota(args.apiota, args.image_tool, root, 2 * n, "pg-sqlite")
         node_a = harness.Apiota(args.apiota, args.image_tool, root, 2 * n, "pg-node-a", store=store)
         node_b = harness.Apiota(args.apiota, args.image_tool, root, 2 * n, "pg-node-b", store=store,
                                 fleet_from=node_a)
+        if args.baseline:
+            baseline = harness.Apiota(args.baseline, args.image_tool, root, 2 * n, "pg-baseline",
+                                      store=postgres.create_database())
         print(f"SQLite: {2 * n:,} devices imported in {lite.import_seconds:.1f} s; PostgreSQL: in "
               f"{node_a.import_seconds:.1f} s", flush=True)
-        for node in (lite, node_a, node_b):
+        for node in (lite, node_a, node_b, *([baseline] if baseline else [])):
             node.download_path = node.firmware_path()  # also fills a node's firmware cache
             harness.wrk(node.base, "check_update.lua", [n], 64, max(1, args.duration // 2))
         size = len(lite.firmware)
@@ -200,11 +204,13 @@ def nodes_comparison(args, root, postgres, problems):
         ]
         sides = [Side("SQLite, 1 node", [lite]), Side("PostgreSQL, 1 node", [node_a], postgres),
                  Side("PostgreSQL, 2 nodes", [node_a, node_b], postgres)]
+        if baseline:
+            sides.append(Side("PostgreSQL, 1 node, --baseline", [baseline], postgres))
         print(f"\nPostgreSQL mode: medians of {args.reps} interleaved runs of {args.duration} s each; "
               "CPU = the nodes' (and PostgreSQL's) per request; vs SQLite = this / the SQLite node\n")
         print(compare(sides, scenarios, args.reps, args.duration, problems), flush=True)
     finally:
-        for node in (node_b, node_a, lite):
+        for node in (baseline, node_b, node_a, lite):
             if node is not None:
                 node.stop()
 
