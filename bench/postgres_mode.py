@@ -202,6 +202,7 @@ def nodes_comparison(args, root, postgres, problems):
             Scenario(f"download {size / 2**20:.1f} MiB, 16 conns", "download.lua",
                      lambda r, a, i: [a.download_path, size], 16, throughput=True),
         ]
+        scenarios = [s for s in scenarios if args.postgres_only.lower() in s.name.lower()]
         sides = [Side("SQLite, 1 node", [lite]), Side("PostgreSQL, 1 node", [node_a], postgres),
                  Side("PostgreSQL, 2 nodes", [node_a, node_b], postgres)]
         if baseline:

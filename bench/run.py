@@ -862,6 +862,8 @@ def main():
     p.add_argument("--postgres", action="store_true",
                    help="then run the PostgreSQL mode (bench/postgres_mode.py): one and two nodes on one PostgreSQL "
                         "against the SQLite node, and a fleet of --postgres-fleet devices carried into PostgreSQL")
+    p.add_argument("--postgres-only", default="",
+                   help="run only the PostgreSQL mode's scenarios whose name contains this text, in any case")
     p.add_argument("--postgres-fleet", type=int, default=1000000,
                    help="devices of the PostgreSQL mode's large fleet (0 skips it)")
     p.add_argument("--consoles", type=int, default=3,

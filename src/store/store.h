@@ -1,8 +1,8 @@
 #pragma once
 // Store: the persistence seam of apiota. Everything the server remembers goes
 // through this interface; src/store/sqlite/ implements it on SQLite (the
-// embedded default) and a PostgreSQL implementation will follow the same
-// contract, checked by one shared conformance suite.
+// embedded default) and src/store/postgres/ on PostgreSQL (several nodes on
+// one database), both checked by one shared conformance suite.
 //
 // Store is the sum of one interface per aggregate, each in its own header:
 // projects and keys (project_store.h), devices (device_store.h), releases

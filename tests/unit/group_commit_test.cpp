@@ -1,9 +1,6 @@
-// Group commit on both stores (store/sqlite/database.h commit_grouped,
-// store/postgres/database.h write_grouped): callers whose work shares one
-// transaction. Work that throws is undone alone and fails only its own
-// caller; every other caller's work in the same batch is committed. On
-// PostgreSQL the batch is seen in the rows themselves: each row holds the id
-// of the (top-level) transaction that wrote it.
+// Database::commit_grouped (store/sqlite/database.h): callers whose work
+// shares one transaction. Work that throws is undone alone and fails only
+// its own caller; every other caller's work in the same batch is committed.
 
 #include <gtest/gtest.h>
 
@@ -15,11 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "store/postgres/database.h"
 #include "store/sqlite/database.h"
 #include "support/fleet_records.h"
-#include "support/postgres_cluster.h"
-#include "support/raw_sql.h"
 
 namespace apiota::store::sqlite {
 namespace {
@@ -81,63 +75,6 @@ TEST(GroupCommit, ALoneCallersFailedWorkLeavesNothing) {
                std::runtime_error);
   db.commit_grouped([](Connection& conn) { conn.exec("INSERT INTO t VALUES (8)"); });
   EXPECT_EQ(values(db), (std::vector<std::int64_t>{8}));
-}
-
-TEST(PostgresGroupCommit, WorkQueuedMeanwhileSharesOneTransactionAndWhatThrowsIsUndoneAlone) {
-  const std::string uri = testing::shared_postgres().create_database();
-  postgres::Database db(uri, 4);
-  db.write([](postgres::Connection& conn) { conn.exec_script("CREATE TABLE t (v BIGINT NOT NULL, tx BIGINT NOT NULL)"); });
-
-  // Caller 0's work waits until every other caller has queued behind it;
-  // they then form the next batch.
-  std::atomic<bool> release_first{false};
-  std::array<std::atomic<bool>, kCallers> threw{};
-  std::vector<std::thread> callers;
-  callers.emplace_back([&] {
-    db.write_grouped([&](postgres::Connection& conn) {
-      conn.exec("INSERT INTO t VALUES (0, txid_current())");
-      while (!release_first) std::this_thread::yield();
-    });
-  });
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  for (int i = 1; i < kCallers; ++i) {
-    callers.emplace_back([&, i] {
-      try {
-        db.write_grouped([i](postgres::Connection& conn) {
-          conn.exec("INSERT INTO t VALUES ($1, txid_current())", postgres::Params().add(i));
-          if (i == kRefused) throw std::runtime_error("refused");
-        });
-      } catch (const std::runtime_error&) {
-        threw[i] = true;
-      }
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  release_first = true;
-  for (auto& caller : callers) caller.join();
-
-  for (int i = 0; i < kCallers; ++i) EXPECT_EQ(threw[i].load(), i == kRefused) << "caller " << i;
-  auto raw = testing::raw_postgres(uri);
-  EXPECT_EQ(raw->rows("SELECT v FROM t ORDER BY v"), (std::vector<std::string>{"0", "1", "3", "4", "5"}));
-  EXPECT_EQ(raw->rows("SELECT COUNT(DISTINCT tx) FROM t WHERE v > 0"), std::vector<std::string>{"1"})
-      << "the callers queued behind the first were not committed together";
-  EXPECT_EQ(raw->rows("SELECT COUNT(DISTINCT tx) FROM t"), std::vector<std::string>{"2"});
-}
-
-TEST(PostgresGroupCommit, ALoneCallersFailedWorkLeavesNothing) {
-  const std::string uri = testing::shared_postgres().create_database();
-  postgres::Database db(uri, 2);
-  db.write([](postgres::Connection& conn) { conn.exec_script("CREATE TABLE t (v BIGINT NOT NULL)"); });
-  EXPECT_THROW(db.write_grouped([](postgres::Connection& conn) {
-    conn.exec("INSERT INTO t VALUES (7)");
-    throw std::runtime_error("refused");
-  }),
-               std::runtime_error);
-  EXPECT_EQ(db.write_grouped([](postgres::Connection& conn) {
-    return conn.exec("INSERT INTO t VALUES (8) RETURNING v").next();
-  }),
-            true);
-  EXPECT_EQ(testing::raw_postgres(uri)->rows("SELECT v FROM t"), std::vector<std::string>{"8"});
 }
 
 }  // namespace

@@ -63,67 +63,6 @@ void Database::in_transaction(const std::function<void(Connection&)>& work, Cach
   }
 }
 
-void Database::run_in_savepoint(Connection& conn, QueuedWork& queued) {
-  for (int attempt = 1;; ++attempt) {
-    conn.exec_script("SAVEPOINT queued_work");
-    try {
-      (*queued.work)(conn);
-      conn.exec_script("RELEASE SAVEPOINT queued_work");
-      return;
-    } catch (const StoreUnavailable&) {
-      throw;  // the connection, and with it the whole batch, is gone
-    } catch (const PostgresError& e) {
-      conn.exec_script("ROLLBACK TO SAVEPOINT queued_work; RELEASE SAVEPOINT queued_work");
-      if (must_retry(e) && attempt < kWriteAttempts) continue;
-      queued.error = std::current_exception();
-      return;
-    } catch (...) {
-      conn.exec_script("ROLLBACK TO SAVEPOINT queued_work; RELEASE SAVEPOINT queued_work");
-      queued.error = std::current_exception();
-      return;
-    }
-  }
-}
-
-void Database::commit_grouped(const std::function<void(Connection&)>& work) {
-  QueuedWork mine{&work, false, nullptr};
-  {
-    std::lock_guard queue(queue_mutex_);
-    queue_.push_back(&mine);
-  }
-  std::lock_guard batch_turn(batch_mutex_);
-  if (mine.done) {
-    if (mine.error) std::rethrow_exception(mine.error);
-    return;
-  }
-  std::vector<QueuedWork*> batch;
-  {
-    std::lock_guard queue(queue_mutex_);
-    batch.swap(queue_);
-  }
-  if (batch.size() == 1) {
-    // Alone: the transaction is its savepoint, retried whole as write()'s.
-    try {
-      in_transaction(work, Caches::Untouched, Transaction::Isolation::ReadCommitted);
-    } catch (...) {
-      mine.error = std::current_exception();
-    }
-  } else {
-    try {
-      auto conn = pool_.lease();
-      Transaction tx(*conn);
-      for (QueuedWork* queued : batch) run_in_savepoint(*conn, *queued);
-      tx.commit();
-    } catch (...) {
-      for (QueuedWork* queued : batch) {
-        if (!queued->error) queued->error = std::current_exception();
-      }
-    }
-  }
-  for (QueuedWork* queued : batch) queued->done = true;
-  if (mine.error) std::rethrow_exception(mine.error);
-}
-
 void Database::exclusively(std::string_view name, const std::function<void()>& work) {
   if (lock_holder_.load(std::memory_order_acquire) == std::this_thread::get_id()) return work();
   std::lock_guard held(lock_mutex_);

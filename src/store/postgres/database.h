@@ -24,7 +24,6 @@
 // Thread-safe.
 
 #include <atomic>
-#include <exception>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -34,7 +33,6 @@
 #include <thread>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "store/cache_tracking.h"
 #include "store/postgres/pool.h"
@@ -79,30 +77,6 @@ class Database {
     }
   }
 
-  // Group commit, for the writes many devices make at once (registrations,
-  // OTA reports): as write(), but in a transaction shared with the work
-  // other callers of this node queued meanwhile. One batch is written at a
-  // time per node; a caller queues its work, and the first to find no batch
-  // in flight writes every queued work, each in a savepoint of its own, and
-  // commits them together: the rows they all lock (a project's, a release's
-  // counters) are locked once a batch, and the batch waits for one WAL
-  // flush. Nobody returns before its work is committed. Work that throws is
-  // undone alone and throws from its own caller only (after a serialization
-  // failure or deadlock it is run again in its savepoint first, as write()
-  // would); a failed commit, or a lost connection, throws from every caller
-  // whose work was in the batch. Alone in its batch, work runs as write()'s.
-  template <class Work>
-  auto write_grouped(Work&& work) {
-    using Out = decltype(work(std::declval<Connection&>()));
-    if constexpr (std::is_void_v<Out>) {
-      commit_grouped([&](Connection& conn) { work(conn); });
-    } else {
-      Out out{};
-      commit_grouped([&](Connection& conn) { out = work(conn); });
-      return out;
-    }
-  }
-
   // ClusterLock::exclusively (store/cluster_lock.h): a session advisory lock
   // on a connection of its own, held while `work` runs.
   void exclusively(std::string_view name, const std::function<void()>& work);
@@ -112,17 +86,7 @@ class Database {
   CacheGenerations cache_generations() const;
 
  private:
-  struct QueuedWork {
-    const std::function<void(Connection&)>* work;
-    bool done = false;
-    std::exception_ptr error;
-  };
-
   void in_transaction(const std::function<void(Connection&)>& work, Caches caches, Transaction::Isolation isolation);
-  void commit_grouped(const std::function<void(Connection&)>& work);
-  // Runs one queued work of a batch in a savepoint; its failure is kept in
-  // `queued` and undone, the connection's failure thrown.
-  static void run_in_savepoint(Connection& conn, QueuedWork& queued);
   // Reads cache_generation on `conn`; counts a new data version when it moved.
   void refresh_generations(Connection& conn);
   void listen();
@@ -135,9 +99,6 @@ class Database {
   std::atomic<std::uint64_t> local_cache_changes_{0};
   std::atomic<bool> stopping_{false};
   std::thread listener_;
-  std::mutex batch_mutex_;  // one batch of grouped work written at a time
-  std::mutex queue_mutex_;
-  std::vector<QueuedWork*> queue_;  // grouped work waiting for a batch, guarded by queue_mutex_
   std::mutex lock_mutex_;                   // one holder of the cluster lock in this process
   std::unique_ptr<Connection> lock_conn_;   // guarded by lock_mutex_
   std::atomic<std::thread::id> lock_holder_{};

@@ -117,7 +117,7 @@ DeviceRecord device_with_attempts(const Result& r) {
 }
 
 RegisterResult PostgresStore::register_device(const DeviceRecord& d, std::int64_t max_devices) {
-  return db_.write_grouped([&](Connection& conn) { return register_on(conn, d, max_devices); });
+  return db_.write([&](Connection& conn) { return register_on(conn, d, max_devices); });
 }
 
 DeviceStore::ImportResult PostgresStore::import_devices(std::span<const DeviceRecord> devices,

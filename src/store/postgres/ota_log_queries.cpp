@@ -1,7 +1,7 @@
 // OtaStore on PostgreSQL, its OTA-log half: a report, the device's new
-// version and its attempt's move, on the device's locked row, group
-// committed (Database::write_grouped): reports arriving together share a
-// transaction, so the release counters they move are locked once a batch.
+// version and its attempt's move, in one transaction on the device's locked
+// row (reports of different devices run side by side; PostgreSQL groups the
+// commits' WAL flushes by itself).
 
 #include "store/postgres/attempt_queries.h"
 #include "store/postgres/postgres_store.h"
@@ -11,7 +11,7 @@ namespace apiota::store::postgres {
 
 std::int64_t PostgresStore::append_ota_log(const OtaLogRecord& l, std::optional<std::string_view> new_current_version,
                                            const AttemptWrite& attempt) {
-  return db_.write_grouped([&](Connection& conn) {
+  return db_.write([&](Connection& conn) {
     // The device's row, locked as lock_device_row() does (attempt_queries.h).
     conn.exec("SELECT 1 FROM devices WHERE device_id = $1 FOR UPDATE", Params().add(l.device_id));
     Result inserted = conn.exec(

@@ -2,8 +2,8 @@
 // PostgresStore: the Store on PostgreSQL (see store/store.h for the
 // contract), for several apiota nodes sharing one database. The connections
 // and the rules for using them are the Database (database.h): reads on pooled
-// connections, writes in serializable transactions retried on conflict,
-// cache tracking from LISTEN/NOTIFY. The queries of each aggregate live in a
+// connections, writes in transactions that lock what they read and are
+// retried on conflict, cache tracking from LISTEN/NOTIFY. The queries of each aggregate live in a
 // file of their own, named as SQLite's are (store/sqlite/sqlite_store.h); rows
 // are read through the shared column lists (store/record_columns.h).
 
