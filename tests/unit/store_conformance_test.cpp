@@ -227,6 +227,35 @@ TEST_P(StoreConformance, SeenUpdatesNeverOverrideANewerDoneReport) {
   EXPECT_EQ(store_->find_device("a")->firmware_version, "2.0.1");
 }
 
+TEST_P(StoreConformance, SeenUpdatesOfOneBatchApplyInTheirOrder) {
+  const auto a = store_->register_device(device("a"), 10).device;
+  const auto b = store_->register_device(device("b"), 10).device;
+  // a seen three times in one batch, the last sighting older than the second.
+  store_->record_seen(std::vector<SeenUpdate>{{a.row_id, "1.1.0", 5000, "10.0.0.1"},
+                                              {b.row_id, "1.2.0", 5000, "10.0.0.9"},
+                                              {a.row_id, "1.3.0", 7000, "10.0.0.2"},
+                                              {a.row_id, "1.4.0", 6000, "10.0.0.3"}});
+  const auto after_a = store_->find_device("a");
+  EXPECT_EQ(after_a->last_seen_at, 7000) << "the newest sighting";
+  EXPECT_EQ(after_a->last_address, "10.0.0.3") << "the last address";
+  EXPECT_EQ(after_a->firmware_version, "1.3.0") << "the version seen last in time";
+  EXPECT_EQ(store_->find_device("b")->firmware_version, "1.2.0");
+}
+
+TEST_P(StoreConformance, AnImportCountsWhatItCreatedAndWhatExisted) {
+  store_->register_device(device("old"), 100);
+  std::vector<DeviceRecord> batch{device("old"), device("n1"), device("n2"), device("n1")};
+  batch[2].firmware_version.reset();
+  const auto result = store_->import_devices(batch, 100);
+  EXPECT_TRUE(result.within_plan);
+  EXPECT_EQ(result.created, 2);
+  EXPECT_EQ(result.existing, 2);
+  EXPECT_EQ(store_->count_devices("default"), 3);
+  EXPECT_FALSE(store_->find_device("n2")->firmware_version);
+  EXPECT_FALSE(store_->import_devices(std::vector<DeviceRecord>{device("n3"), device("n4")}, 4).within_plan);
+  EXPECT_FALSE(store_->find_device("n3")) << "an import past the plan is undone whole";
+}
+
 TEST_P(StoreConformance, ReleasesAreUniquePerVersionAndChannel) {
   auto r = release("1.0.0", "stable");
   EXPECT_TRUE(store_->insert_release(r, testing::upload_audit));

@@ -1,9 +1,10 @@
 // DeviceStore on PostgreSQL: enrolment, lookup, operator changes and
 // observations (tags: device_tag_queries.cpp; lists: device_list_queries.cpp).
 
-#include <fmt/format.h>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
-#include <algorithm>
 #include <unordered_set>
 #include <vector>
 
@@ -60,43 +61,46 @@ RegisterResult register_on(Connection& conn, const DeviceRecord& d, std::int64_t
   return {RegisterOutcome::Created, std::move(created)};
 }
 
-// Imported devices go in this many to a statement (7 parameters each, of
-// PostgreSQL's 65535 at most).
-constexpr std::size_t kImportRowsPerStatement = 1000;
+// Rows handed to PostgreSQL as one JSON array (json_to_recordset): a
+// statement of one text, prepared once, whatever the number of rows.
+const std::string kImportDevices =
+    "INSERT INTO devices (device_id, project_id, secret_salt, secret_hash, channel, blocked, registered_at, "
+    "firmware_version, version_at) SELECT device_id, project_id, secret_salt, secret_hash, channel, 0, registered_at, "
+    "firmware_version, registered_at FROM json_to_recordset($1::json) AS v (device_id TEXT, project_id TEXT, "
+    "secret_salt TEXT, secret_hash TEXT, channel TEXT, registered_at BIGINT, firmware_version TEXT) "
+    "ON CONFLICT (device_id) DO NOTHING";
 
-// The INSERT of `rows` imported devices; a device already registered (or
-// twice in the batch) is skipped.
-std::string import_sql(std::size_t rows) {
-  std::string sql =
-      "INSERT INTO devices (device_id, project_id, secret_salt, secret_hash, channel, blocked, registered_at, "
-      "firmware_version, version_at) VALUES ";
-  for (std::size_t r = 0; r < rows; ++r) {
-    const std::size_t p = r * 7;
-    sql.append(r == 0 ? "" : ", ")
-        .append(fmt::format("(${}, ${}, ${}, ${}, ${}, 0, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6,
-                            p + 7, p + 6));
+std::string devices_json(std::span<const DeviceRecord> devices) {
+  boost::json::array rows;
+  rows.reserve(devices.size());
+  for (const auto& d : devices) {
+    boost::json::object row{{"device_id", d.device_id},         {"project_id", d.project_id},
+                            {"secret_salt", d.secret_salt},     {"secret_hash", d.secret_hash},
+                            {"channel", to_string(d.channel)},  {"registered_at", d.registered_at}};
+    row["firmware_version"] = d.firmware_version ? boost::json::value(*d.firmware_version) : boost::json::value(nullptr);
+    rows.push_back(std::move(row));
   }
-  return sql.append(" ON CONFLICT (device_id) DO NOTHING");
+  return boost::json::serialize(rows);
 }
 
-// Check-update observations go in this many to a statement.
-constexpr std::size_t kSeenRowsPerStatement = 1000;
+// Check-update observations: the newest sighting and the last address; the
+// reported version only when observed after the stored one was set (a
+// version that does not change leaves the version counters' trigger out, by
+// its WHEN).
+const std::string kRecordSeen =
+    "UPDATE devices d SET last_seen_at = GREATEST(COALESCE(d.last_seen_at, 0), v.seen_at), last_address = v.address, "
+    "firmware_version = CASE WHEN d.version_at <= v.seen_at THEN v.version ELSE d.firmware_version END, "
+    "version_at = GREATEST(d.version_at, v.seen_at) FROM json_to_recordset($1::json) "
+    "AS v (row_id BIGINT, seen_at BIGINT, address TEXT, version TEXT) WHERE d.row_id = v.row_id";
 
-// The UPDATE of `rows` observations, each ($row_id, $seen_at, $address,
-// $version): the newest sighting and the last address; the reported version
-// only when observed after the stored one was set (a version that does not
-// change leaves the version counters' trigger out, by its WHEN).
-std::string seen_sql(std::size_t rows) {
-  std::string sql =
-      "UPDATE devices d SET last_seen_at = GREATEST(COALESCE(d.last_seen_at, 0), v.seen_at), last_address = v.address, "
-      "firmware_version = CASE WHEN d.version_at <= v.seen_at THEN v.version ELSE d.firmware_version END, "
-      "version_at = GREATEST(d.version_at, v.seen_at) FROM (VALUES ";
-  for (std::size_t r = 0; r < rows; ++r) {
-    const std::size_t p = r * 4;
-    sql.append(r == 0 ? "" : ", ")
-        .append(fmt::format("(${}::BIGINT, ${}::BIGINT, ${}::TEXT, ${}::TEXT)", p + 1, p + 2, p + 3, p + 4));
+std::string seen_json(std::span<const SeenUpdate* const> updates) {
+  boost::json::array rows;
+  rows.reserve(updates.size());
+  for (const SeenUpdate* u : updates) {
+    rows.push_back(boost::json::object{
+        {"row_id", u->device_row_id}, {"seen_at", u->seen_at}, {"address", u->address}, {"version", u->reported_version}});
   }
-  return sql.append(") AS v (row_id, seen_at, address, version) WHERE d.row_id = v.row_id");
+  return boost::json::serialize(rows);
 }
 
 }  // namespace
@@ -135,19 +139,10 @@ DeviceStore::ImportResult PostgresStore::import_within_plan(std::span<const Devi
   return db_.write([&](Connection& conn) {
     ImportResult result;
     lock_device_count(conn, devices.front().project_id);
-    // Many rows a statement: the insert trigger counts them once per
-    // statement (schema.cpp, version 4).
-    for (std::size_t start = 0; start < devices.size(); start += kImportRowsPerStatement) {
-      const auto chunk = devices.subspan(start, std::min(kImportRowsPerStatement, devices.size() - start));
-      Params params;
-      for (const auto& d : chunk) {
-        params.add(d.device_id).add(d.project_id).add(d.secret_salt).add(d.secret_hash).add(d.channel);
-        params.add(d.registered_at).add(d.firmware_version);
-      }
-      const std::int64_t inserted = conn.exec(import_sql(chunk.size()), params).affected();
-      result.created += inserted;
-      result.existing += static_cast<std::int64_t>(chunk.size()) - inserted;
-    }
+    // One statement: the insert trigger counts them once (schema.cpp, version 4).
+    const std::int64_t inserted = conn.exec(kImportDevices, Params().add(devices_json(devices))).affected();
+    result.created = inserted;
+    result.existing = static_cast<std::int64_t>(devices.size()) - inserted;
     Result count = conn.exec("SELECT device_count FROM projects WHERE id = $1", Params().add(devices.front().project_id));
     if (count.next() && count.int64(0) > max_devices) throw ImportOverPlan{};
     return result;
@@ -197,22 +192,20 @@ bool PostgresStore::set_device_channel(std::string_view project_id, std::string_
 void PostgresStore::record_seen(std::span<const SeenUpdate> updates) {
   if (updates.empty()) return;
   db_.write([&](Connection& conn) {
-    // Many devices a statement, each at most once in it (a device seen twice
-    // goes in the next statement, so the updates apply in their order).
-    std::vector<const SeenUpdate*> chunk;
-    std::unordered_set<std::int64_t> in_chunk;
+    // One statement, each device at most once in it (a device seen twice
+    // goes in the next one, so the updates apply in their order).
+    std::vector<const SeenUpdate*> batch;
+    std::unordered_set<std::int64_t> in_batch;
     const auto flush = [&] {
-      if (chunk.empty()) return;
-      Params params;
-      for (const SeenUpdate* u : chunk) params.add(u->device_row_id).add(u->seen_at).add(u->address).add(u->reported_version);
-      conn.exec(seen_sql(chunk.size()), params);
-      chunk.clear();
-      in_chunk.clear();
+      if (batch.empty()) return;
+      conn.exec(kRecordSeen, Params().add(seen_json(batch)));
+      batch.clear();
+      in_batch.clear();
     };
     for (const auto& u : updates) {
-      if (chunk.size() == kSeenRowsPerStatement || in_chunk.contains(u.device_row_id)) flush();
-      chunk.push_back(&u);
-      in_chunk.insert(u.device_row_id);
+      if (in_batch.contains(u.device_row_id)) flush();
+      batch.push_back(&u);
+      in_batch.insert(u.device_row_id);
     }
     flush();
   });
